@@ -1,0 +1,1 @@
+"""An aiohttp mock of Sequrity's Control API messages endpoint."""

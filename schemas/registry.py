@@ -1,0 +1,224 @@
+"""The contract's JSON Schema documents: loading them, resolving their references,
+and validating instances with cached, compiled validators."""
+
+from __future__ import annotations
+
+import copy
+import json
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError, relevance
+from referencing import Registry, Resource
+
+from .violations import Violation, json_path
+
+BASE_URI = "https://sequrity-contract.dev/schemas/"
+
+#: Document names and the files that hold them.
+DOCUMENTS: dict[str, str] = {
+    "request": "request.json",
+    "response": "response.json",
+    "event": "event.json",
+    "error": "error.json",
+    "x-features": "x-features.json",
+    "x-policy": "x-policy.json",
+    "x-config": "x-config.json",
+}
+
+#: Stream event types and the definition that describes each one.
+EVENT_DEFINITIONS: dict[str, str] = {
+    "message_start": "MessageStartEvent",
+    "content_block_start": "ContentBlockStartEvent",
+    "content_block_delta": "ContentBlockDeltaEvent",
+    "content_block_stop": "ContentBlockStopEvent",
+    "message_delta": "MessageDeltaEvent",
+    "message_stop": "MessageStopEvent",
+    "ping": "PingEvent",
+    "error": "ErrorEvent",
+}
+
+#: Every name :func:`load` and :func:`validate` accept.
+NAMES: tuple[str, ...] = (*DOCUMENTS, *(f"event.{t}" for t in EVENT_DEFINITIONS))
+
+
+def _unknown(name: object) -> KeyError:
+    return KeyError(f"unknown schema name={name!r}; expected one of: {', '.join(NAMES)}")
+
+
+@cache
+def _raw(filename: str) -> dict[str, Any]:
+    text = resources.files(__package__).joinpath("documents", filename).read_text("utf-8")
+    return json.loads(text)
+
+
+@cache
+def registry() -> Registry:
+    """A ``referencing`` registry holding every document under its ``$id``."""
+    return Registry().with_resources(
+        (BASE_URI + filename, Resource.from_contents(_raw(filename))) for filename in DOCUMENTS.values()
+    )
+
+
+def _schema(name: str) -> dict[str, Any]:
+    if name in DOCUMENTS:
+        return _raw(DOCUMENTS[name])
+    if name.startswith("event.") and name[6:] in EVENT_DEFINITIONS:
+        return {"$ref": f"{BASE_URI}event.json#/$defs/{EVENT_DEFINITIONS[name[6:]]}"}
+    raise _unknown(name)
+
+
+def load(name: str) -> dict[str, Any]:
+    """Return (a copy of) the JSON Schema document called ``name`` (see :data:`NAMES`)."""
+    if not isinstance(name, str):
+        raise _unknown(name)
+    return copy.deepcopy(_schema(name))
+
+
+@cache
+def validator(name: str) -> Draft202012Validator:
+    """The compiled, cached validator for ``name``."""
+    if not isinstance(name, str):
+        raise _unknown(name)
+    return Draft202012Validator(_schema(name), registry=registry())
+
+
+def is_valid(name: str, instance: Any) -> bool:
+    """True when ``instance`` satisfies the schema ``name``; cheaper than :func:`validate`."""
+    try:
+        return validator(name).is_valid(instance)
+    except RecursionError:
+        return False
+
+
+def validate(name: str, instance: Any) -> list[Violation]:
+    """Validate ``instance`` against the schema ``name``.
+
+    Returns one :class:`Violation` per failing top-level clause (empty when valid), each
+    naming the JSON path, the offending value and what was expected. Never raises for
+    a bad instance, however malformed.
+    """
+    checker = validator(name)
+    try:
+        if checker.is_valid(instance):
+            return []
+        errors = list(checker.iter_errors(instance))
+    except RecursionError:
+        return [Violation("schema:depth", "$", "a document nested less deeply")]
+    return [_violation(_refine(error)) for error in sorted(errors, key=_document_order)]
+
+
+def _document_order(error: ValidationError) -> tuple[str, ...]:
+    return tuple(f"{p:08d}" if isinstance(p, int) else p for p in error.absolute_path)
+
+
+def _refine(error: ValidationError) -> ValidationError:
+    """Descend from a union's error to the error that explains it best.
+
+    A discriminated union (``oneOf`` with a ``discriminator``) is explained by the branch
+    its tag selects, or by the tag itself when it is missing or unknown.
+    """
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    if error.validator == "oneOf" and "discriminator" in schema and isinstance(error.instance, dict):
+        tag_name = schema["discriminator"]["propertyName"]
+        mapping = schema["discriminator"]["mapping"]
+        tag = error.instance.get(tag_name)
+        if not isinstance(tag, str) or tag not in mapping:
+            return ValidationError(
+                f"one of {sorted(mapping)} as the {tag_name!r} tag",
+                validator="discriminator",
+                path=[*error.absolute_path, tag_name],
+                instance=error.instance.get(tag_name, _ABSENT),
+            )
+        branch = next(i for i, sub in enumerate(schema["oneOf"]) if sub.get("$ref") == mapping[tag])
+        chosen = [e for e in error.context if e.schema_path and e.schema_path[0] == branch]
+        if chosen:
+            return _refine(_most_relevant(chosen))
+    if error.validator in ("anyOf", "oneOf") and error.context:
+        return _refine_union(error)
+    return error
+
+
+def _most_relevant(errors: list[ValidationError]) -> ValidationError:
+    """The error jsonschema ranks most relevant, without its descent into sub-errors
+    (:func:`_refine` descends, discriminator-aware)."""
+    return max(errors, key=relevance)
+
+
+def _refine_union(error: ValidationError) -> ValidationError:
+    """Explain a failed ``anyOf``/``oneOf`` by the branches whose type fits the value.
+
+    Branches refused only for their type (``string`` when the value is a list) say
+    little; when every branch is refused for its type, the error lists the types.
+    """
+    by_branch: dict[int, list[ValidationError]] = {}
+    for sub in error.context:
+        by_branch.setdefault(sub.schema_path[0], []).append(sub)
+    fitting = [
+        errors for errors in by_branch.values()
+        if not any(e.validator == "type" and not e.relative_path for e in errors)
+    ]
+    # A branch whose own "type" tag differs from the value's is the wrong branch too.
+    tagged = [errors for errors in fitting
+              if not any(e.validator == "const" and list(e.relative_path) == ["type"] for e in errors)]
+    candidates = tagged or fitting
+    if candidates:
+        branch = max(candidates, key=lambda errors: max(relevance(e) for e in errors))
+        return _refine(min(branch, key=_document_order))
+    types: list[str] = []
+    for errors in by_branch.values():
+        for e in errors:
+            if e.validator == "type" and not e.relative_path:
+                value = e.validator_value
+                types.extend([value] if isinstance(value, str) else value)
+    return ValidationError("type", validator="type", validator_value=sorted(set(types)),
+                           path=error.absolute_path, instance=error.instance)
+
+
+class _Absent:
+    pass
+
+
+_ABSENT = _Absent()
+
+
+def _violation(error: ValidationError) -> Violation:
+    path = list(error.absolute_path)
+    keyword = str(error.validator)
+    value: Any = error.instance
+    if keyword == "discriminator":
+        expected = error.message
+        value = error.instance
+    elif keyword == "required":
+        missing = _missing_property(error)
+        path.append(missing)
+        expected = f"the required property {missing!r}"
+        return Violation(f"schema:{keyword}", json_path(path), expected)
+    elif keyword == "type":
+        expected = f"a value of type {_types(error.validator_value)}"
+    elif keyword in ("enum", "const"):
+        allowed = error.validator_value if keyword == "enum" else [error.validator_value]
+        expected = "one of " + ", ".join(json.dumps(v) for v in allowed)
+    elif keyword == "additionalProperties":
+        expected = "no properties beyond those the schema defines (" + error.message + ")"
+    elif keyword == "oneOf":
+        expected = "exactly one matching alternative, but more than one matched"
+    else:
+        expected = f"{keyword} {json.dumps(error.validator_value, default=str)}"
+    if isinstance(value, _Absent):
+        return Violation(f"schema:{keyword}", json_path(path), expected)
+    return Violation(f"schema:{keyword}", json_path(path), expected, value)
+
+
+def _missing_property(error: ValidationError) -> str:
+    instance = error.instance if isinstance(error.instance, dict) else {}
+    for prop in error.validator_value:
+        if prop not in instance:
+            return str(prop)
+    return str(error.validator_value[0])
+
+
+def _types(value: Any) -> str:
+    return value if isinstance(value, str) else " or ".join(value)

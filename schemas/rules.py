@@ -1,0 +1,373 @@
+"""Semantic rules: the clauses of the contract that JSON Schema cannot express.
+
+Each rule is a plain generator function registered under its own name for one
+document (``request``, ``response`` or ``error``). It receives an instance that
+already satisfies the document's schema, plus a :class:`Context`, and yields
+:class:`~schemas.violations.Violation` objects. Rules are individually callable and
+listed in :data:`RULES`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from .violations import Violation, json_path
+
+ERROR_TYPES: dict[int, str] = {
+    400: "invalid_request_error",
+    401: "authentication_error",
+    403: "permission_error",
+    404: "not_found_error",
+    413: "request_too_large",
+    429: "rate_limit_error",
+    500: "api_error",
+    529: "overloaded_error",
+}
+"""The ``error.type`` each status carries (CONTRACT.md §8); other 5xx use ``api_error``."""
+
+UUID_PATTERN = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+TOOL_USE_ID = re.compile(rf"^tc-(?P<session>{UUID_PATTERN})-(?P<call>{UUID_PATTERN})$")
+MIN_THINKING_BUDGET = 1024
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a rule may know besides the instance: the request answered, the session, the status."""
+
+    request: dict[str, Any] | None = None
+    session_id: str | None = None
+    status: int | None = None
+
+
+RuleFunction = Callable[[Any, Context], Iterator[Violation]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A named semantic rule that applies to one document."""
+
+    name: str
+    document: str
+    check: RuleFunction
+    summary: str
+
+    def __call__(self, instance: Any, context: Context | None = None) -> list[Violation]:
+        return list(self.check(instance, context or Context()))
+
+
+RULES: dict[str, Rule] = {}
+
+
+def rule(document: str) -> Callable[[RuleFunction], RuleFunction]:
+    """Register the decorated function as a rule for ``document``; names must be unique."""
+
+    def register(func: RuleFunction) -> RuleFunction:
+        if func.__name__ in RULES:
+            raise ValueError(f"a rule named {func.__name__!r} is already registered")
+        summary = (func.__doc__ or "").strip().splitlines()[0]
+        RULES[func.__name__] = Rule(func.__name__, document, func, summary)
+        return func
+
+    return register
+
+
+def rules_for(document: str) -> list[Rule]:
+    """The rules that apply to ``document``, in registration order."""
+    return [r for r in RULES.values() if r.document == document]
+
+
+def _blocks(content: Any) -> list[Any]:
+    return content if isinstance(content, list) else []
+
+
+def _tag(block: Any) -> Any:
+    return block.get("type") if isinstance(block, dict) else None
+
+
+# -- request ---------------------------------------------------------------------------
+
+
+@rule("request")
+def alternating_roles(request: dict[str, Any], context: Context) -> Iterator[Violation]:
+    """Turns alternate between user and assistant, starting with user."""
+    previous = None
+    for i, message in enumerate(request["messages"]):
+        role = message["role"]
+        if i == 0 and role != "user":
+            yield Violation("alternating_roles", json_path(["messages", 0, "role"]),
+                            '"user" for the first turn', role)
+        elif role == previous:
+            other = "assistant" if role == "user" else "user"
+            yield Violation("alternating_roles", json_path(["messages", i, "role"]),
+                            f'"{other}" after a {role} turn (roles alternate)', role)
+        previous = role
+
+
+@rule("request")
+def messages_not_empty(request: dict[str, Any], context: Context) -> Iterator[Violation]:
+    """A request carries at least one message."""
+    if not request["messages"]:
+        yield Violation("messages_not_empty", "$.messages", "at least one message", [])
+
+
+@rule("request")
+def tool_result_answers_tool_use(request: dict[str, Any], context: Context) -> Iterator[Violation]:
+    """A tool_result sits in a user turn and answers a tool_use id of the previous assistant turn."""
+    messages = request["messages"]
+    for i, message in enumerate(messages):
+        for j, block in enumerate(_blocks(message["content"])):
+            if _tag(block) != "tool_result":
+                continue
+            path = ["messages", i, "content", j]
+            if message["role"] != "user":
+                yield Violation("tool_result_answers_tool_use", json_path([*path, "type"]),
+                                "tool_result blocks only in user turns", "tool_result")
+                continue
+            previous = messages[i - 1] if i > 0 else None
+            offered = {
+                b.get("id")
+                for b in _blocks(previous["content"] if previous else None)
+                if _tag(b) == "tool_use" and previous and previous["role"] == "assistant"
+            }
+            if block["tool_use_id"] not in offered:
+                expected = (f"one of the previous assistant turn's tool_use ids {sorted(offered)}"
+                            if offered else "a tool_use id of the previous assistant turn, which has none")
+                yield Violation("tool_result_answers_tool_use", json_path([*path, "tool_use_id"]),
+                                expected, block["tool_use_id"])
+
+
+@rule("request")
+def thinking_budget(request: dict[str, Any], context: Context) -> Iterator[Violation]:
+    """An enabled thinking budget is at least 1024 tokens and below max_tokens."""
+    thinking = request.get("thinking")
+    if not isinstance(thinking, dict) or thinking.get("type") != "enabled":
+        return
+    budget = thinking["budget_tokens"]
+    if budget < MIN_THINKING_BUDGET:
+        yield Violation("thinking_budget", "$.thinking.budget_tokens", f"an integer >= {MIN_THINKING_BUDGET}", budget)
+    elif budget >= request["max_tokens"]:
+        yield Violation("thinking_budget", "$.thinking.budget_tokens",
+                        f"an integer below max_tokens ({request['max_tokens']})", budget)
+
+
+@rule("request")
+def temperature_range(request: dict[str, Any], context: Context) -> Iterator[Violation]:
+    """temperature lies in [0, 1]."""
+    temperature = request.get("temperature")
+    if temperature is not None and not 0 <= temperature <= 1:
+        yield Violation("temperature_range", "$.temperature", "a number from 0 to 1", temperature)
+
+
+@rule("request")
+def max_tokens_positive(request: dict[str, Any], context: Context) -> Iterator[Violation]:
+    """max_tokens is at least 1."""
+    if request["max_tokens"] < 1:
+        yield Violation("max_tokens_positive", "$.max_tokens", "an integer >= 1", request["max_tokens"])
+
+
+@rule("request")
+def tool_choice_names_offered_tool(request: dict[str, Any], context: Context) -> Iterator[Violation]:
+    """tool_choice {type: tool} names one of the offered tools."""
+    choice = request.get("tool_choice")
+    if not isinstance(choice, dict) or choice.get("type") != "tool":
+        return
+    names = [t.get("name") for t in request.get("tools") or [] if isinstance(t, dict)]
+    if choice["name"] not in names:
+        yield Violation("tool_choice_names_offered_tool", "$.tool_choice.name",
+                        f"the name of an offered tool {names}" if names else "an offered tool, but tools is empty",
+                        choice["name"])
+
+
+@rule("request")
+def discriminator_tags_present(request: dict[str, Any], context: Context) -> Iterator[Violation]:
+    """Every member of a discriminated union carries its type tag."""
+    for key in ("thinking", "tool_choice"):
+        if isinstance(request.get(key), dict) and "type" not in request[key]:
+            yield Violation("discriminator_tags_present", json_path([key, "type"]), "the 'type' tag")
+    for i, message in enumerate(request["messages"]):
+        for j, block in enumerate(_blocks(message["content"])):
+            yield from _block_tags(block, ["messages", i, "content", j])
+    for j, block in enumerate(_blocks(request.get("system"))):
+        yield from _block_tags(block, ["system", j])
+
+
+def _block_tags(block: Any, path: list[str | int]) -> Iterator[Violation]:
+    if not isinstance(block, dict):
+        return
+    if "type" not in block:
+        yield Violation("discriminator_tags_present", json_path([*path, "type"]), "the 'type' tag")
+        return
+    source = block.get("source")
+    if block["type"] == "image" and isinstance(source, dict) and "type" not in source:
+        yield Violation("discriminator_tags_present", json_path([*path, "source", "type"]), "the 'type' tag")
+    if block["type"] == "tool_result":
+        for k, item in enumerate(_blocks(block.get("content"))):
+            yield from _block_tags(item, [*path, "content", k])
+
+
+# -- response --------------------------------------------------------------------------
+
+
+def _tool_uses(response: dict[str, Any]) -> list[tuple[int, dict[str, Any]]]:
+    return [(i, b) for i, b in enumerate(response["content"]) if _tag(b) == "tool_use"]
+
+
+@rule("response")
+def stop_sequence_matches_stop_reason(response: dict[str, Any], context: Context) -> Iterator[Violation]:
+    """stop_sequence is a string exactly when stop_reason is "stop_sequence"."""
+    reason, sequence = response.get("stop_reason"), response.get("stop_sequence")
+    if reason == "stop_sequence" and not isinstance(sequence, str):
+        yield Violation("stop_sequence_matches_stop_reason", "$.stop_sequence",
+                        'the matched stop sequence when stop_reason is "stop_sequence"', sequence)
+    elif reason != "stop_sequence" and sequence is not None:
+        yield Violation("stop_sequence_matches_stop_reason", "$.stop_sequence",
+                        f"null when stop_reason is {json.dumps(reason)}", sequence)
+
+
+@rule("response")
+def stop_reason_matches_tool_use(response: dict[str, Any], context: Context) -> Iterator[Violation]:
+    """stop_reason "tool_use" comes with a tool_use block, and a tool_use block with that stop_reason."""
+    reason = response.get("stop_reason")
+    uses = _tool_uses(response)
+    if reason == "tool_use" and not uses:
+        yield Violation("stop_reason_matches_tool_use", "$.stop_reason",
+                        'a tool_use block in content when stop_reason is "tool_use"', reason)
+    elif uses and reason not in ("tool_use", "max_tokens", "pause_turn"):
+        yield Violation("stop_reason_matches_tool_use", "$.stop_reason",
+                        '"tool_use" when content holds a tool_use block', reason)
+
+
+@rule("response")
+def usage_not_negative(response: dict[str, Any], context: Context) -> Iterator[Violation]:
+    """Token counts are never negative."""
+    for key, value in response["usage"].items():
+        if isinstance(value, int) and not isinstance(value, bool) and value < 0:
+            yield Violation("usage_not_negative", json_path(["usage", key]), "a count >= 0", value)
+
+
+@rule("response")
+def output_within_max_tokens(response: dict[str, Any], context: Context) -> Iterator[Violation]:
+    """usage.output_tokens does not exceed the request's max_tokens."""
+    if context.request is None:
+        return
+    limit = context.request.get("max_tokens")
+    if isinstance(limit, int) and response["usage"]["output_tokens"] > limit:
+        yield Violation("output_within_max_tokens", "$.usage.output_tokens",
+                        f"at most max_tokens ({limit})", response["usage"]["output_tokens"])
+
+
+@rule("response")
+def tool_use_follows_tool_choice(response: dict[str, Any], context: Context) -> Iterator[Violation]:
+    """tool_use blocks name offered tools and obey tool_choice and disable_parallel_tool_use."""
+    if context.request is None:
+        return
+    tools = {t.get("name"): t for t in context.request.get("tools") or [] if isinstance(t, dict)}
+    choice = context.request.get("tool_choice") or {}
+    uses = _tool_uses(response)
+    for i, block in uses:
+        if block["name"] not in tools:
+            yield Violation("tool_use_follows_tool_choice", json_path(["content", i, "name"]),
+                            f"the name of an offered tool {sorted(tools)}", block["name"])
+        elif choice.get("type") == "tool" and block["name"] != choice.get("name"):
+            yield Violation("tool_use_follows_tool_choice", json_path(["content", i, "name"]),
+                            f"the tool named by tool_choice ({choice.get('name')!r})", block["name"])
+    if choice.get("type") == "none" and uses:
+        yield Violation("tool_use_follows_tool_choice", json_path(["content", uses[0][0]]),
+                        'no tool_use block when tool_choice is "none"', uses[0][1])
+    if choice.get("disable_parallel_tool_use") and len(uses) > 1:
+        yield Violation("tool_use_follows_tool_choice", json_path(["content", uses[1][0]]),
+                        "at most one tool_use block when disable_parallel_tool_use is true", uses[1][1])
+    forced = choice.get("type") in ("any", "tool") and tools
+    if forced and not uses and response.get("stop_reason") not in ("max_tokens", "refusal", "pause_turn"):
+        yield Violation("tool_use_follows_tool_choice", "$.content",
+                        f'a tool_use block when tool_choice is "{choice.get("type")}"', response["content"])
+
+
+@rule("response")
+def tool_input_matches_schema(response: dict[str, Any], context: Context) -> Iterator[Violation]:
+    """Each tool_use input is valid against its tool's input_schema."""
+    if context.request is None:
+        return
+    from .user_schemas import user_schema_violations
+
+    tools = {t.get("name"): t for t in context.request.get("tools") or [] if isinstance(t, dict)}
+    for i, block in _tool_uses(response):
+        tool = tools.get(block["name"])
+        if tool is None or not isinstance(tool.get("input_schema"), dict):
+            continue
+        prefix = json_path(["content", i, "input"])
+        for v in user_schema_violations(tool["input_schema"], block["input"]):
+            yield v.rebased("tool_input_matches_schema", prefix)
+
+
+@rule("response")
+def structured_output_matches_schema(response: dict[str, Any], context: Context) -> Iterator[Violation]:
+    """With output_config.format json_schema, a finished text answer is JSON valid against that schema."""
+    if context.request is None or response.get("stop_reason") not in ("end_turn", None):
+        return
+    fmt = (context.request.get("output_config") or {}).get("format") or {}
+    if fmt.get("type", "json_schema") != "json_schema" or not isinstance(fmt.get("schema"), dict):
+        return
+    from .user_schemas import user_schema_violations
+
+    for i, block in enumerate(response["content"]):
+        if _tag(block) != "text":
+            continue
+        path = json_path(["content", i, "text"])
+        try:
+            document = json.loads(block["text"])
+        except ValueError:
+            yield Violation("structured_output_matches_schema", path, "a JSON document", block["text"])
+            continue
+        for v in user_schema_violations(fmt["schema"], document):
+            yield v.rebased("structured_output_matches_schema", f"{path}<json>")
+
+
+@rule("response")
+def stop_sequence_was_requested(response: dict[str, Any], context: Context) -> Iterator[Violation]:
+    """A reported stop_sequence is one of the request's stop_sequences."""
+    sequence = response.get("stop_sequence")
+    if context.request is None or sequence is None:
+        return
+    allowed = context.request.get("stop_sequences") or []
+    if sequence not in allowed:
+        yield Violation("stop_sequence_was_requested", "$.stop_sequence",
+                        f"one of the request's stop_sequences {allowed}", sequence)
+
+
+@rule("response")
+def tool_use_id_embeds_session(response: dict[str, Any], context: Context) -> Iterator[Violation]:
+    """tool_use ids read tc-<session uuid>-<uuid>, embedding the answer's session."""
+    if context.session_id is None:
+        return
+    for i, block in _tool_uses(response):
+        match = TOOL_USE_ID.match(block["id"])
+        if match is None or match["session"] != context.session_id:
+            yield Violation("tool_use_id_embeds_session", json_path(["content", i, "id"]),
+                            f"tc-{context.session_id}-<uuid>", block["id"])
+
+
+# -- error body ------------------------------------------------------------------------
+
+
+@rule("error")
+def detail_repeats_message(body: dict[str, Any], context: Context) -> Iterator[Violation]:
+    """detail carries the same text as error.message (read by the official client)."""
+    if body["detail"] != body["error"]["message"]:
+        yield Violation("detail_repeats_message", "$.detail", f"the text of error.message ({body['error']['message']!r})",
+                        body["detail"])
+
+
+@rule("error")
+def error_type_matches_status(body: dict[str, Any], context: Context) -> Iterator[Violation]:
+    """error.type is the one the HTTP status calls for."""
+    if context.status is None:
+        return
+    expected = ERROR_TYPES.get(context.status, "api_error" if context.status >= 500 else None)
+    if expected is not None and body["error"]["type"] != expected:
+        yield Violation("error_type_matches_status", "$.error.type",
+                        f'"{expected}" for HTTP {context.status}', body["error"]["type"])

@@ -1,0 +1,45 @@
+"""Validation against JSON Schemas that users supply: tool ``input_schema`` and
+``output_config.format.schema``. Compiled validators are cached by schema content."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import SchemaError
+from jsonschema.validators import validator_for
+
+from .registry import _refine, _violation
+from .violations import Violation
+
+
+@lru_cache(maxsize=512)
+def _compiled(schema_json: str) -> Draft202012Validator | Violation:
+    schema = json.loads(schema_json)
+    cls = validator_for(schema, default=Draft202012Validator)
+    try:
+        cls.check_schema(schema)
+    except SchemaError as exc:
+        return Violation("user_schema", "$", f"a valid JSON Schema ({exc.message})", schema)
+    return cls(schema)
+
+
+def user_schema_violations(schema: dict[str, Any], instance: Any) -> list[Violation]:
+    """Violations of ``instance`` against the user's ``schema`` (an invalid schema is one violation)."""
+    try:
+        key = json.dumps(schema, sort_keys=True)
+    except (TypeError, ValueError):
+        return [Violation("user_schema", "$", "a JSON-serialisable JSON Schema", repr(schema))]
+    compiled = _compiled(key)
+    if isinstance(compiled, Violation):
+        return [compiled]
+    try:
+        if compiled.is_valid(instance):
+            return []
+        return [_violation(_refine(e)) for e in compiled.iter_errors(instance)]
+    except RecursionError:
+        return [Violation("schema:depth", "$", "a document nested less deeply")]
+    except Exception as exc:  # noqa: BLE001 - a user schema can reference what cannot be resolved
+        return [Violation("user_schema", "$", f"a schema that can be evaluated ({exc})")]

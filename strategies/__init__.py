@@ -1,0 +1,1 @@
+"""Hypothesis strategies for the Sequrity Messages contract, compiled from the schemas."""
