@@ -106,8 +106,43 @@ def validate(name: str, instance: Any) -> list[Violation]:
             return []
         errors = list(checker.iter_errors(instance))
     except RecursionError:
-        return [Violation("schema:depth", "$", "a document nested less deeply")]
+        return [Violation("schema:depth", json_path(_deepest_branch(instance)),
+                          "a value nested less deeply (the deepest branch starts here)")]
     return [_violation(_refine(error)) for error in sorted(errors, key=_document_order)]
+
+
+def _children(node: Any) -> list[tuple[Any, Any]]:
+    if isinstance(node, dict):
+        return [(k if isinstance(k, str | int) else repr(k), v) for k, v in node.items()]
+    if isinstance(node, list | tuple):
+        return list(enumerate(node))
+    return []
+
+
+def _depth(value: Any) -> int:
+    """How deeply ``value`` nests (iteratively: it may be too deep for recursion, or cyclic)."""
+    deepest, seen, stack = 0, set(), [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        children = _children(node)
+        if children and id(node) not in seen:
+            seen.add(id(node))
+            stack.extend((child, depth + 1) for _, child in children)
+    return deepest
+
+
+def _deepest_branch(instance: Any, steps: int = 3) -> list[str | int]:
+    """The first ``steps`` keys along the most deeply nested branch of ``instance``."""
+    path: list[str | int] = []
+    node = instance
+    for _ in range(steps):
+        children = _children(node)
+        if not children:
+            break
+        key, node = max(children, key=lambda item: _depth(item[1]))
+        path.append(key)
+    return path
 
 
 def _document_order(error: ValidationError) -> tuple[str, ...]:
@@ -214,9 +249,13 @@ def _violation(error: ValidationError) -> Violation:
 
 def _missing_property(error: ValidationError) -> str:
     instance = error.instance if isinstance(error.instance, dict) else {}
-    for prop in error.validator_value:
-        if prop not in instance:
+    missing = [prop for prop in error.validator_value if prop not in instance]
+    # jsonschema reports each missing property in its own error: "'<name>' is a required property"
+    for prop in missing:
+        if error.message.startswith(repr(prop)):
             return str(prop)
+    if missing:
+        return str(missing[0])
     return str(error.validator_value[0])
 
 

@@ -1,0 +1,227 @@
+"""The pydantic models are typed views of the JSON Schema documents: their JSON Schemas are
+equivalent to the documents (so the two cannot drift), documents round-trip through them
+unchanged, and they refuse what the documents refuse."""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pydantic import BaseModel, ConfigDict, ValidationError
+from schema_examples import INVALID_REQUESTS, INVALID_RESPONSES, VALID_REQUESTS, VALID_RESPONSES
+from schema_helpers import (
+    definitions_of,
+    document_uri,
+    examples,
+    first_difference,
+    invalid_instances,
+    normalise,
+    normalise_document,
+    normalise_standalone,
+    valid_instances,
+)
+
+import schemas.models as models
+from schemas import DOCUMENTS, NAMES, is_valid, load
+from schemas.models import DOCUMENT_MODELS, as_document
+from schemas.registry import registry
+
+
+def _document_core(name: str) -> Any:
+    schema = {"$ref": document_uri(name)} if name in DOCUMENTS else load(name)
+    return normalise(schema, registry().resolver())
+
+
+def _model_core(model: type[BaseModel]) -> Any:
+    return normalise_standalone(model.model_json_schema())
+
+
+# -- the schemas are equivalent ----------------------------------------------------------------
+
+
+def test_every_schema_name_has_a_model() -> None:
+    assert set(DOCUMENT_MODELS) == set(NAMES)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_model_json_schema_is_equivalent_to_the_document(name: str) -> None:
+    model, document = _model_core(DOCUMENT_MODELS[name]), _document_core(name)
+    assert model == document, first_difference(model, document)
+
+
+DEFINITIONS = [(document, definition) for document in DOCUMENTS for definition in definitions_of(document)]
+
+
+@pytest.mark.parametrize(("document", "definition"), DEFINITIONS, ids=[f"{d}:{n}" for d, n in DEFINITIONS])
+def test_each_definition_has_a_model_of_its_name_with_an_equivalent_schema(
+    document: str, definition: str
+) -> None:
+    model = getattr(models, definition, None)
+    assert isinstance(model, type) and issubclass(model, BaseModel), (
+        f"schemas.models has no model {definition}"
+    )
+    ours, theirs = _model_core(model), normalise_document(document, f"/$defs/{definition}")
+    assert ours == theirs, first_difference(ours, theirs)
+
+
+class _TextAsInteger(models.TextBlockParam):
+    text: int  # type: ignore[assignment]
+
+
+class _OtherDefault(models.ThinkingConfigEnabledParam):
+    budget_tokens: int = 1024
+
+
+class _Closed(models.MetadataParam):
+    model_config = ConfigDict(extra="forbid")
+
+
+class _NoDiscriminator(models.AnthropicMessageResponse):
+    content: list[models.TextBlock | models.ThinkingBlock]  # type: ignore[assignment]
+
+
+@pytest.mark.parametrize(
+    ("drifted", "definition"),
+    [
+        (_TextAsInteger, "TextBlockParam"),
+        (_OtherDefault, "ThinkingConfigEnabledParam"),
+        (_Closed, "MetadataParam"),
+        (_NoDiscriminator, None),
+    ],
+    ids=["type", "default-and-required", "additionalProperties", "union"],
+)
+def test_the_comparison_notices_a_drifted_model(drifted: type[BaseModel], definition: str | None) -> None:
+    document = (
+        normalise_document("request", f"/$defs/{definition}") if definition else _document_core("response")
+    )
+    assert _model_core(drifted) != document
+
+
+def test_all_lists_every_public_model_sorted() -> None:
+    public = {
+        name
+        for name, obj in vars(models).items()
+        if inspect.isclass(obj) and issubclass(obj, BaseModel) and obj.__module__.startswith(models.__name__)
+    }
+    assert public <= set(models.__all__)
+    assert all(hasattr(models, name) for name in models.__all__)
+    assert list(models.__all__) == sorted(models.__all__, key=lambda n: (not n.isupper(), n))
+
+
+# -- documents round-trip ----------------------------------------------------------------------
+
+HEADER_EXAMPLES: dict[str, dict[str, Any]] = {
+    "x-features": {
+        "agent_arch": "dual-llm",
+        "content_classifiers": [
+            {"name": "pii_redaction", "threshold": 0.8},
+            {"name": "toxicity_filter", "mode": "block"},
+        ],
+        "content_blockers": [{"name": "url_blocker"}],
+    },
+    "x-policy": {
+        "mode": "custom",
+        "codes": {"code": "allow all;", "language": "sqrt"},
+        "fail_fast": True,
+        "presets": {
+            "default_allow": False,
+            "branching_meta_policy": {
+                "mode": "allow",
+                "producers": ["web"],
+                "tags": ["untrusted"],
+                "consumers": [],
+            },
+        },
+    },
+    "x-config": {
+        "fsm": {
+            "max_n_turns": 5,
+            "clear_session_meta": "every_turn",
+            "enabled_internal_tools": ["parse_with_ai"],
+        },
+        "prompt": {"pllm": {"flavor": "terse", "query_role_name_overrides": {"tool": "fn"}}},
+        "response_format": {"include_program": True},
+        "llm": {"anything": [1, 2]},
+    },
+    "error": {
+        "type": "error",
+        "error": {"type": "rate_limit_error", "message": "slow down"},
+        "detail": "slow down",
+    },
+}
+
+EXAMPLES = (
+    [("request", k, v) for k, v in VALID_REQUESTS.items()]
+    + [("response", k, v) for k, v in VALID_RESPONSES.items()]
+    + [(n, n, v) for n, v in HEADER_EXAMPLES.items()]
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "example"), [(n, v) for n, _, v in EXAMPLES], ids=[i for _, i, _ in EXAMPLES]
+)
+def test_a_hand_written_document_round_trips_through_its_model(name: str, example: dict[str, Any]) -> None:
+    assert is_valid(name, example)
+    assert as_document(DOCUMENT_MODELS[name].model_validate(example)) == example
+
+
+BROKEN = [("request", k, v) for k, v in INVALID_REQUESTS.items()] + [
+    ("response", k, v) for k, v in INVALID_RESPONSES.items()
+]
+
+
+@pytest.mark.parametrize(("name", "broken"), [(n, v) for n, _, v in BROKEN], ids=[i for _, i, _ in BROKEN])
+def test_the_model_refuses_a_document_the_schema_refuses(name: str, broken: Any) -> None:
+    assert not is_valid(name, broken)
+    with pytest.raises(ValidationError):
+        DOCUMENT_MODELS[name].model_validate(broken)
+
+
+def _missing_tag(error: ValidationError) -> bool:
+    """The one way a model may be stricter than its document: a union member without its
+    ``type`` tag (the discriminator_tags_present rule refuses those too)."""
+    return any(e["type"] == "union_tag_not_found" for e in error.errors())
+
+
+GENERATED = ("response", "event", "error", "x-features", "x-policy", "x-config")
+
+
+@pytest.mark.parametrize("name", GENERATED)
+@settings(max_examples=examples(10))
+@given(data=st.data())
+def test_a_generated_document_round_trips_through_its_model(name: str, data: st.DataObject) -> None:
+    document = data.draw(valid_instances(name), label=name)
+    try:
+        model = DOCUMENT_MODELS[name].model_validate(document)
+    except ValidationError as error:
+        assert _missing_tag(error), error
+        return
+    assert as_document(model) == document
+
+
+@settings(max_examples=examples(3))
+@given(document=valid_instances("request"))
+def test_a_generated_request_round_trips_through_its_model(document: dict[str, Any]) -> None:
+    try:
+        model = models.AnthropicMessageRequest.model_validate(document)
+    except ValidationError as error:
+        assert _missing_tag(error), error
+        return
+    assert as_document(model) == document
+
+
+@pytest.mark.parametrize("name", GENERATED)
+@settings(max_examples=examples(10))
+@given(data=st.data())
+def test_the_model_accepts_exactly_what_the_document_accepts(name: str, data: st.DataObject) -> None:
+    instance = data.draw(invalid_instances(name), label="mutated")
+    schema_accepts = is_valid(name, instance)
+    try:
+        DOCUMENT_MODELS[name].model_validate(instance)
+    except ValidationError as error:
+        assert not schema_accepts or _missing_tag(error), error
+    else:
+        assert schema_accepts, f"the model accepts what the {name!r} document refuses: {instance!r}"

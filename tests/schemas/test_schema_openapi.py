@@ -1,0 +1,215 @@
+"""The OpenAPI 3.1 export: a valid document (checked by openapi-spec-validator), every
+reference resolvable, the routes, headers and responses of CONTRACT.md §1, §2 and §8, and
+request bodies validated by the schemas it carries."""
+
+from __future__ import annotations
+
+import copy
+import json
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+from jsonschema import Draft202012Validator
+from openapi_spec_validator import validate as validate_openapi
+from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+from schema_examples import INVALID_REQUESTS, VALID_REQUESTS, VALID_RESPONSES
+
+from schemas import ERROR_TYPES, is_valid, load
+from schemas.openapi import ENDPOINT_TYPES, PROVIDERS, bundle, openapi_document
+
+MESSAGES_WITH_PROVIDER = "/control/{endpoint_type}/{provider}/v1/messages"
+MESSAGES_DEFAULT = "/control/{endpoint_type}/v1/messages"
+
+
+@pytest.fixture(scope="module")
+def document() -> dict[str, Any]:
+    return openapi_document()
+
+
+def test_openapi_spec_validator_accepts_the_document(document: dict[str, Any]) -> None:
+    assert document["openapi"].startswith("3.1")
+    validate_openapi(document)
+
+
+def _drop_response_description(document: dict[str, Any]) -> None:
+    del document["paths"][MESSAGES_DEFAULT]["post"]["responses"]["200"]["description"]
+
+
+def _bad_schema_type(document: dict[str, Any]) -> None:
+    document["components"]["schemas"]["ErrorDetail"]["properties"]["message"]["type"] = "text"
+
+
+def _path_parameter_not_required(document: dict[str, Any]) -> None:
+    document["paths"][MESSAGES_DEFAULT]["post"]["parameters"][0]["required"] = False
+
+
+@pytest.mark.parametrize(
+    "breakage", [_drop_response_description, _bad_schema_type, _path_parameter_not_required]
+)
+def test_openapi_spec_validator_would_notice_a_broken_document(
+    document: dict[str, Any], breakage: Any
+) -> None:
+    broken = copy.deepcopy(document)
+    breakage(broken)
+    with pytest.raises(OpenAPIValidationError):
+        validate_openapi(broken)
+
+
+def _refs(node: Any) -> list[str]:
+    if isinstance(node, list):
+        return [r for item in node for r in _refs(item)]
+    if not isinstance(node, dict):
+        return []
+    found = [node["$ref"]] if isinstance(node.get("$ref"), str) else []
+    if isinstance(node.get("discriminator"), dict):
+        found += list(node["discriminator"].get("mapping", {}).values())
+    for key, value in node.items():
+        if key not in ("const", "enum", "default", "examples"):
+            found += _refs(value)
+    return found
+
+
+def _resolve(document: dict[str, Any], ref: str) -> Any:
+    assert ref.startswith("#/"), f"{ref} is not local to the document"
+    node: Any = document
+    for part in ref[2:].split("/"):
+        node = node[part.replace("~1", "/").replace("~0", "~")]
+    return node
+
+
+def test_every_reference_and_discriminator_mapping_resolves(document: dict[str, Any]) -> None:
+    refs = _refs(document)
+    assert len(refs) > 50
+    for ref in refs:
+        assert isinstance(_resolve(document, ref), dict), ref
+
+
+def test_components_hold_every_document_and_definition(document: dict[str, Any]) -> None:
+    components = document["components"]["schemas"]
+    for name in ("request", "response", "event", "error", "x-features", "x-policy", "x-config"):
+        schema = load(name)
+        assert schema["title"] in components
+        assert set(schema.get("$defs", {})) <= set(components)
+    assert not any("$id" in c or "$defs" in c for c in components.values())
+
+
+def test_the_messages_routes_have_enumerated_path_parameters(document: dict[str, Any]) -> None:
+    assert set(document["paths"]) == {MESSAGES_WITH_PROVIDER, MESSAGES_DEFAULT, "/control/health"}
+    with_provider = {p["name"]: p for p in document["paths"][MESSAGES_WITH_PROVIDER]["post"]["parameters"]}
+    default = {p["name"]: p for p in document["paths"][MESSAGES_DEFAULT]["post"]["parameters"]}
+    assert (
+        with_provider["endpoint_type"]["schema"]["enum"]
+        == list(ENDPOINT_TYPES)
+        == [
+            "chat",
+            "code",
+            "agent",
+            "lang-graph",
+        ]
+    )
+    assert {"openai", "openrouter", "anthropic", "sequrity_azure"} <= set(PROVIDERS)
+    assert with_provider["provider"]["schema"]["enum"] == list(PROVIDERS)
+    assert "provider" not in default
+    assert "get" in document["paths"]["/control/health"]
+
+
+@pytest.mark.parametrize("path", [MESSAGES_WITH_PROVIDER, MESSAGES_DEFAULT])
+def test_a_messages_operation_documents_headers_security_and_responses(
+    document: dict[str, Any], path: str
+) -> None:
+    operation = document["paths"][path]["post"]
+    headers = {p["name"]: p for p in operation["parameters"] if p["in"] == "header"}
+    assert set(headers) == {"X-Api-Key", "X-Features", "X-Policy", "X-Config", "X-Session-ID"}
+    assert not any(h["required"] for h in headers.values())
+    for header, title in (
+        ("X-Features", "XFeaturesHeader"),
+        ("X-Policy", "XPolicyHeader"),
+        ("X-Config", "XConfigHeader"),
+    ):
+        assert headers[header]["content"]["application/json"]["schema"] == {
+            "$ref": f"#/components/schemas/{title}"
+        }
+    assert document["security"] == [{"bearer": []}]
+    assert document["components"]["securitySchemes"]["bearer"] == {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "the Sequrity API key",
+    }
+    ok = operation["responses"]["200"]
+    assert set(ok["content"]) == {"application/json", "text/event-stream"}
+    assert "X-Session-ID" in ok["headers"]
+    assert ok["content"]["text/event-stream"]["x-event-schema"] == {
+        "$ref": "#/components/schemas/StreamEvent"
+    }
+    errors = {int(s) for s in operation["responses"] if s != "200"}
+    assert errors == set(ERROR_TYPES) == {400, 401, 403, 404, 413, 429, 500, 529}
+    for status in errors:
+        body = operation["responses"][str(status)]["content"]["application/json"]["schema"]
+        assert body == {"$ref": "#/components/schemas/ErrorBody"}
+    assert "retry-after" in operation["responses"]["429"]["headers"]
+
+
+def _validator_in(document: dict[str, Any], schema: dict[str, Any]) -> Draft202012Validator:
+    """A validator for ``schema`` (a local ``$ref`` taken from ``document``) resolved inside ``document``."""
+    uri = "urn:sequrity:openapi"
+    resource = Resource.from_contents(document, default_specification=DRAFT202012)
+    return Draft202012Validator(
+        {"$ref": uri + schema["$ref"]}, registry=Registry().with_resource(uri, resource)
+    )
+
+
+@pytest.mark.parametrize("example", list(VALID_REQUESTS), ids=list(VALID_REQUESTS))
+def test_the_request_body_schema_from_the_document_accepts_a_valid_request(
+    document: dict[str, Any], example: str
+) -> None:
+    body_schema = document["paths"][MESSAGES_DEFAULT]["post"]["requestBody"]["content"]["application/json"][
+        "schema"
+    ]
+    assert _validator_in(document, body_schema).is_valid(VALID_REQUESTS[example])
+
+
+@pytest.mark.parametrize("example", list(INVALID_REQUESTS), ids=list(INVALID_REQUESTS))
+def test_the_request_body_schema_from_the_document_refuses_an_invalid_request(
+    document: dict[str, Any], example: str
+) -> None:
+    body_schema = document["paths"][MESSAGES_DEFAULT]["post"]["requestBody"]["content"]["application/json"][
+        "schema"
+    ]
+    assert not _validator_in(document, body_schema).is_valid(INVALID_REQUESTS[example])
+
+
+def test_the_response_schema_from_the_document_accepts_valid_responses(document: dict[str, Any]) -> None:
+    content = document["paths"][MESSAGES_DEFAULT]["post"]["responses"]["200"]["content"]
+    validator = _validator_in(document, content["application/json"]["schema"])
+    for response in VALID_RESPONSES.values():
+        assert validator.is_valid(response)
+    assert not validator.is_valid({**VALID_RESPONSES["text"], "role": "user"})
+
+
+@pytest.mark.parametrize("name", ["request", "response", "event", "event.message_delta", "x-config"])
+def test_a_bundle_is_self_contained_and_validates_like_the_document(name: str) -> None:
+    bundled = bundle(name)
+    assert all(ref.startswith("#/$defs/") for ref in _refs(bundled))
+    validator = Draft202012Validator(bundled)
+    for example in [*VALID_REQUESTS.values(), *INVALID_REQUESTS.values(), *VALID_RESPONSES.values()]:
+        assert validator.is_valid(example) == is_valid(name, example)
+
+
+def test_bundle_refuses_an_unknown_name() -> None:
+    with pytest.raises(KeyError, match="unknown schema name='nope'"):
+        bundle("nope")
+
+
+def test_sequrity_mock_openapi_prints_the_document(document: dict[str, Any]) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "mockserver.cli", "openapi"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert json.loads(result.stdout) == document
