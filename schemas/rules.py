@@ -358,8 +358,8 @@ def tool_use_id_embeds_session(response: dict[str, Any], context: Context) -> It
 def detail_repeats_message(body: dict[str, Any], context: Context) -> Iterator[Violation]:
     """detail carries the same text as error.message (read by the official client)."""
     if body["detail"] != body["error"]["message"]:
-        yield Violation("detail_repeats_message", "$.detail", f"the text of error.message ({body['error']['message']!r})",
-                        body["detail"])
+        expected = f"the text of error.message ({body['error']['message']!r})"
+        yield Violation("detail_repeats_message", "$.detail", expected, body["detail"])
 
 
 @rule("error")
