@@ -1,0 +1,101 @@
+"""Adapters by name: the built-ins, or ``package.module:factory`` for a user's own."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from typing import Any
+
+from .base import ClientAdapter
+
+__all__ = ["BUILTIN_ADAPTERS", "UnknownAdapterError", "adapter_names", "get_adapter"]
+
+
+def _reference() -> ClientAdapter:
+    from .reference import ReferenceAdapter
+
+    return ReferenceAdapter()
+
+
+def _sequrity() -> ClientAdapter:
+    from .sequrity import SequrityAdapter
+
+    return SequrityAdapter()
+
+
+def _sequrity_async() -> ClientAdapter:
+    from .sequrity import SequrityAsyncAdapter
+
+    return SequrityAsyncAdapter()
+
+
+def _anthropic() -> ClientAdapter:
+    from .anthropic import AnthropicAdapter
+
+    return AnthropicAdapter()
+
+
+def _raw() -> ClientAdapter:
+    from .raw import RawAdapter
+
+    return RawAdapter()
+
+
+BUILTIN_ADAPTERS: dict[str, Callable[[], ClientAdapter]] = {
+    "reference": _reference,
+    "sequrity": _sequrity,
+    "sequrity-async": _sequrity_async,
+    "anthropic": _anthropic,
+    "raw": _raw,
+}
+"""Factories of the built-in adapters, by name."""
+
+
+class UnknownAdapterError(LookupError):
+    """A client name that is neither built in nor an importable ``package.module:factory``."""
+
+
+def adapter_names() -> list[str]:
+    """The built-in adapter names."""
+    return list(BUILTIN_ADAPTERS)
+
+
+def _load_user_factory(spec: str) -> Callable[[], Any]:
+    module_name, _, attribute = spec.partition(":")
+    if not module_name or not attribute:
+        raise UnknownAdapterError(f"client={spec!r}: expected 'package.module:factory'")
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as exc:
+        raise UnknownAdapterError(f"client={spec!r}: cannot import module {module_name!r} ({exc})") from exc
+    target: Any = module
+    for part in attribute.split("."):
+        if not hasattr(target, part):
+            raise UnknownAdapterError(f"client={spec!r}: module {module_name!r} has no attribute "
+                                      f"{attribute!r}")
+        target = getattr(target, part)
+    if not callable(target):
+        raise UnknownAdapterError(f"client={spec!r}: {attribute!r} is a {type(target).__name__}, "
+                                  "expected a factory (a class or function that returns an adapter)")
+    return target
+
+
+def get_adapter(name: str) -> ClientAdapter:
+    """A new adapter: a built-in by name (see :func:`adapter_names`), or the result of
+    calling ``factory()`` for ``name="package.module:factory"``."""
+    if not isinstance(name, str) or not name:
+        raise UnknownAdapterError(f"client={name!r}: expected an adapter name")
+    if name in BUILTIN_ADAPTERS:
+        return BUILTIN_ADAPTERS[name]()
+    if ":" not in name:
+        raise UnknownAdapterError(f"client={name!r}: unknown adapter; the built-in ones are "
+                                  f"{', '.join(BUILTIN_ADAPTERS)}, or name your own as "
+                                  "'package.module:factory'")
+    adapter = _load_user_factory(name)()
+    required = ("name", "dialects", "send", "stream", "reset_session", "close")
+    missing = [m for m in required if not hasattr(adapter, m)]
+    if missing:
+        raise UnknownAdapterError(f"client={name!r}: the factory returned {type(adapter).__name__}, "
+                                  f"which lacks {', '.join(missing)} "
+                                  "(see contract_tests.adapters.ClientAdapter)")
+    return adapter

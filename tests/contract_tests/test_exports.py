@@ -1,0 +1,17 @@
+"""The public names of contract_tests.client and contract_tests.adapters: complete and sorted."""
+
+from __future__ import annotations
+
+import pytest
+
+import contract_tests.adapters
+import contract_tests.client
+
+
+@pytest.mark.parametrize("module", [contract_tests.client, contract_tests.adapters], ids=lambda m: m.__name__)
+def test_all_lists_every_public_name_once_sorted(module):
+    public = {n for n, v in vars(module).items() if not n.startswith("_") and not isinstance(v, type(module))}
+    public -= {"annotations"}
+    assert set(module.__all__) == public
+    assert module.__all__ == sorted(module.__all__, key=lambda n: (not n.isupper(), n))
+    assert len(set(module.__all__)) == len(module.__all__)
