@@ -1,1 +1,196 @@
-"""Hypothesis strategies for the Sequrity Messages contract, compiled from the schemas."""
+"""Hypothesis strategies for the Sequrity Messages contract, compiled from the schemas.
+
+>>> from hypothesis import given
+>>> import schemas, strategies
+>>> @given(strategies.requests(stream=True))
+... def test_valid(request):
+...     assert schemas.check("request", request) == []
+
+Every strategy is lazy: arguments are checked (raising
+:class:`hypothesis.errors.InvalidArgument` naming ``arg=value``) when it is first drawn from.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Collection
+from typing import Any
+
+import hypothesis.strategies as st
+from hypothesis.errors import InvalidArgument
+from hypothesis.strategies import SearchStrategy
+from jsonschema.exceptions import SchemaError
+from jsonschema.validators import validator_for
+
+import schemas
+
+from . import compiler, leaves
+from .conversation import draw_history
+from .header import HEADER_DOCUMENTS, header_value
+from .invalid import MUTATIONS, InvalidRequest, draw_invalid
+from .request import RequestConstraints, build_request, parse_constraints, session_of
+from .response import draw_response
+from .stream import draw_events
+from .validation import check_choice, check_range, check_type, lazy
+
+__all__ = [
+    "InvalidRequest",
+    "conversations",
+    "from_schema",
+    "headers",
+    "invalid_requests",
+    "requests",
+    "responses",
+    "stream_events",
+]
+
+
+@lazy
+def requests(**constraints: Any) -> SearchStrategy[dict[str, Any]]:
+    """Valid ``AnthropicMessageRequest`` bodies as a client sends them (nulls dropped).
+
+    Constraints pin or restrict parts: ``model=str``, ``stream=bool``, ``tools=bool``
+    (offer tools or not), ``tool_choice="auto"|"any"|"tool"|"none"``,
+    ``thinking="enabled"|"disabled"|"adaptive"``, ``system="string"|"list"``,
+    ``structured_output=bool``, ``max_exchanges=int`` (assistant/user exchanges after the
+    first user turn, default 3).
+    """
+    return build_request(parse_constraints(constraints))
+
+
+def _check_request(request: Any, name: str) -> None:
+    check_type(dict, request, name)
+    violations = schemas.check("request", request)
+    if violations:
+        raise InvalidArgument(f"{name}=...: expected a valid request, but {violations[0]}")
+
+
+def _check_session(session_id: Any) -> None:
+    if session_id is None:
+        return
+    check_type(str, session_id, "session_id")
+    try:
+        uuid.UUID(session_id)
+    except ValueError:
+        raise InvalidArgument(f"session_id={session_id!r}: expected a UUID string") from None
+
+
+@lazy
+def responses(for_request: dict[str, Any] | None = None, *, session_id: str | None = None
+              ) -> SearchStrategy[dict[str, Any]]:
+    """Valid ``AnthropicMessageResponse`` bodies answering ``for_request`` (a drawn request
+    when None): tool calls only for offered tools with valid inputs, ``stop_reason``
+    consistent with content, structured output valid for ``output_config``,
+    ``output_tokens`` <= ``max_tokens``. Tool ids embed ``session_id`` (default: the
+    session of the request's tool ids, else a drawn UUID).
+    """
+    if for_request is not None:
+        _check_request(for_request, "for_request")
+    _check_session(session_id)
+
+    @st.composite
+    def build(draw: st.DrawFn) -> dict[str, Any]:
+        request = for_request if for_request is not None else draw(build_request(RequestConstraints()))
+        session = session_id or session_of(request) or draw(leaves.uuids)
+        return draw_response(draw, request, session)
+
+    return build()
+
+
+@lazy
+def stream_events(message: dict[str, Any] | None = None, dialect: str = "sequrity"
+                  ) -> SearchStrategy[list[dict[str, Any]]]:
+    """Well-formed event sequences streaming ``message`` (a drawn response when None), text,
+    thinking and tool-input JSON cut at drawn points (empty pieces included);
+    ``schemas.accumulate(events, dialect=dialect) == message``."""
+    check_choice(dialect, schemas.DIALECTS, "dialect")
+    if message is not None:
+        check_type(dict, message, "message")
+        violations = schemas.check("response", message)
+        if violations:
+            raise InvalidArgument(f"message=...: expected a valid response, but {violations[0]}")
+
+    @st.composite
+    def build(draw: st.DrawFn) -> list[dict[str, Any]]:
+        streamed = message if message is not None else draw(responses())
+        return draw_events(draw, streamed, dialect)  # type: ignore[arg-type]
+
+    return build()
+
+
+@lazy
+def conversations(*, tools: list[dict[str, Any]] | None = None, session_id: str | None = None,
+                  min_exchanges: int = 0, max_exchanges: int = 3) -> SearchStrategy[list[dict[str, Any]]]:
+    """Multi-turn ``messages`` histories following the semantic rules: ``user (assistant
+    user)*``, each tool_result answering the tool_use ids of the turn before, ids
+    ``tc-<session>-<uuid>``, tool inputs valid for ``tools`` (drawn when None)."""
+    if tools is not None:
+        check_type(list, tools, "tools")
+        for i, tool in enumerate(tools):
+            if not isinstance(tool, dict) or not isinstance(tool.get("name"), str) or not isinstance(
+                    tool.get("input_schema"), dict):
+                raise InvalidArgument(f"tools[{i}]={tool!r}: expected a dict with 'name' and 'input_schema'")
+    _check_session(session_id)
+    check_range(min_exchanges, "min_exchanges", low=0, high=20)
+    check_range(max_exchanges, "max_exchanges", low=0, high=20)
+    if max_exchanges < min_exchanges:
+        raise InvalidArgument(f"max_exchanges={max_exchanges!r}: expected >= min_exchanges={min_exchanges!r}")
+
+    @st.composite
+    def build(draw: st.DrawFn) -> list[dict[str, Any]]:
+        offered = tools if tools is not None else (leaves.draw_tools(draw) if draw(st.booleans()) else [])
+        session = session_id or draw(leaves.uuids)
+        return draw_history(draw, offered, session, max_exchanges, min_exchanges)
+
+    return build()
+
+
+@lazy
+def headers(*, names: Collection[str] = tuple(HEADER_DOCUMENTS), as_json: bool = False
+            ) -> SearchStrategy[dict[str, Any]]:
+    """Dicts of configuration headers (a subset of ``names``: ``X-Features``, ``X-Policy``,
+    ``X-Config``), each value valid against its schema document: a dict, or with
+    ``as_json=True`` the one-line JSON string the client sends."""
+    check_type((list, tuple, set, frozenset), names, "names")
+    for name in names:
+        check_choice(name, tuple(HEADER_DOCUMENTS), "names")
+    check_type(bool, as_json, "as_json")
+    return st.fixed_dictionaries({}, optional={n: header_value(n, as_json=as_json) for n in names})
+
+
+@lazy
+def invalid_requests(*, mutations: Collection[str] | None = None) -> SearchStrategy[InvalidRequest]:
+    """Requests breaking exactly one rule, as :class:`InvalidRequest` ``(request, rule, path,
+    mutation)``: ``schemas.check`` reports ``rule`` at ``path`` first. ``mutations`` limits
+    the kinds (names in ``strategies.invalid.MUTATIONS``)."""
+    chosen = tuple(MUTATIONS) if mutations is None else tuple(mutations)
+    if mutations is not None:
+        check_type((list, tuple, set, frozenset), mutations, "mutations")
+    for name in chosen:
+        check_choice(name, tuple(MUTATIONS), "mutations")
+    if not chosen:
+        raise InvalidArgument("mutations=(): expected at least one mutation name")
+    base = build_request(RequestConstraints(max_exchanges=2))
+    kinds = st.sampled_from(chosen)
+
+    @st.composite
+    def build(draw: st.DrawFn) -> InvalidRequest:
+        kind = draw(kinds)  # first: a choice drawn after a long prefix is biased to its first option
+        return draw_invalid(draw, draw(base), kind)
+
+    return build()
+
+
+@lazy
+def from_schema(schema: dict[str, Any] | bool) -> SearchStrategy[Any]:
+    """Values valid against a user's JSON Schema (tool ``input_schema``, ``output_config``
+    formats), compiled once; hypothesis-jsonschema is the reference and the fallback for
+    keywords the compiler does not handle."""
+    check_type((dict, bool), schema, "schema")
+    if isinstance(schema, dict):
+        try:
+            validator_for(schema).check_schema(schema)
+        except SchemaError as exc:
+            why = f"schema={schema!r}: expected a valid JSON Schema ({exc.message})"
+            raise InvalidArgument(why) from None
+    return compiler.from_schema(schema)

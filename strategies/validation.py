@@ -1,0 +1,54 @@
+"""Argument checking for the public strategies: one place, messages that read ``arg=value``.
+
+Every public strategy is wrapped by :func:`lazy`: calling it only records the call; the
+arguments are checked (raising :class:`hypothesis.errors.InvalidArgument`) and the real
+strategy is built when it is first drawn from, and its repr echoes the user's call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+from typing import Any, TypeVar
+
+from hypothesis.errors import InvalidArgument
+from hypothesis.strategies._internal.utils import defines_strategy
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def lazy(function: F) -> F:
+    """Make ``function`` a lazily evaluated strategy definition (hypothesis ``defines_strategy``)."""
+    return defines_strategy()(function)
+
+
+def check_type(expected: type | tuple[type, ...], value: Any, name: str) -> None:
+    """Raise unless ``value`` is an instance of ``expected`` (bools are not integers here)."""
+    kinds = expected if isinstance(expected, tuple) else (expected,)
+    ok = isinstance(value, kinds) and not (isinstance(value, bool) and bool not in kinds)
+    if not ok:
+        names = " or ".join(k.__name__ for k in kinds)
+        got = type(value).__name__
+        raise InvalidArgument(f"{name}={value!r}: expected a value of type {names}, got {got}")
+
+
+def check_choice(value: Any, allowed: Collection[Any], name: str) -> None:
+    """Raise unless ``value`` is one of ``allowed``."""
+    if value not in allowed:
+        listed = ", ".join(repr(a) for a in allowed)
+        raise InvalidArgument(f"{name}={value!r}: expected one of {listed}")
+
+
+def check_range(value: Any, name: str, *, low: int, high: int | None = None) -> None:
+    """Raise unless ``value`` is an integer in ``[low, high]``."""
+    check_type(int, value, name)
+    if value < low or (high is not None and value > high):
+        bound = f"between {low} and {high}" if high is not None else f">= {low}"
+        raise InvalidArgument(f"{name}={value!r}: expected an integer {bound}")
+
+
+def check_keywords(given: dict[str, Any], known: Collection[str], function: str) -> None:
+    """Raise for a keyword argument ``function`` does not accept."""
+    for key in given:
+        if key not in known:
+            raise InvalidArgument(f"{key}={given[key]!r}: {function}() accepts no constraint {key!r}; "
+                                  f"expected one of {', '.join(sorted(known))}")
