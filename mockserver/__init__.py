@@ -1,1 +1,26 @@
-"""An aiohttp mock of Sequrity's Control API messages endpoint."""
+"""An aiohttp mock of Sequrity's Control API messages endpoint.
+
+>>> from mockserver import MockServer
+>>> with MockServer(seed=1) as server:  # doctest: +SKIP
+...     url = server.messages_url()
+"""
+
+from .app import create_app
+from .config import Latency, MockConfig
+from .errors import ApiError
+from .handle import MockServer
+from .responder import Reply, RequestContext, Responder
+from .synthesis import Synthesizer, synthesize
+
+__all__ = [
+    "ApiError",
+    "Latency",
+    "MockConfig",
+    "MockServer",
+    "Reply",
+    "RequestContext",
+    "Responder",
+    "Synthesizer",
+    "create_app",
+    "synthesize",
+]

@@ -1,0 +1,261 @@
+"""Load benchmark of the mock server against a bare aiohttp handler, in the same run.
+
+Both servers run as separate processes on loopback, one after the other, on the default
+asyncio event loop with the standard-library ``json``. The bare handler parses the request
+JSON and answers with precomputed bytes -- the very bytes our server sends for the bench
+request -- writing a stream one event per write. Our server runs with journal, validation
+and synthesis on (its answer and validation caches make a repeated request a cache hit).
+
+Load: ``wrk -t1 -c16 --latency`` with a POST script, after a warm-up, non-streaming and
+streaming (``"stream": true``). Prints req/s, p50/p99 and the ratios against the targets.
+
+    python bench/server.py [--duration 10] [--warmup 3]
+
+Needs Debian's ``wrk`` (``apt-get install -y wrk``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+PATH = "/control/chat/anthropic/v1/messages"
+REQUEST = {"model": "claude-sonnet-4", "max_tokens": 64, "messages": [{"role": "user", "content": "Hello"}]}
+TARGETS = {"nonstream": 0.85, "stream": 1.10}
+P99_LIMIT = 2.0
+
+LUA = """
+wrk.method = "POST"
+wrk.body = os.getenv("BENCH_BODY")
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer bench"
+wrk.headers["x-api-key"] = "bench"
+wrk.headers["anthropic-version"] = "2023-06-01"
+function done(summary, latency, requests)
+  io.write(string.format('RESULT {"requests":%d,"seconds":%.3f,"p50_ms":%.3f,"p99_ms":%.3f,' ..
+    '"errors":%d,"non2xx":%d}\\n', summary.requests, summary.duration / 1e6,
+    latency:percentile(50) / 1e3, latency:percentile(99) / 1e3,
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    summary.errors.status))
+end
+"""
+
+BASELINE = r'''
+import json, sys
+from aiohttp import web
+
+answer = json.load(open(sys.argv[1]))
+JSON_BODY = answer["json"].encode()
+EVENTS = [e.encode() for e in answer["events"]]
+SSE_HEADERS = {"Content-Type": "text/event-stream", "Cache-Control": "no-cache"}
+
+async def messages(request):
+    body = json.loads(await request.read())
+    if body.get("stream") is True:
+        response = web.StreamResponse(headers=SSE_HEADERS)
+        try:
+            await response.prepare(request)
+            for event in EVENTS:
+                await response.write(event)
+            await response.write_eof()
+        except ConnectionResetError:
+            pass
+        return response
+    return web.Response(body=JSON_BODY, content_type="application/json")
+
+app = web.Application()
+app.router.add_post(sys.argv[2], messages)
+web.run_app(app, host="127.0.0.1", port=0, access_log=None,
+            print=lambda *a: None, handle_signals=True,
+            )
+'''
+
+
+def _bench_answer() -> dict[str, Any]:
+    """Our server's answer to the bench request, as JSON text and as SSE events."""
+    from mockserver import MockConfig
+    from mockserver.delivery import Delivery
+    from mockserver.responder import RequestContext
+    from mockserver.synthesis import synthesize
+
+    config = MockConfig()
+    session = "00000000-0000-4000-8000-000000000000"
+    rendered = Delivery.from_config(config).render(synthesize(
+        RequestContext("chat", "anthropic", REQUEST, session, config.seed)))
+    return {"json": rendered.json_bytes(session.encode()).decode(),
+            "events": [e.decode() for e in rendered.event_bytes(session.encode())]}
+
+
+def _listening_port(process: subprocess.Popen[str], deadline: float) -> int:
+    """Read the port from the server's first line (ours) or find its socket (baseline)."""
+    while time.monotonic() < deadline:
+        port = _port_of(process.pid)
+        if port:
+            return port
+        time.sleep(0.1)
+    raise RuntimeError(f"server pid {process.pid} did not listen within the deadline")
+
+
+def _port_of(pid: int) -> int | None:
+    inodes = set()
+    try:
+        for fd in os.listdir(f"/proc/{pid}/fd"):
+            target = os.readlink(f"/proc/{pid}/fd/{fd}")
+            if target.startswith("socket:["):
+                inodes.add(target[8:-1])
+        lines = Path(f"/proc/{pid}/net/tcp").read_text().splitlines()[1:]
+    except OSError:
+        return None
+    for line in lines:
+        fields = line.split()
+        if fields[3] == "0A" and fields[9] in inodes:  # LISTEN
+            return int(fields[1].split(":")[1], 16)
+    return None
+
+
+def _rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time the process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _wrk(url: str, lua: str, body: str, seconds: int) -> dict[str, Any]:
+    command = ["wrk", "-t1", "-c16", f"-d{seconds}s", "--latency", "--timeout", "5s", "-s", lua, url]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 30,
+                          env={**os.environ, "BENCH_BODY": body}, check=True)
+    line = next(x for x in done.stdout.splitlines() if x.startswith("RESULT "))
+    result = json.loads(line[7:])
+    result["rps"] = result["requests"] / result["seconds"]
+    return result
+
+
+class Server:
+    """A server process under test, started in its own session and ended by its group id."""
+
+    def __init__(self, name: str, command: list[str]) -> None:
+        self.name = name
+        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                                        start_new_session=True)
+        self.url = f"http://127.0.0.1:{_listening_port(self.process, time.monotonic() + 30)}{PATH}"
+        self.runs: dict[str, list[dict[str, Any]]] = {"nonstream": [], "stream": []}
+        self.rss: list[float] = []
+
+    def stop(self) -> None:
+        """End the process group (SIGTERM, then SIGKILL after 10 s)."""
+        os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
+    def summary(self, mode: str) -> dict[str, float]:
+        """Requests per second over every round; median p50 and p99 of the rounds."""
+        runs = self.runs[mode]
+        return {"rps": sum(r["requests"] for r in runs) / sum(r["seconds"] for r in runs),
+                "p50_ms": statistics.median(r["p50_ms"] for r in runs),
+                "p99_ms": statistics.median(r["p99_ms"] for r in runs),
+                "errors": sum(r["errors"] + r["non2xx"] for r in runs),
+                "cpu_us": 1e6 * sum(r["cpu_s"] for r in runs) / sum(r["requests"] for r in runs)}
+
+
+def measure(servers: list[Server], lua: str, args: argparse.Namespace) -> None:
+    """Per mode: warm every server up, then alternate measured rounds between them, so slow
+    drifts of the machine's load affect all servers alike."""
+    for mode in ("nonstream", "stream"):
+        body = json.dumps({**REQUEST, "stream": True} if mode == "stream" else REQUEST)
+        for server in servers:
+            _wrk(server.url, lua, body, args.warmup)
+            server.rss.append(_rss_mib(server.process.pid))
+        for _ in range(args.rounds):
+            for server in servers:
+                cpu = _cpu_seconds(server.process.pid)
+                run = _wrk(server.url, lua, body, args.duration)
+                run["cpu_s"] = _cpu_seconds(server.process.pid) - cpu
+                server.runs[mode].append(run)
+    for server in servers:
+        server.rss.append(_rss_mib(server.process.pid))
+
+
+def report(base: Server, ours: Server, args: argparse.Namespace) -> int:
+    """Print the table and the ratios; the number of missed targets."""
+    print(f"\nwrk -t1 -c16, {args.rounds} alternating rounds of {args.duration}s per mode after "
+          f"{args.warmup}s warm-up; both on asyncio + json")
+    print("| server | non-stream req/s | p50 ms | p99 ms | CPU us/req | streams/s | p50 ms | p99 ms "
+          "| CPU us/stream | RSS MiB |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for server in (base, ours):
+        n, s = server.summary("nonstream"), server.summary("stream")
+        rss = " -> ".join(f"{x:.0f}" for x in (server.rss[0], server.rss[-1]))
+        print(f"| {server.name} | {n['rps']:,.0f} | {n['p50_ms']:.2f} | {n['p99_ms']:.2f} | "
+              f"{n['cpu_us']:.0f} | {s['rps']:,.0f} | {s['p50_ms']:.2f} | {s['p99_ms']:.2f} | "
+              f"{s['cpu_us']:.0f} | {rss} |")
+    missed = 0
+    for mode, target in TARGETS.items():
+        b, o = base.summary(mode), ours.summary(mode)
+        ratio, p99 = o["rps"] / b["rps"], o["p99_ms"] / b["p99_ms"]
+        ok = ratio >= target and p99 <= P99_LIMIT and not o["errors"]
+        missed += not ok
+        per_round = ", ".join(f"{x['requests'] / x['seconds'] / (y['requests'] / y['seconds']):.2f}"
+                              for x, y in zip(ours.runs[mode], base.runs[mode], strict=True))
+        verdict = "OK" if ok else "MISSED"
+        cpu = b["cpu_us"] / o["cpu_us"]
+        print(f"{mode}: throughput {ratio:.2f}x (target >= {target:.2f}x; rounds {per_round}), "
+              f"p99 {p99:.2f}x (target <= {P99_LIMIT:.1f}x), errors {o['errors']} -> {verdict}; "
+              f"requests per CPU-second {cpu:.2f}x")
+    total = sum(r["requests"] for runs in ours.runs.values() for r in runs)
+    print(f"our server answered {total:,} measured requests; RSS {ours.rss[0]:.0f} MiB after the first "
+          f"warm-up, {ours.rss[-1]:.0f} MiB at the end")
+    return missed
+
+
+def main() -> int:
+    """Run the benchmark and print the table; exit 1 when a target is missed."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    add = parser.add_argument
+    add("--duration", type=int, default=5, help="seconds per measured round (default 5)")
+    add("--rounds", type=int, default=3, help="measured rounds per mode and server (default 3)")
+    add("--warmup", type=int, default=3, help="seconds of discarded load per mode (default 3)")
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        print("bench/server.py: wrk not found; install it with: apt-get install -y wrk", file=sys.stderr)
+        return 2
+    with tempfile.TemporaryDirectory() as scratch:
+        lua = os.path.join(scratch, "post.lua")
+        Path(lua).write_text(LUA)
+        answer = os.path.join(scratch, "answer.json")
+        Path(answer).write_text(json.dumps(_bench_answer()))
+        baseline = os.path.join(scratch, "baseline.py")
+        Path(baseline).write_text(BASELINE)
+        mock_cli = [sys.executable, "-c", "import sys; from mockserver.cli import main; sys.exit(main())",
+                    "serve", "--port", "0"]
+        servers: list[Server] = []
+        try:
+            servers.append(Server("bare aiohttp", [sys.executable, baseline, answer, PATH]))
+            servers.append(Server("sequrity-mock", mock_cli))
+            measure(servers, lua, args)
+        finally:
+            for server in servers:
+                server.stop()
+    return 1 if report(*servers, args) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,141 @@
+"""Delivering an answer: the message rendered once as JSON and as SSE, then written.
+
+:class:`Rendered` holds the encoded bytes of one answer with the session id left as a
+hole (see :data:`~mockserver.responder.SESSION_TOKEN`), so a cached answer serves any
+session. :class:`Delivery` writes it: JSON in one response, or SSE (CONTRACT.md §5) made by
+:func:`schemas.to_events` from the same message, in one write when no latency is
+configured and event by event (with seeded jitter) otherwise.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+from schemas import chunks_of, to_events
+
+from .config import Latency, MockConfig
+from .journal import JournalEntry
+from .responder import SESSION_TOKEN
+from .sse import encode_event, parse_events
+
+SSE_HEADERS = {"Content-Type": "text/event-stream", "Cache-Control": "no-cache"}
+_TOKEN = SESSION_TOKEN.encode()
+
+
+def _holes(data: bytes) -> tuple[bytes, ...]:
+    return tuple(data.split(_TOKEN))
+
+
+def _fill(parts: tuple[bytes, ...], session: bytes) -> bytes:
+    return parts[0] if len(parts) == 1 else session.join(parts)
+
+
+class Rendered:
+    """One answer, encoded: the JSON body and the SSE events, each with session holes."""
+
+    __slots__ = ("_events", "_json", "_stream", "key")
+
+    def __init__(self, message: dict[str, Any], events: list[dict[str, Any]], key: str) -> None:
+        self.key = key
+        self._json = _holes(json.dumps(message, ensure_ascii=False, separators=(",", ":")).encode())
+        encoded = [encode_event(e) for e in events]
+        self._events = tuple(_holes(e) for e in encoded)
+        self._stream = _holes(b"".join(encoded))
+
+    def json_bytes(self, session: bytes) -> bytes:
+        """The JSON body for ``session``."""
+        return _fill(self._json, session)
+
+    def stream_bytes(self, session: bytes) -> bytes:
+        """The whole SSE stream for ``session``."""
+        return _fill(self._stream, session)
+
+    def event_bytes(self, session: bytes) -> list[bytes]:
+        """The SSE events, one bytes object each, for ``session``."""
+        return [_fill(parts, session) for parts in self._events]
+
+    def events(self, session: str) -> list[dict[str, Any]]:
+        """The events as dicts (decoded again: for the journal, never on the hot path)."""
+        return parse_events(self.stream_bytes(session.encode()))
+
+    def __len__(self) -> int:
+        return len(self._events)
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """How answers reach the client: the SSE dialect, delta sizes and latency."""
+
+    dialect: str = "sequrity"
+    chunk_size: int = 16
+    json_chunk_size: int = 16
+    latency: Latency = field(default_factory=Latency)
+    seed: int = 0
+
+    @classmethod
+    def from_config(cls, config: MockConfig) -> Delivery:
+        """The delivery settings of ``config``."""
+        return cls(config.dialect, config.chunk_size, config.json_chunk_size, config.latency, config.seed)
+
+    def render(self, message: dict[str, Any], key: str = "") -> Rendered:
+        """Encode ``message`` for both JSON and SSE delivery (``key`` seeds the latency jitter)."""
+        events = to_events(message, split_text=chunks_of(self.chunk_size),
+                           split_json=chunks_of(self.json_chunk_size), dialect=self.dialect)  # type: ignore[arg-type]
+        return Rendered(message, events, key)
+
+    def _delays(self, rendered: Rendered) -> Callable[[], float]:
+        latency = self.latency
+        rng = random.Random(f"latency:{self.seed}:{rendered.key}")
+        first = [True]
+
+        def next_delay() -> float:
+            base = latency.first_event if first[0] else latency.per_event
+            first[0] = False
+            return base + (rng.uniform(0, latency.jitter) if latency.jitter else 0.0)
+
+        return next_delay
+
+    async def send_json(self, rendered: Rendered, session_id: str, entry: JournalEntry) -> web.Response:
+        """The non-streaming answer (delayed by ``latency.first_event`` when set)."""
+        if not self.latency.is_zero:
+            await asyncio.sleep(self._delays(rendered)())
+        entry.status = 200
+        return web.Response(body=rendered.json_bytes(session_id.encode()), content_type="application/json",
+                            headers={"X-Session-ID": session_id})
+
+    async def send_stream(self, request: web.Request, rendered: Rendered, session_id: str,
+                          entry: JournalEntry) -> web.StreamResponse:
+        """Stream the answer as SSE; a client that leaves is noticed and journalled."""
+        entry.stream = True
+        entry.set_events(lambda: rendered.events(session_id))
+        response = web.StreamResponse(headers={**SSE_HEADERS, "X-Session-ID": session_id})
+        session = session_id.encode()
+        entry.status = 200
+        try:
+            await response.prepare(request)
+            if self.latency.is_zero:
+                await response.write(rendered.stream_bytes(session))
+                entry.events_sent = len(rendered)
+            else:
+                next_delay = self._delays(rendered)
+                for event in rendered.event_bytes(session):
+                    await asyncio.sleep(next_delay())
+                    if request.transport is None or request.transport.is_closing():
+                        entry.disconnected = True
+                        return response
+                    await response.write(event)
+                    entry.events_sent += 1
+            await response.write_eof()
+        except (ConnectionResetError, ConnectionAbortedError, BrokenPipeError):
+            entry.disconnected = True
+        except asyncio.CancelledError:
+            entry.disconnected = True
+            raise
+        return response

@@ -1,0 +1,59 @@
+"""The contract's error answer (CONTRACT.md §8): :class:`ApiError` and its JSON body.
+
+``{"type": "error", "error": {"type": T, "message": M}, "detail": M}`` serves both the
+Anthropic SDK (``error.type``/``error.message``) and the official client (``detail``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from aiohttp import web
+
+from schemas import ERROR_TYPES
+
+
+def error_type_for(status: int) -> str:
+    """The ``error.type`` for an HTTP ``status`` (``api_error`` for unlisted 5xx)."""
+    if status in ERROR_TYPES:
+        return ERROR_TYPES[status]
+    return "api_error" if status >= 500 else "invalid_request_error"
+
+
+def error_body(status: int, message: str) -> dict[str, Any]:
+    """The error document for ``status`` carrying ``message``."""
+    return {"type": "error", "error": {"type": error_type_for(status), "message": message}, "detail": message}
+
+
+class ApiError(Exception):
+    """An answer that is an HTTP error: ``status``, a ``message`` naming the cause, extra ``headers``."""
+
+    def __init__(self, status: int, message: str, headers: Mapping[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.headers = dict(headers or {})
+
+    @property
+    def body(self) -> dict[str, Any]:
+        """The contract error document of this error."""
+        return error_body(self.status, self.message)
+
+    def response(self) -> web.Response:
+        """This error as an aiohttp response."""
+        return web.Response(
+            status=self.status,
+            body=json.dumps(self.body, ensure_ascii=False).encode(),
+            content_type="application/json",
+            headers=self.headers,
+        )
+
+    def __repr__(self) -> str:
+        return f"ApiError({self.status}, {self.message!r})"
+
+
+def bad_request(message: str) -> ApiError:
+    """A 400 ``invalid_request_error``."""
+    return ApiError(400, message)

@@ -1,0 +1,167 @@
+""":class:`MockServer`: the mock running on a free loopback port, for tests and scripts.
+
+``with MockServer() as server:`` runs it on a background thread with its own event loop;
+``async with MockServer() as server:`` runs it on the current loop. Either way the handle
+gives the URLs, the journal, the sessions and a reset.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Callable, Coroutine
+from typing import Any, TypeVar
+
+from aiohttp import web
+
+from .app import create_app
+from .config import MockConfig
+from .responder import Responder
+from .routes import ENDPOINT_TYPES, PROVIDERS, messages_path
+from .state import STATE, ServerState
+
+T = TypeVar("T")
+#: Seconds open requests get to finish when the server stops; then they are cancelled.
+SHUTDOWN_TIMEOUT = 2.0
+
+
+class MockServer:
+    """A running mock server. ``config`` (default :class:`MockConfig`) with ``overrides``
+    applied, e.g. ``MockServer(seed=7, api_keys=("k",))``; ``responder`` replaces the synthesizer."""
+
+    __test__ = False  # not a pytest test class
+
+    def __init__(self, config: MockConfig | None = None, *, responder: Responder | None = None,
+                 **overrides: Any) -> None:
+        base = config if config is not None else MockConfig()
+        if not isinstance(base, MockConfig):
+            raise TypeError(f"config={config!r}: expected a MockConfig")
+        self.config = base.replace(**overrides) if overrides else base
+        self._responder = responder
+        self._runner: web.AppRunner | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._threaded = False
+        self._stop_requested: asyncio.Event | None = None
+        self.port: int | None = None
+
+    # -- lifecycle -------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Start serving on the current event loop."""
+        if self._runner is not None:
+            raise RuntimeError("MockServer is already running")
+        app = create_app(self.config, responder=self._responder)
+        runner = web.AppRunner(app, access_log=None, shutdown_timeout=SHUTDOWN_TIMEOUT)
+        await runner.setup()
+        site = web.TCPSite(runner, self.config.host, self.config.port)
+        try:
+            await site.start()
+        except BaseException:
+            await runner.cleanup()
+            raise
+        self._runner = runner
+        self._loop = asyncio.get_running_loop()
+        sockets = [s for server in [site._server] if server for s in server.sockets]  # type: ignore[attr-defined]
+        self.port = sockets[0].getsockname()[1]
+
+    async def stop(self) -> None:
+        """Stop serving: open streams get :data:`SHUTDOWN_TIMEOUT` seconds, then are closed."""
+        runner, self._runner = self._runner, None
+        if runner is not None:
+            await runner.cleanup()
+
+    async def __aenter__(self) -> MockServer:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.stop()
+
+    def __enter__(self) -> MockServer:
+        ready = threading.Event()
+        failure: list[BaseException] = []
+
+        async def serve_until_stopped() -> None:
+            self._stop_requested = asyncio.Event()
+            try:
+                await self.start()
+            except BaseException as exc:
+                failure.append(exc)
+                return
+            finally:
+                ready.set()
+            try:
+                await self._stop_requested.wait()
+            finally:
+                await self.stop()
+
+        def serve() -> None:
+            asyncio.run(serve_until_stopped())  # cancels and awaits whatever is left at the end
+
+        self._thread = threading.Thread(target=serve, name="sequrity-mock", daemon=True)
+        self._thread.start()
+        ready.wait()
+        if failure:
+            self._thread.join()
+            raise failure[0]
+        self._threaded = True
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._loop is not None and self._thread is not None and self._stop_requested is not None:
+            self._loop.call_soon_threadsafe(self._stop_requested.set)
+            self._thread.join(timeout=SHUTDOWN_TIMEOUT + 5)
+        self._thread = None
+        self._threaded = False
+
+    # -- addresses -------------------------------------------------------------------
+
+    @property
+    def url(self) -> str:
+        """The base URL, e.g. ``http://127.0.0.1:43121`` (what clients take as ``base_url``)."""
+        if self.port is None:
+            raise RuntimeError("MockServer is not running: use it as a (async) context manager first")
+        return f"http://{self.config.host}:{self.port}"
+
+    def messages_url(self, endpoint_type: str = "chat", provider: str | None = None) -> str:
+        """The full URL of a messages route, e.g. ``messages_url("code", "openai")``."""
+        if endpoint_type not in ENDPOINT_TYPES:
+            raise ValueError(f"endpoint_type={endpoint_type!r}: expected one of {', '.join(ENDPOINT_TYPES)}")
+        if provider is not None and provider not in PROVIDERS:
+            raise ValueError(f"provider={provider!r}: expected None or one of {', '.join(PROVIDERS)}")
+        return self.url + messages_path(endpoint_type, provider)
+
+    # -- state -----------------------------------------------------------------------
+
+    def _call(self, read: Callable[[ServerState], T]) -> T:
+        """Run ``read`` on the server's state inside its event loop (thread-safe)."""
+        if self._runner is None or self._loop is None:
+            raise RuntimeError("MockServer is not running: use it as a (async) context manager first")
+        state = self._runner.app[STATE]
+        if not self._threaded:
+            return read(state)
+
+        async def on_loop() -> T:
+            return read(state)
+
+        coroutine: Coroutine[Any, Any, T] = on_loop()
+        return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(timeout=30)
+
+    @property
+    def requests(self) -> list[dict[str, Any]]:
+        """The journal entries, oldest first (the form ``GET /__admin/requests`` returns)."""
+        return self._call(lambda state: [e.as_dict() for e in state.journal.entries()])
+
+    @property
+    def sessions(self) -> list[dict[str, Any]]:
+        """The sessions, least recently used first (the form ``GET /__admin/sessions`` returns)."""
+        return self._call(lambda state: [s.as_dict() for s in state.sessions.all()])
+
+    def clear(self) -> None:
+        """Forget journal and sessions, as on a freshly started server."""
+        self._call(lambda state: state.clear())
+
+    def __repr__(self) -> str:
+        where = self.url if self.port is not None else "not running"
+        return f"<MockServer {where} seed={self.config.seed}>"

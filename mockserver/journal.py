@@ -1,0 +1,110 @@
+"""The request journal: a bounded ring buffer of what every request asked and got.
+
+Entries keep the time, method, path, route, headers (credentials redacted in every view:
+``headers``, :meth:`JournalEntry.as_dict`, the admin API),
+parsed body, session, status and, for streams, the events sent and whether the client
+disconnected. The oldest entries fall out once ``size`` is reached.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections import deque
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from aiohttp import web
+
+#: Headers whose values never reach the journal.
+CREDENTIAL_HEADERS = frozenset({"authorization", "x-api-key", "proxy-authorization", "cookie"})
+REDACTED = "<redacted>"
+
+
+def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    """``headers`` with credential values replaced by ``<redacted>``."""
+    return {k: (REDACTED if k.lower() in CREDENTIAL_HEADERS else v) for k, v in headers.items()}
+
+
+class JournalEntry:
+    """One request and its answer. Fields are filled in as the request is handled."""
+
+    __slots__ = ("_events", "_headers", "body", "disconnected", "endpoint_type", "error", "events_sent",
+                 "method", "path", "provider", "seq", "session_id", "status", "stream", "time")
+
+    def __init__(self, seq: int, request: web.BaseRequest, endpoint_type: str | None = None,
+                 provider: str | None = None) -> None:
+        self.seq = seq
+        self.time = time.time()
+        self.method = request.method
+        self.path = request.path
+        self._headers = request.headers  # read-only view; redacted by the ``headers`` property
+        self.endpoint_type = endpoint_type
+        self.provider = provider
+        self.body: Any = None
+        self.session_id: str | None = None
+        self.status: int | None = None
+        self.error: str | None = None
+        self.stream = False
+        self.events_sent = 0
+        self.disconnected = False
+        self._events: Callable[[], list[dict[str, Any]]] | None = None
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """The request headers, credentials redacted."""
+        return redact_headers(self._headers)
+
+    def set_events(self, events: Callable[[], list[dict[str, Any]]]) -> None:
+        """Register how to list the stream's events (materialised only when the journal is read)."""
+        self._events = events
+
+    @property
+    def events(self) -> list[dict[str, Any]]:
+        """The events actually sent (empty for non-streaming answers)."""
+        if self._events is None:
+            return []
+        return self._events()[: self.events_sent]
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-ready copy (the form ``GET /__admin/requests`` returns)."""
+        out: dict[str, Any] = {
+            "seq": self.seq, "time": self.time, "method": self.method, "path": self.path,
+            "endpoint_type": self.endpoint_type, "provider": self.provider, "headers": self.headers,
+            "body": self.body, "session_id": self.session_id, "status": self.status, "error": self.error,
+            "stream": self.stream,
+        }
+        if self.stream:
+            out.update(events=self.events, events_sent=self.events_sent, disconnected=self.disconnected)
+        return out
+
+    def __repr__(self) -> str:
+        return f"<JournalEntry #{self.seq} {self.method} {self.path} -> {self.status}>"
+
+
+class Journal:
+    """The ring buffer of :class:`JournalEntry` objects, oldest first."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._entries: deque[JournalEntry] = deque(maxlen=size)
+        self._seq = itertools.count(1)
+
+    def record(self, request: web.BaseRequest, endpoint_type: str | None = None,
+               provider: str | None = None) -> JournalEntry:
+        """Start the entry for ``request`` to the route ``endpoint_type``/``provider``
+        (the handler completes it)."""
+        entry = JournalEntry(next(self._seq), request, endpoint_type, provider)
+        self._entries.append(entry)
+        return entry
+
+    def entries(self) -> list[JournalEntry]:
+        """Every entry still held, oldest first."""
+        return list(self._entries)
+
+    def clear(self) -> None:
+        """Forget every entry (sequence numbers keep counting)."""
+        self._entries.clear()
+
+    def __len__(self) -> int:
+        return len(self._entries)

@@ -1,0 +1,175 @@
+"""The routes of CONTRACT.md §1 and their handlers: messages, health, 404 and 405.
+
+The messages handler is a small pipeline: authenticate -> read the body (size limit) ->
+validate body and configuration headers -> resolve the session -> ask the responder (or
+the answer cache) -> deliver as JSON or SSE -> complete the journal entry.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiohttp import web
+
+from .auth import bearer_key
+from .delivery import Rendered
+from .errors import ApiError
+from .intake import MAX_CACHED_BODY, read_body
+from .journal import JournalEntry
+from .responder import SESSION_TOKEN, RequestContext
+from .state import STATE, ServerState
+
+ENDPOINT_TYPES = ("chat", "code", "agent", "lang-graph")
+PROVIDERS = ("openai", "openrouter", "anthropic", "sequrity_azure", "llama")
+#: Sibling APIs of the same scheme that this mock does not serve (answered 404 with that reason).
+SIBLING_APIS = ("/chat/completions", "/responses")
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+log = logging.getLogger("mockserver")
+
+
+def messages_path(endpoint_type: str, provider: str | None = None) -> str:
+    """The path of the messages route: ``/control/{endpoint_type}[/{provider}]/v1/messages``."""
+    middle = f"{endpoint_type}/{provider}" if provider else endpoint_type
+    return f"/control/{middle}/v1/messages"
+
+
+def _preview(raw: bytes | None) -> str | None:
+    return None if raw is None else raw[:4096].decode("utf-8", "replace")
+
+
+def _fail(entry: JournalEntry, error: ApiError) -> web.Response:
+    entry.status = error.status
+    entry.error = error.message
+    return error.response()
+
+
+def messages_handler(endpoint_type: str, provider: str | None) -> Handler:
+    """The handler of one messages route."""
+
+    async def messages(request: web.Request) -> web.StreamResponse:
+        state = request.app[STATE]
+        entry = state.journal.record(request, endpoint_type, provider)
+        raw: bytes | None = None
+        try:
+            headers = request.headers
+            bearer_key(headers, state.config.api_keys)
+            raw = await read_body(request, state.config.max_body_bytes)
+            valid = state.intake.body(raw)
+            entry.body = valid.body
+            raw_headers = (headers.get("X-Features"), headers.get("X-Policy"), headers.get("X-Config"))
+            parsed = state.intake.headers(raw_headers)
+            session = state.sessions.resolve(headers.get("X-Session-ID"), valid.session_from_history,
+                                             valid.starts_turn)
+            entry.session_id = session.id
+            request_key = (raw, endpoint_type, provider, *raw_headers)
+
+            def context(session_id: str) -> RequestContext:
+                return RequestContext(endpoint_type, provider, valid.body, session_id, state.config.seed,
+                                      *parsed, headers=headers)
+
+            rendered = await _answer(state, context, session.id, request_key)
+            if state.delivery.latency.is_zero:
+                return await _deliver(state, request, rendered, valid.stream, session.id, entry)
+            task = asyncio.current_task()
+            assert task is not None
+            state.slow_answers.add(task)
+            try:
+                return await _deliver(state, request, rendered, valid.stream, session.id, entry)
+            finally:
+                state.slow_answers.discard(task)
+        except ApiError as error:
+            if entry.body is None:
+                entry.body = _preview(raw)
+            return _fail(entry, error)
+        except Exception as exc:
+            log.exception("mock server failure on %s", request.path)
+            return _fail(entry, ApiError(500, f"the mock server failed: {type(exc).__name__}: {exc}"))
+
+    return messages
+
+
+async def _deliver(state: ServerState, request: web.Request, rendered: Rendered, stream: bool,
+                   session_id: str, entry: JournalEntry) -> web.StreamResponse:
+    if stream:
+        return await state.delivery.send_stream(request, rendered, session_id, entry)
+    return await state.delivery.send_json(rendered, session_id, entry)
+
+
+async def _answer(state: ServerState, context: Callable[[str], RequestContext], session_id: str,
+                  key: tuple[Any, ...]) -> Rendered:
+    """The rendered answer: for a cacheable responder from the cache (``key``: body bytes, route and
+    configuration headers), else freshly made for the session."""
+    responder = state.responder
+    if not responder.cacheable:
+        return _render(state, await responder.respond(context(session_id)))
+    rendered = state.answers.get(key)
+    if rendered is None:
+        rendered = _render(state, await responder.respond(context(SESSION_TOKEN)))
+        if len(key[0]) <= MAX_CACHED_BODY:
+            state.answers.put(key, rendered)
+    return rendered
+
+
+def _render(state: ServerState, reply: dict[str, Any] | ApiError) -> Rendered:
+    if isinstance(reply, ApiError):
+        raise reply
+    return state.delivery.render(reply, key=str(reply.get("id", "")))
+
+
+async def health(request: web.Request) -> web.Response:
+    """``GET /control/health``: the service is up."""
+    return web.json_response({"status": "ok"})
+
+
+def method_not_allowed(allowed: str) -> Handler:
+    """A handler answering 405 (with ``Allow``) for every method but ``allowed``."""
+
+    async def refuse(request: web.Request) -> web.Response:
+        entry = request.app[STATE].journal.record(request)
+        error = ApiError(405, f"method {request.method} is not allowed on {request.path}: expected {allowed}",
+                         headers={"Allow": allowed})
+        return _fail(entry, error)
+
+    return refuse
+
+
+async def not_found(request: web.Request) -> web.Response:
+    """Any unknown path: 404 saying which part of the path is unknown."""
+    entry = request.app[STATE].journal.record(request)
+    return _fail(entry, ApiError(404, _why_not_found(request.path)))
+
+
+def _why_not_found(path: str) -> str:
+    parts = path.strip("/").split("/")
+    if len(parts) >= 4 and parts[0] == "control" and parts[-2:] == ["v1", "messages"]:
+        endpoint_type, rest = parts[1], parts[2:-2]
+        if endpoint_type not in ENDPOINT_TYPES:
+            return (f"unknown endpoint type {endpoint_type!r} in {path}: expected one of "
+                    f"{', '.join(ENDPOINT_TYPES)}")
+        if len(rest) == 1 and rest[0] not in PROVIDERS:
+            return f"unknown provider {rest[0]!r} in {path}: expected one of {', '.join(PROVIDERS)} or none"
+    if parts[:1] == ["control"] and ("policy-gen" in parts or path.endswith(SIBLING_APIS)):
+        return f"{path} is part of the Sequrity API, but this mock serves only the messages routes"
+    return (f"no route {path}: expected POST /control/{{endpoint_type}}[/{{provider}}]/v1/messages, "
+            f"GET /control/health or /__admin/...")
+
+
+def add_routes(app: web.Application) -> None:
+    """Register every route of the mock on ``app`` (the admin API included)."""
+    from .admin import add_admin_routes
+
+    refuse_post_only = method_not_allowed("POST")
+    for endpoint_type in ENDPOINT_TYPES:
+        for provider in (None, *PROVIDERS):
+            resource = app.router.add_resource(messages_path(endpoint_type, provider))
+            resource.add_route("POST", messages_handler(endpoint_type, provider))
+            resource.add_route("*", refuse_post_only)
+    resource = app.router.add_resource("/control/health")
+    resource.add_route("GET", health)
+    resource.add_route("*", method_not_allowed("GET"))
+    add_admin_routes(app)
+    app.router.add_route("*", "/{tail:.*}", not_found)

@@ -1,0 +1,59 @@
+"""The server's parts, created once per application and kept under one ``web.AppKey``."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+from .cache import BoundedCache
+from .config import MockConfig
+from .delivery import Delivery, Rendered
+from .intake import Intake
+from .journal import Journal
+from .responder import Responder
+from .sessions import SessionStore
+from .synthesis import Synthesizer
+
+
+@dataclass
+class ServerState:
+    """Configuration, journal, sessions, request intake, responder, delivery and the answer cache."""
+
+    config: MockConfig
+    responder: Responder
+    journal: Journal = field(init=False)
+    sessions: SessionStore = field(init=False)
+    intake: Intake = field(init=False)
+    delivery: Delivery = field(init=False)
+    answers: BoundedCache[tuple[bytes, str | None], Rendered] = field(init=False)
+    slow_answers: set[asyncio.Task[Any]] = field(init=False, default_factory=set)
+    """Handlers waiting on configured latency; cancelled when the server shuts down."""
+
+    def __post_init__(self) -> None:
+        self.journal = Journal(self.config.journal_size)
+        self.sessions = SessionStore(self.config.seed, self.config.session_limit)
+        self.intake = Intake(self.config.cache_size)
+        self.delivery = Delivery.from_config(self.config)
+        self.answers = BoundedCache(self.config.cache_size)
+
+    @classmethod
+    def create(cls, config: MockConfig, responder: Responder | None = None) -> ServerState:
+        """The state of a fresh server (the synthesizer answers unless ``responder`` is given)."""
+        return cls(config, responder or Synthesizer())
+
+    async def cancel_slow_answers(self) -> None:
+        """End every answer still waiting on latency (on shutdown: open streams are closed at once)."""
+        for task in list(self.slow_answers):
+            task.cancel()
+
+    def clear(self) -> None:
+        """Back to a fresh server's state: no journal entries, no sessions."""
+        self.journal.clear()
+        self.sessions.clear()
+
+
+STATE: web.AppKey[ServerState] = web.AppKey("sequrity_mock_state", ServerState)
+"""Where :func:`~mockserver.app.create_app` keeps the :class:`ServerState`."""

@@ -1,0 +1,20 @@
+"""The public surface of ``mockserver`` is exactly what ``__all__`` lists."""
+
+import mockserver
+
+
+def test_all_is_pinned_and_sorted() -> None:
+    assert mockserver.__all__ == [
+        "ApiError",
+        "Latency",
+        "MockConfig",
+        "MockServer",
+        "Reply",
+        "RequestContext",
+        "Responder",
+        "Synthesizer",
+        "create_app",
+        "synthesize",
+    ]
+    assert sorted(mockserver.__all__) == mockserver.__all__
+    assert all(hasattr(mockserver, name) for name in mockserver.__all__)

@@ -1,0 +1,51 @@
+"""The SSE encoder writes CONTRACT.md §5 events; the parser reads them back however the bytes
+are cut."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from mockserver.sse import SSEParser, encode_event, encode_events, parse_events, parse_sse
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner, max_size=3),
+    max_leaves=10,
+)
+events = st.lists(
+    st.fixed_dictionaries({"type": st.sampled_from(["message_start", "ping", "x"]), "payload": json_values}),
+    max_size=5,
+)
+
+
+def test_one_event_is_an_event_line_and_a_one_line_data_line() -> None:
+    encoded = encode_event({"type": "content_block_delta", "delta": {"text": "a\nb"}})
+    assert (
+        encoded
+        == b'event: content_block_delta\ndata: {"type":"content_block_delta","delta":{"text":"a\\nb"}}\n\n'
+    )
+
+
+@given(events=events, cuts=st.lists(st.integers(0, 10_000), max_size=8))
+def test_parsing_any_cut_of_the_stream_gives_the_events_back(
+    events: list[dict[str, Any]], cuts: list[int]
+) -> None:
+    stream = encode_events(events)
+    parser = SSEParser()
+    parsed = []
+    start = 0
+    for cut in sorted({min(c, len(stream)) for c in cuts}):
+        parsed += parser.feed(stream[start:cut])
+        start = cut
+    parsed += parser.feed(stream[start:]) + parser.close()
+    assert [p.json() for p in parsed] == events
+    assert [p.event for p in parsed] == [e["type"] for e in events]
+
+
+def test_parser_follows_the_sse_line_rules() -> None:
+    stream = ": comment\r\nevent: a\r\ndata: 1\r\ndata: 2\r\n\r\ndata:3\rdata: {}\n\nevent: lonely\n\ndata: 4"
+    assert [(e.event, e.data) for e in parse_sse(stream)] == [("a", "1\n2"), (None, "3\n{}"), (None, "4")]
+    assert parse_events('data: {"a": 1}\n\n') == [{"a": 1}]
