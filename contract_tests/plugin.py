@@ -1,9 +1,38 @@
-"""The pytest plugin (entry point ``pytest11: sequrity``): hypothesis profiles now;
-fixtures, options and markers as the toolkit grows."""
+"""The pytest plugin (entry point ``pytest11: sequrity``).
+
+- Hypothesis profiles ``sequrity-dev``, ``sequrity-ci``, ``sequrity-nightly``.
+- Fixtures for downstream projects (:mod:`contract_tests.fixtures`): ``sequrity_mock``,
+  ``sequrity_mock_server``, ``sequrity_mock_config``, ``sequrity_client``.
+- The conformance suite: ``--sequrity-conformance`` adds one test item per clause for the
+  client ``--sequrity-client``; ``--sequrity-live-url`` adds the live clauses. Results go
+  to the terminal summary, to ``--sequrity-report PATH`` (JSON) and, as properties of
+  each test, to pytest's JUnit XML. Under pytest-xdist every worker runs its own servers
+  and the controller merges the results.
+"""
 
 from __future__ import annotations
 
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
 from hypothesis import HealthCheck, settings
+
+from .fixtures import sequrity_client, sequrity_mock, sequrity_mock_config, sequrity_mock_server
+
+__all__ = [
+    "PROFILES",
+    "ClauseItem",
+    "ConformanceFailed",
+    "ConformanceSession",
+    "ConformanceSuite",
+    "sequrity_client",
+    "sequrity_mock",
+    "sequrity_mock_config",
+    "sequrity_mock_server",
+]
 
 PROFILES = {
     "sequrity-dev": settings(max_examples=25, deadline=None),
@@ -16,3 +45,210 @@ PROFILES = {
 
 for _name, _profile in PROFILES.items():
     settings.register_profile(_name, _profile)
+
+RESULT_PROPERTY = "sequrity_conformance"
+"""The user property (and JUnit ``<property>``) carrying a clause's result as JSON."""
+DEFAULT_LIVE_BUDGET = 10
+
+_RUNNER = pytest.StashKey[Any]()
+_SETTINGS = pytest.StashKey[dict[str, Any]]()
+
+# option name, ini name, help, ini type
+_OPTIONS: list[tuple[str, str, str, str]] = [
+    ("--sequrity-client", "sequrity_client",
+     "client under test: a built-in adapter (reference, raw, sequrity, sequrity-async, anthropic) or "
+     "package.module:factory (default reference)", "string"),
+    ("--sequrity-clauses", "sequrity_clauses",
+     "comma-separated clause names to run (default: all)", "string"),
+    ("--sequrity-max-examples", "sequrity_max_examples",
+     "hypothesis examples per clause (default: the hypothesis profile's max_examples)", "string"),
+    ("--sequrity-report", "sequrity_report", "write the conformance results as JSON to this path", "string"),
+    ("--sequrity-live-url", "sequrity_live_url",
+     "base URL of a live endpoint: adds the live clauses", "string"),
+    ("--sequrity-live-budget", "sequrity_live_budget",
+     f"requests each live clause may send (default {DEFAULT_LIVE_BUDGET})", "string"),
+]
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """The ``--sequrity-*`` options and their ini equivalents."""
+    group = parser.getgroup("sequrity", "Sequrity contract conformance")
+    group.addoption("--sequrity-conformance", action="store_true", default=None,
+                    help="run the conformance suite against --sequrity-client (ini: sequrity_conformance)")
+    parser.addini("sequrity_conformance", "run the conformance suite (true/false)", type="bool", default=False)
+    for flag, ini, text, kind in _OPTIONS:
+        group.addoption(flag, default=None, help=f"{text} (ini: {ini})")
+        parser.addini(ini, text, type=kind, default="")  # type: ignore[arg-type]
+    group.addoption("--sequrity-api-key", default=None,
+                    help="API key of the live endpoint (default: $SEQURITY_API_KEY; never read from ini files)")
+
+
+def _value(config: pytest.Config, flag: str, ini: str) -> Any:
+    given = config.getoption(flag)
+    return given if given is not None else (config.getini(ini) or None)
+
+
+def _positive(value: Any, name: str) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        number = 0
+    if number < 1:
+        raise pytest.UsageError(f"{name}={value!r}: expected an integer >= 1")
+    return number
+
+
+def _read_settings(config: pytest.Config) -> dict[str, Any] | None:
+    from .conformance import CLAUSES, LiveSettings, UnknownClauseError
+
+    live_url = _value(config, "--sequrity-live-url", "sequrity_live_url")
+    enabled = config.getoption("--sequrity-conformance") or config.getini("sequrity_conformance")
+    if not enabled and not live_url:
+        return None
+    clauses_text = _value(config, "--sequrity-clauses", "sequrity_clauses")
+    names = [n.strip() for n in clauses_text.split(",") if n.strip()] if clauses_text else None
+    kinds = ("mock", "live") if live_url else ("mock",)
+    try:
+        clauses = CLAUSES.select(names, kinds=kinds)
+    except UnknownClauseError as exc:
+        raise pytest.UsageError(f"--sequrity-clauses: {exc}") from None
+    live = None
+    if live_url:
+        budget = _positive(_value(config, "--sequrity-live-budget", "sequrity_live_budget"),
+                           "--sequrity-live-budget") or DEFAULT_LIVE_BUDGET
+        key = config.getoption("--sequrity-api-key") or os.environ.get("SEQURITY_API_KEY") or None
+        try:
+            live = LiveSettings(live_url, key, budget)
+        except ValueError as exc:
+            raise pytest.UsageError(f"--sequrity-live-url: {exc}") from None
+        if not enabled:
+            clauses = [c for c in clauses if c.kind == "live"]
+    return {
+        "client": _value(config, "--sequrity-client", "sequrity_client") or "reference",
+        "clauses": [c.name for c in clauses],
+        "max_examples": _positive(_value(config, "--sequrity-max-examples", "sequrity_max_examples"),
+                                  "--sequrity-max-examples"),
+        "report": _value(config, "--sequrity-report", "sequrity_report"),
+        "live": live,
+    }
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Read and check the conformance options (bad ones are usage errors)."""
+    from .adapters import UnknownAdapterError, get_adapter
+
+    chosen = _read_settings(config)
+    if chosen is None:
+        return
+    try:
+        chosen["adapter"] = get_adapter(chosen["client"])
+    except (UnknownAdapterError, ImportError) as exc:
+        raise pytest.UsageError(f"--sequrity-client: {exc}") from None
+    config.stash[_SETTINGS] = chosen
+    config.pluginmanager.register(ConformanceSession(config, chosen), "sequrity-conformance-session")
+
+
+class ConformanceFailed(Exception):
+    """A clause failed; carries its :class:`~contract_tests.conformance.ClauseResult`."""
+
+    def __init__(self, result: Any) -> None:
+        super().__init__(result.title)
+        self.result = result
+
+
+class ClauseItem(pytest.Item):
+    """One conformance clause as a test item."""
+
+    def __init__(self, *, clause: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.clause = clause
+
+    def _runner(self) -> Any:
+        from .conformance import ConformanceRunner
+
+        config = self.config
+        if _RUNNER not in config.stash:
+            chosen = config.stash[_SETTINGS]
+            runner = ConformanceRunner(chosen["adapter"], max_examples=chosen["max_examples"], live=chosen["live"])
+            config.stash[_RUNNER] = runner
+            config.add_cleanup(runner.close)
+        return config.stash[_RUNNER]
+
+    def runtest(self) -> None:
+        """Run the clause; skip with its reason, or fail with its report."""
+        result = self._runner().run_clause(self.clause)
+        self.user_properties.append((RESULT_PROPERTY, json.dumps(result.as_dict(), ensure_ascii=False)))
+        if result.outcome == "skipped":
+            pytest.skip(result.message)
+        if result.outcome == "failed":
+            raise ConformanceFailed(result)
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:
+        """A failed clause shows its title, message, minimal example and reproduction."""
+        if isinstance(excinfo.value, ConformanceFailed):
+            return excinfo.value.result.describe()
+        return super().repr_failure(excinfo)
+
+    def reportinfo(self) -> tuple[Path, int | None, str]:
+        """Where the item comes from: the conformance suite, clause name."""
+        return self.path, None, f"sequrity conformance: {self.clause}"
+
+
+class ConformanceSuite(pytest.Collector):
+    """The clause items for one client."""
+
+    def __init__(self, *, clauses: list[str], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.clauses = clauses
+
+    def collect(self) -> list[pytest.Item]:
+        """One :class:`ClauseItem` per clause."""
+        return [ClauseItem.from_parent(self, name=name, clause=name) for name in self.clauses]
+
+
+class ConformanceSession:
+    """The hooks of one conformance run (registered only when it is enabled): adds the
+    clause items, collects results (on the xdist controller too: user properties travel
+    with the reports), prints the table and writes the JSON report."""
+
+    def __init__(self, config: pytest.Config, chosen: dict[str, Any]) -> None:
+        self.config = config
+        self.chosen = chosen
+        self.results: list[dict[str, Any]] = []
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_collection_modifyitems(self, session: pytest.Session, items: list[pytest.Item]) -> None:
+        """Add the clause items (before ``-k``/``-m`` deselection sees the items)."""
+        name = f"sequrity-conformance[{self.chosen['client']}]"
+        suite = ConformanceSuite.from_parent(session, name=name, nodeid=name, clauses=self.chosen["clauses"])
+        items.extend(suite.collect())
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        """Keep each clause's result."""
+        if report.when == "call":
+            self.results += [json.loads(v) for n, v in report.user_properties if n == RESULT_PROPERTY]
+
+    def ordered(self) -> list[Any]:
+        """The results as :class:`ClauseResult` objects, in clause order."""
+        from .conformance import ClauseResult
+
+        order = {name: i for i, name in enumerate(self.chosen["clauses"])}
+        rows = sorted(self.results, key=lambda r: order.get(r["clause"], len(order)))
+        return [ClauseResult.from_dict(r) for r in rows]
+
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        """Write the JSON report (not on xdist workers: the controller has every result)."""
+        from .conformance import write_json_report
+
+        if self.chosen["report"] and not hasattr(self.config, "workerinput"):
+            write_json_report(self.ordered(), Path(self.chosen["report"]))
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        """The per-clause table."""
+        from .conformance import format_table
+
+        if self.results:
+            terminalreporter.write_sep("=", f"sequrity conformance: {self.chosen['client']}")
+            terminalreporter.write_line(format_table(self.ordered(), width=max(terminalreporter._tw.fullwidth, 80)))

@@ -6,14 +6,19 @@
 """
 
 from .app import create_app
+from .cassette import Cassette, CassetteError
 from .config import Latency, MockConfig
 from .errors import ApiError
 from .handle import MockServer
+from .matching import Difference
 from .responder import Reply, RequestContext, Responder
 from .synthesis import Synthesizer, synthesize
 
 __all__ = [
     "ApiError",
+    "Cassette",
+    "CassetteError",
+    "Difference",
     "Latency",
     "MockConfig",
     "MockServer",

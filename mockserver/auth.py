@@ -9,6 +9,15 @@ from .errors import ApiError
 _EXPECTED = "expected 'Authorization: Bearer <sequrity api key>'"
 
 
+def _describe(scheme: str, key: str) -> str:
+    """What a refused ``Authorization`` value was, without echoing anything that may be a credential."""
+    if not key:
+        return "the scheme 'Bearer' without a key" if scheme.lower() == "bearer" else "a value without a scheme"
+    if scheme.isascii() and scheme.isalpha() and len(scheme) <= 16:
+        return f"the scheme {scheme!r}"
+    return "an unknown scheme"
+
+
 def bearer_key(headers: Mapping[str, str], accepted: tuple[str, ...]) -> str:
     """The request's Sequrity key; raises a 401 :class:`ApiError` when it is missing,
     malformed or (when ``accepted`` is not empty) not one of ``accepted``."""
@@ -18,8 +27,7 @@ def bearer_key(headers: Mapping[str, str], accepted: tuple[str, ...]) -> str:
     scheme, _, key = value.partition(" ")
     key = key.strip()
     if scheme.lower() != "bearer" or not key:
-        shown = scheme if scheme.lower() != "bearer" else value.strip()
-        raise ApiError(401, f"Authorization header: {_EXPECTED}, got {shown[:20]!r}...")
+        raise ApiError(401, f"Authorization header: {_EXPECTED}, got {_describe(scheme, key)}")
     if accepted and key not in accepted:
         raise ApiError(401, "Authorization header: the bearer key is not one of the server's --api-key keys")
     return key

@@ -81,6 +81,29 @@ class MockConfig:
     session_limit: int = 10_000
     cache_size: int = 1_024
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    admin_token: str | None = None
+    """When set, ``/__admin`` answers 401 unless the request carries ``Authorization: Bearer <admin_token>``."""
+    worker: int = 0
+    """This process's index among ``sequrity-mock serve --workers N`` (0 for a single process)."""
+    reuse_port: bool = False
+    """Listen with ``SO_REUSEPORT`` so several worker processes share the port (Linux)."""
+    strict: bool = False
+    """Answer 404 (listing the stubs and the closest near-miss) when no stub matches, instead of synthesizing."""
+    fault: dict[str, Any] | None = None
+    """A fault injected into every request (see :mod:`mockserver.faults`), e.g. ``{"status": 503, "times": 1}``."""
+    stubs: tuple[dict[str, Any], ...] = ()
+    """Stub definitions registered at start (see :mod:`mockserver.stubs`); ``clear()`` restores them."""
+    mode: str = "synthesize"
+    """``synthesize``, ``proxy``, ``record`` or ``replay`` (see :mod:`mockserver.modes`, which checks the
+    mode fields: ``upstream`` to ``report``)."""
+    upstream: str | None = None
+    cassette: str | None = None
+    record_mode: str = "once"
+    on_miss: str = "error"
+    replay_speed: float | str = "recorded"
+    match_ignore: tuple[str, ...] = ()
+    redact: tuple[str, ...] = ()
+    report: str | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.host, str) or not self.host:
@@ -107,6 +130,39 @@ class MockConfig:
             value = getattr(self, name)
             if not _is_int(value) or value < low:
                 raise ValueError(f"{name}={value!r}: expected an integer >= {low}")
+        if self.admin_token is not None and (not isinstance(self.admin_token, str) or not self.admin_token.strip()):
+            raise ValueError("admin_token: expected None or a non-empty string")
+        if not _is_int(self.worker) or self.worker < 0:
+            raise ValueError(f"worker={self.worker!r}: expected an integer >= 0")
+        if not isinstance(self.reuse_port, bool):
+            raise TypeError(f"reuse_port={self.reuse_port!r}: expected True or False")
+        self._check_scripting()
+        from .modes import check_mode_options
+
+        for name, value in check_mode_options(self).items():
+            object.__setattr__(self, name, value)
+
+    def _check_scripting(self) -> None:
+        """Check ``strict``, ``fault`` and ``stubs`` (errors name the field and the JSON path)."""
+        from .faults import parse_fault
+        from .stubs import StubError, parse_stub
+
+        if not isinstance(self.strict, bool):
+            raise TypeError(f"strict={self.strict!r}: expected True or False")
+        if self.fault is not None:
+            object.__setattr__(self, "fault", parse_fault(self.fault, "fault").as_dict())
+        if isinstance(self.stubs, dict) or not isinstance(self.stubs, tuple | list):
+            raise TypeError(f"stubs={self.stubs!r:.80}: expected a tuple of stub definitions (dicts)")
+        ids: set[str] = set()
+        for index, definition in enumerate(self.stubs):
+            try:
+                stub = parse_stub(definition, default_id=f"stub-{index}")
+            except StubError as exc:
+                raise ValueError(f"stubs[{index}]: {exc}") from None
+            if stub.id in ids:
+                raise ValueError(f"stubs[{index}]: $.id: expected a unique id, got {stub.id!r} twice")
+            ids.add(stub.id)
+        object.__setattr__(self, "stubs", tuple(self.stubs))
 
     @property
     def accepts_any_key(self) -> bool:

@@ -9,16 +9,21 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Mapping, Sequence
 from typing import Any, TypeVar
 
 from aiohttp import web
 
+from .admin import OPEN_CONNECTIONS
 from .app import create_app
 from .config import MockConfig
+from .matching import Matcher
+from .modes import MODE_HANDLER
 from .responder import Responder
 from .routes import ENDPOINT_TYPES, PROVIDERS, messages_path
+from .script_handles import FaultHandle, StubHandle, add_stub, set_fault
 from .state import STATE, ServerState
+from .violation_report import ViolationReport
 
 T = TypeVar("T")
 #: Seconds open requests get to finish when the server stops; then they are cancelled.
@@ -27,23 +32,28 @@ SHUTDOWN_TIMEOUT = 2.0
 
 class MockServer:
     """A running mock server. ``config`` (default :class:`MockConfig`) with ``overrides``
-    applied, e.g. ``MockServer(seed=7, api_keys=("k",))``; ``responder`` replaces the synthesizer."""
+    applied, e.g. ``MockServer(seed=7, api_keys=("k",))``; ``responder`` replaces the synthesizer;
+    ``matchers`` are custom request matchers of the record and replay modes, e.g.
+    ``MockServer(mode="replay", cassette="session.json", matchers=[same_features])``."""
 
     __test__ = False  # not a pytest test class
 
     def __init__(self, config: MockConfig | None = None, *, responder: Responder | None = None,
-                 **overrides: Any) -> None:
+                 matchers: Sequence[Matcher] = (), **overrides: Any) -> None:
         base = config if config is not None else MockConfig()
         if not isinstance(base, MockConfig):
             raise TypeError(f"config={config!r}: expected a MockConfig")
         self.config = base.replace(**overrides) if overrides else base
         self._responder = responder
+        self._matchers = tuple(matchers)
         self._runner: web.AppRunner | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._threaded = False
         self._stop_requested: asyncio.Event | None = None
         self.port: int | None = None
+        self.state: ServerState | None = None
+        """The running (or last run) server's parts; still readable after it stopped."""
 
     # -- lifecycle -------------------------------------------------------------------
 
@@ -51,16 +61,18 @@ class MockServer:
         """Start serving on the current event loop."""
         if self._runner is not None:
             raise RuntimeError("MockServer is already running")
-        app = create_app(self.config, responder=self._responder)
+        app = create_app(self.config, responder=self._responder, matchers=self._matchers)
         runner = web.AppRunner(app, access_log=None, shutdown_timeout=SHUTDOWN_TIMEOUT)
+        app[OPEN_CONNECTIONS] = lambda: len(runner.server.connections) if runner.server is not None else 0
         await runner.setup()
-        site = web.TCPSite(runner, self.config.host, self.config.port)
+        site = web.TCPSite(runner, self.config.host, self.config.port, reuse_port=self.config.reuse_port or None)
         try:
             await site.start()
         except BaseException:
             await runner.cleanup()
             raise
         self._runner = runner
+        self.state = app[STATE]
         self._loop = asyncio.get_running_loop()
         sockets = [s for server in [site._server] if server for s in server.sockets]  # type: ignore[attr-defined]
         self.port = sockets[0].getsockname()[1]
@@ -159,8 +171,47 @@ class MockServer:
         return self._call(lambda state: [s.as_dict() for s in state.sessions.all()])
 
     def clear(self) -> None:
-        """Forget journal and sessions, as on a freshly started server."""
+        """Forget journal and sessions, as on a freshly started server (stubs and fault back to the
+        configured ones, scenarios and fault counts restarted; in record and replay modes the
+        violation report emptied and every recording playable again)."""
         self._call(lambda state: state.clear())
+        modes = self._runner.app.get(MODE_HANDLER) if self._runner is not None else None
+        if modes is not None:
+            self._call(lambda state: modes.reset())
+
+    @property
+    def violations(self) -> dict[str, Any]:
+        """The proxy's violation report (the form ``GET /__admin/violations`` returns)."""
+        modes = self._runner.app.get(MODE_HANDLER) if self._runner is not None else None
+        return self._call(lambda state: modes.report.as_dict() if modes is not None
+                          else ViolationReport(state.config.mode, state.config.upstream).as_dict())
+
+    # -- stubs and faults --------------------------------------------------------------
+
+    def stub(self, definition: Mapping[str, Any] | None = None, /, **fields: Any) -> StubHandle:
+        """Register a stub (the JSON model of :mod:`mockserver.stubs`, as a dict and/or keywords),
+        e.g. ``server.stub(match={"model": "m"}, message={"content": "Hi"})``; a bad definition
+        raises :class:`~mockserver.stubs.StubError` naming the JSON path."""
+        return add_stub(self._call, definition, fields)
+
+    def fault(self, spec: Mapping[str, Any] | None = None, /, **fields: Any) -> FaultHandle:
+        """Inject a fault into every request from now on (replacing the server-wide fault), e.g.
+        ``server.fault(status=529, retry_after=0, times=2)``; see :mod:`mockserver.faults`."""
+        return set_fault(self._call, spec, fields)
+
+    @property
+    def stubs(self) -> list[dict[str, Any]]:
+        """The registered stubs, oldest first, each with its ``calls`` count."""
+        return self._call(lambda state: [{**s.as_dict(), "calls": state.scripting.stubs.calls(s.id)}
+                                         for s in state.scripting.stubs.all()])
+
+    def clear_stubs(self) -> None:
+        """Unregister every stub (the configured ones come back with :meth:`clear`)."""
+        self._call(lambda state: state.scripting.clear_stubs())
+
+    def clear_fault(self) -> None:
+        """Stop injecting the server-wide fault."""
+        self._call(lambda state: state.scripting.set_fault(None))
 
     def __repr__(self) -> str:
         where = self.url if self.port is not None else "not running"

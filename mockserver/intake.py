@@ -9,6 +9,8 @@ message names the offending JSON path or header and what was expected.
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,14 +32,28 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
 
+#: A ``\\uD800``-``\\uDFFF`` escape: a UTF-16 surrogate, valid Unicode only as a proper pair.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_SURROGATE_ESCAPE_BYTES = re.compile(_SURROGATE_ESCAPE.pattern.encode())
+
+
 def parse_json(data: bytes | str, what: str) -> Any:
-    """``data`` parsed as strict JSON (no NaN/Infinity); a 400 naming ``what`` otherwise."""
+    """``data`` parsed as strict JSON (no NaN/Infinity, no lone surrogate escapes); a 400 naming
+    ``what`` otherwise."""
     try:
-        return json.loads(data, parse_constant=_reject_constant)
+        value = json.loads(data, parse_constant=_reject_constant)
     except RecursionError:
         raise bad_request(f"{what}: expected JSON nested less deeply") from None
     except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
         raise bad_request(f"{what}: expected valid JSON, got a parse error: {exc}") from None
+    escapes = _SURROGATE_ESCAPE.search(data) if isinstance(data, str) else _SURROGATE_ESCAPE_BYTES.search(data)
+    if escapes:
+        try:
+            json.dumps(value, ensure_ascii=False).encode()
+        except UnicodeEncodeError as exc:
+            raise bad_request(f"{what}: expected valid Unicode, got a lone UTF-16 surrogate escape "
+                              f"({exc.object[exc.start]!r}); send surrogates only as high+low pairs") from None
+    return value
 
 
 @dataclass(frozen=True)
@@ -48,6 +64,18 @@ class ValidBody:
     stream: bool
     session_from_history: str | None
     starts_turn: bool
+
+
+def check_content_type(headers: Mapping[str, str]) -> None:
+    """A 400 when ``Content-Type`` is present and not JSON (``application/json``, ``*/*+json``);
+    an absent one is tolerated."""
+    value = headers.get("Content-Type")
+    if value is None:
+        return
+    media = value.split(";", 1)[0].strip().lower()
+    if media != "application/json" and not (media.startswith("application/") and media.endswith("+json")):
+        raise bad_request(f"Content-Type header: expected application/json, got {media[:60]!r} "
+                          "(send the body as JSON with 'Content-Type: application/json')")
 
 
 async def read_body(request: web.Request, limit: int) -> bytes:

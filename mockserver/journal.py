@@ -30,11 +30,13 @@ class JournalEntry:
     """One request and its answer. Fields are filled in as the request is handled."""
 
     __slots__ = ("_events", "_headers", "body", "disconnected", "endpoint_type", "error", "events_sent",
-                 "method", "path", "provider", "seq", "session_id", "status", "stream", "time")
+                 "faults", "method", "path", "provider", "seq", "session_id", "status", "stream", "stub", "time",
+                 "violations", "worker")
 
     def __init__(self, seq: int, request: web.BaseRequest, endpoint_type: str | None = None,
-                 provider: str | None = None) -> None:
+                 provider: str | None = None, worker: int = 0) -> None:
         self.seq = seq
+        self.worker = worker
         self.time = time.time()
         self.method = request.method
         self.path = request.path
@@ -49,6 +51,12 @@ class JournalEntry:
         self.events_sent = 0
         self.disconnected = False
         self._events: Callable[[], list[dict[str, Any]]] | None = None
+        self.stub: str | None = None
+        """The id of the stub that answered, if one did."""
+        self.faults: list[dict[str, Any]] = []
+        """The faults injected into this request (see :mod:`mockserver.faults`)."""
+        self.violations: list[dict[str, Any]] = []
+        """Contract violations the validating proxy found (see :mod:`mockserver.violation_report`)."""
 
     @property
     def headers(self) -> dict[str, str]:
@@ -72,8 +80,9 @@ class JournalEntry:
             "seq": self.seq, "time": self.time, "method": self.method, "path": self.path,
             "endpoint_type": self.endpoint_type, "provider": self.provider, "headers": self.headers,
             "body": self.body, "session_id": self.session_id, "status": self.status, "error": self.error,
-            "stream": self.stream,
+            "stream": self.stream, "worker": self.worker, "stub": self.stub, "faults": self.faults,
         }
+        out["violations"] = self.violations
         if self.stream:
             out.update(events=self.events, events_sent=self.events_sent, disconnected=self.disconnected)
         return out
@@ -83,10 +92,12 @@ class JournalEntry:
 
 
 class Journal:
-    """The ring buffer of :class:`JournalEntry` objects, oldest first."""
+    """The ring buffer of :class:`JournalEntry` objects, oldest first; ``worker`` is the index of
+    the serving process, copied into every entry."""
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, worker: int = 0) -> None:
         self.size = size
+        self.worker = worker
         self._entries: deque[JournalEntry] = deque(maxlen=size)
         self._seq = itertools.count(1)
 
@@ -94,7 +105,7 @@ class Journal:
                provider: str | None = None) -> JournalEntry:
         """Start the entry for ``request`` to the route ``endpoint_type``/``provider``
         (the handler completes it)."""
-        entry = JournalEntry(next(self._seq), request, endpoint_type, provider)
+        entry = JournalEntry(next(self._seq), request, endpoint_type, provider, self.worker)
         self._entries.append(entry)
         return entry
 

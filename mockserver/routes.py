@@ -17,10 +17,13 @@ from aiohttp import web
 from .auth import bearer_key
 from .delivery import Rendered
 from .errors import ApiError
-from .intake import MAX_CACHED_BODY, read_body
+from .intake import MAX_CACHED_BODY, check_content_type, read_body
 from .journal import JournalEntry
+from .modes import MODE_HANDLER
 from .responder import SESSION_TOKEN, RequestContext
+from .scripting import answer_scripted
 from .state import STATE, ServerState
+from .stubs import StubRequest
 
 ENDPOINT_TYPES = ("chat", "code", "agent", "lang-graph")
 PROVIDERS = ("openai", "openrouter", "anthropic", "sequrity_azure", "llama")
@@ -55,8 +58,14 @@ def messages_handler(endpoint_type: str, provider: str | None) -> Handler:
         entry = state.journal.record(request, endpoint_type, provider)
         raw: bytes | None = None
         try:
+            mode_handler = request.app.get(MODE_HANDLER)  # proxy, record, replay
+            if mode_handler is not None:
+                answered = await mode_handler.handle(request, entry)
+                if answered is not None:
+                    return answered
             headers = request.headers
             bearer_key(headers, state.config.api_keys)
+            check_content_type(headers)
             raw = await read_body(request, state.config.max_body_bytes)
             valid = state.intake.body(raw)
             entry.body = valid.body
@@ -71,6 +80,13 @@ def messages_handler(endpoint_type: str, provider: str | None) -> Handler:
                 return RequestContext(endpoint_type, provider, valid.body, session_id, state.config.seed,
                                       *parsed, headers=headers)
 
+            if state.scripting.engaged(headers):
+                named = session.id if "X-Session-ID" in headers or valid.session_from_history else None
+                scripted = await answer_scripted(state, request, entry, StubRequest(
+                    request.path, endpoint_type, provider, valid.body, headers, session.id, valid.stream), named,
+                    lambda: _answer(state, context, session.id, request_key))
+                if scripted is not None:
+                    return scripted
             rendered = await _answer(state, context, session.id, request_key)
             if state.delivery.latency.is_zero:
                 return await _deliver(state, request, rendered, valid.stream, session.id, entry)

@@ -14,6 +14,7 @@ from .delivery import Delivery, Rendered
 from .intake import Intake
 from .journal import Journal
 from .responder import Responder
+from .scripting import Scripting
 from .sessions import SessionStore
 from .synthesis import Synthesizer
 
@@ -31,13 +32,16 @@ class ServerState:
     answers: BoundedCache[tuple[bytes, str | None], Rendered] = field(init=False)
     slow_answers: set[asyncio.Task[Any]] = field(init=False, default_factory=set)
     """Handlers waiting on configured latency; cancelled when the server shuts down."""
+    scripting: Scripting = field(init=False)
+    """Stubs, faults and strict mode (see :mod:`mockserver.scripting`)."""
 
     def __post_init__(self) -> None:
-        self.journal = Journal(self.config.journal_size)
+        self.journal = Journal(self.config.journal_size, worker=self.config.worker)
         self.sessions = SessionStore(self.config.seed, self.config.session_limit)
         self.intake = Intake(self.config.cache_size)
         self.delivery = Delivery.from_config(self.config)
         self.answers = BoundedCache(self.config.cache_size)
+        self.scripting = Scripting(self.config)
 
     @classmethod
     def create(cls, config: MockConfig, responder: Responder | None = None) -> ServerState:
@@ -50,9 +54,10 @@ class ServerState:
             task.cancel()
 
     def clear(self) -> None:
-        """Back to a fresh server's state: no journal entries, no sessions."""
+        """Back to a fresh server's state: no journal entries, no sessions, the configured stubs and fault."""
         self.journal.clear()
         self.sessions.clear()
+        self.scripting.reset()
 
 
 STATE: web.AppKey[ServerState] = web.AppKey("sequrity_mock_state", ServerState)

@@ -6,6 +6,9 @@ import mockserver
 def test_all_is_pinned_and_sorted() -> None:
     assert mockserver.__all__ == [
         "ApiError",
+        "Cassette",
+        "CassetteError",
+        "Difference",
         "Latency",
         "MockConfig",
         "MockServer",

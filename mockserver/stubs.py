@@ -1,0 +1,444 @@
+"""Stubs: scripted answers for the requests they match.
+
+One JSON model serves the admin API, the :class:`~mockserver.handle.MockServer` handle and
+``--stubs FILE``::
+
+    {"id": "weather",                       # optional; assigned when absent
+     "priority": 0,                         # optional; higher wins before specificity
+     "match": {"endpoint_type": "chat", "provider": "anthropic", "path": "/control/...",
+               "model": "m", "stream": true, "session": "<uuid>",
+               "headers": {"X-Features": "..."},
+               "body": {"tools": [{"name": "get_weather"}]},          # a subset of the body
+               "where": [{"path": "$.messages[-1].content", "contains": "Oslo"}]},
+     "message": {...} | "events": [...] | "error": {"status": 429, ...} | "sequence": [answer, ...],
+     "fault": {...}}                        # optional, see mockserver.faults
+
+:func:`parse_stub` checks a definition and raises :class:`StubError` naming the JSON path;
+:meth:`Stub.difference` lists how a request differs from the stub's match (empty: it matches),
+which both selects stubs and explains near-misses.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import schemas
+
+from .errors import ApiError
+from .faults import Fault, FaultError, parse_fault
+from .jsonpath import MISSING, PathError, parse_path, select
+from .responder import SESSION_TOKEN
+
+#: Placeholder for the session id inside a stub message (tool_use ids): ``tc-{session}-...``.
+SESSION_PLACEHOLDER = "{session}"
+_VALIDATION_SESSION = "00000000-0000-4000-8000-000000000000"
+ANSWER_KINDS = ("message", "events", "error", "sequence")
+MATCH_FIELDS = ("path", "endpoint_type", "provider", "model", "stream", "session", "headers", "body", "where")
+PREDICATES = ("equals", "contains", "matches", "exists")
+STUB_FIELDS = ("id", "priority", "match", *ANSWER_KINDS, "fault")
+
+
+class StubError(ValueError):
+    """A stub definition that is not valid; the message names the JSON path and the expectation."""
+
+
+def _fail(path: str, expected: str, value: Any = MISSING) -> StubError:
+    got = "" if value is MISSING else f", got {_short(value)}"
+    return StubError(f"stub: {path}: expected {expected}{got}")
+
+
+def _short(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False, default=repr)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+@dataclass(frozen=True)
+class StubRequest:
+    """What a stub can match on: the route, the valid body, the headers and the resolved session."""
+
+    path: str
+    endpoint_type: str
+    provider: str | None
+    body: Mapping[str, Any]
+    headers: Mapping[str, str]
+    session_id: str
+    stream: bool
+
+
+@dataclass(frozen=True)
+class Difference:
+    """One way a request misses a stub: the match ``field``, what it ``expected``, what it ``got``."""
+
+    field: str
+    expected: Any
+    actual: Any
+
+    def __str__(self) -> str:
+        actual = "<missing>" if self.actual is MISSING else _short(self.actual)
+        return f"{self.field}: expected {_short(self.expected)}, got {actual}"
+
+
+@dataclass(frozen=True)
+class Predicate:
+    """``{"path": "$...", <op>: value}``: one JSON-path test on the body."""
+
+    path: str
+    steps: tuple[str | int, ...]
+    op: str
+    value: Any
+
+    def test(self, body: Any) -> tuple[bool, Any]:
+        """Whether ``body`` passes, and the value found at the path."""
+        found = select(self.steps, body)
+        if self.op == "exists":
+            return (found is not MISSING) == self.value, found
+        if found is MISSING:
+            return False, found
+        if self.op == "equals":
+            return found == self.value, found
+        if self.op == "matches":
+            return isinstance(found, str) and re.search(self.value, found) is not None, found
+        return _contains(found, self.value), found
+
+
+def _contains(found: Any, wanted: Any) -> bool:
+    if isinstance(found, str):
+        return isinstance(wanted, str) and wanted in found
+    if isinstance(found, list):
+        return any(is_subset(wanted, item) for item in found)
+    return is_subset(wanted, found)
+
+
+def is_subset(pattern: Any, value: Any) -> bool:
+    """True when ``value`` has everything ``pattern`` has: dict keys recursively, lists element by
+    element (same length), other values equal."""
+    if isinstance(pattern, dict):
+        return isinstance(value, dict) and all(k in value and is_subset(v, value[k]) for k, v in pattern.items())
+    if isinstance(pattern, list):
+        return (isinstance(value, list) and len(pattern) == len(value)
+                and all(is_subset(p, v) for p, v in zip(pattern, value, strict=True)))
+    return (pattern == value and type(pattern) is type(value)) or (
+        isinstance(pattern, int | float) and not isinstance(pattern, bool)
+        and isinstance(value, int | float) and not isinstance(value, bool) and pattern == value)
+
+
+def _leaves(pattern: Any) -> int:
+    if isinstance(pattern, dict):
+        return sum(_leaves(v) for v in pattern.values()) or 1
+    if isinstance(pattern, list):
+        return sum(_leaves(v) for v in pattern) or 1
+    return 1
+
+
+@dataclass(frozen=True)
+class Match:
+    """The request constraints of a stub (every given field must hold)."""
+
+    fields: Mapping[str, Any]
+    predicates: tuple[Predicate, ...] = ()
+
+    @property
+    def specificity(self) -> int:
+        """How much the match pins down: one per field, header and predicate, one per body leaf."""
+        score = 0
+        for name, value in self.fields.items():
+            score += len(value) if name == "headers" else _leaves(value) if name == "body" else 1
+        return score + len(self.predicates)
+
+    def difference(self, request: StubRequest) -> list[Difference]:
+        """How ``request`` misses this match (empty when it matches)."""
+        out: list[Difference] = []
+        want = self.fields
+        for name, actual in (("path", request.path), ("endpoint_type", request.endpoint_type),
+                             ("provider", request.provider), ("stream", request.stream),
+                             ("session", request.session_id), ("model", request.body.get("model", MISSING))):
+            if name in want and not _one_of(want[name], actual):
+                out.append(Difference(f"match.{name}", want[name], actual))
+        for name, value in want.get("headers", {}).items():
+            actual = request.headers.get(name, MISSING)
+            if actual != value:
+                out.append(Difference(f"match.headers.{name}", value, actual))
+        if "body" in want and not is_subset(want["body"], request.body):
+            out.extend(_body_differences(want["body"], request.body, "match.body"))
+        for index, predicate in enumerate(self.predicates):
+            ok, found = predicate.test(request.body)
+            if not ok:
+                out.append(Difference(f"match.where[{index}] {predicate.path} {predicate.op}", predicate.value,
+                                      found))
+        return out
+
+
+def _one_of(expected: Any, actual: Any) -> bool:
+    return actual in expected if isinstance(expected, list) else actual == expected
+
+
+def _body_differences(pattern: Any, value: Any, where: str) -> list[Difference]:
+    if isinstance(pattern, dict) and isinstance(value, dict):
+        return [d for k, v in pattern.items()
+                for d in (_body_differences(v, value[k], f"{where}.{k}") if k in value
+                          else [Difference(f"{where}.{k}", v, MISSING)])]
+    if isinstance(pattern, list) and isinstance(value, list) and len(pattern) == len(value):
+        return [d for i, (p, v) in enumerate(zip(pattern, value, strict=True))
+                for d in _body_differences(p, v, f"{where}[{i}]")]
+    return [] if is_subset(pattern, value) else [Difference(where, pattern, value)]
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One scripted answer: a message (JSON or streamed), explicit events, or an error."""
+
+    kind: str
+    message: Mapping[str, Any] | None = None
+    events: tuple[Mapping[str, Any], ...] | None = None
+    error: ApiError | None = None
+
+    def reply(self) -> dict[str, Any] | ApiError:
+        """The message (session placeholders as :data:`SESSION_TOKEN`) or the error."""
+        if self.error is not None:
+            return self.error
+        assert self.message is not None
+        return copy.deepcopy(dict(self.message))
+
+
+@dataclass(frozen=True)
+class Stub:
+    """A validated stub: its id, priority, match, answers (one, or a sequence) and fault."""
+
+    id: str
+    priority: int
+    match: Match
+    answers: tuple[Answer, ...]
+    fault: Fault | None
+    definition: Mapping[str, Any]
+    is_sequence: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        """The definition as given, with its id (the form ``GET /__admin/stubs`` lists)."""
+        return {"id": self.id, **{k: v for k, v in self.definition.items() if k != "id"}}
+
+    def describe(self) -> str:
+        """A one-line summary for error messages: id and match."""
+        return f"{self.id!r} match={_short(self.definition.get('match', {}))}"
+
+
+def parse_stub(definition: Any, default_id: str | None = None) -> Stub:
+    """``definition`` checked as a stub (see the module docstring); :class:`StubError` names the path."""
+    if not isinstance(definition, Mapping):
+        raise _fail("$", "a JSON object with match and one of message, events, error, sequence", definition)
+    unknown = [k for k in definition if k not in STUB_FIELDS]
+    if unknown:
+        raise _fail(f"$.{unknown[0]}", f"no such field; a stub has {', '.join(STUB_FIELDS)}")
+    stub_id = definition.get("id", default_id or f"stub-{uuid.uuid4().hex[:12]}")
+    if not isinstance(stub_id, str) or not stub_id or "/" in stub_id:
+        raise _fail("$.id", "a non-empty string without '/'", stub_id)
+    priority = definition.get("priority", 0)
+    if not isinstance(priority, int) or isinstance(priority, bool):
+        raise _fail("$.priority", "an integer (higher wins)", priority)
+    match = _parse_match(definition.get("match", {}))
+    kinds = [k for k in ANSWER_KINDS if k in definition]
+    if len(kinds) > 1:
+        raise _fail(f"$.{kinds[1]}", f"only one of {', '.join(ANSWER_KINDS)} (this stub also has {kinds[0]})")
+    answers: tuple[Answer, ...] = ()
+    if kinds == ["sequence"]:
+        steps = definition["sequence"]
+        if not isinstance(steps, list) or not steps:
+            raise _fail("$.sequence", "a non-empty list of answers like {\"message\": {...}}", steps)
+        answers = tuple(_parse_step(step, f"$.sequence[{i}]", stub_id) for i, step in enumerate(steps))
+    elif kinds:
+        answers = (_parse_answer(kinds[0], definition[kinds[0]], f"$.{kinds[0]}", stub_id),)
+    fault = None
+    if "fault" in definition:
+        try:
+            fault = parse_fault(definition["fault"], "stub", "$.fault")
+        except FaultError as exc:
+            raise StubError(str(exc)) from None
+    if not answers and fault is None:
+        raise _fail("$", f"one of {', '.join(ANSWER_KINDS)} (or a fault)")
+    return Stub(stub_id, priority, match, answers, fault, dict(definition), kinds == ["sequence"])
+
+
+def _parse_match(value: Any) -> Match:
+    if not isinstance(value, Mapping):
+        raise _fail("$.match", "a JSON object of request constraints", value)
+    for name in value:
+        if name not in MATCH_FIELDS:
+            raise _fail(f"$.match.{name}", f"no such match field; expected one of {', '.join(MATCH_FIELDS)}")
+    fields = dict(value)
+    for name in ("path", "model"):
+        if name in fields and not isinstance(fields[name], str):
+            raise _fail(f"$.match.{name}", "a string", fields[name])
+    for name in ("endpoint_type", "provider"):
+        if name in fields:
+            options = fields[name] if isinstance(fields[name], list) else [fields[name]]
+            if not options or not all(isinstance(o, str) or (o is None and name == "provider") for o in options):
+                hint = " (null: the route without provider)" if name == "provider" else ""
+                raise _fail(f"$.match.{name}", f"a string or a list of strings{hint}", fields[name])
+    if "stream" in fields and not isinstance(fields["stream"], bool):
+        raise _fail("$.match.stream", "true or false", fields["stream"])
+    if "session" in fields:
+        try:
+            fields["session"] = str(uuid.UUID(str(fields["session"])))
+        except ValueError:
+            raise _fail("$.match.session", "a session UUID", fields["session"]) from None
+    headers = fields.get("headers", {})
+    if not isinstance(headers, Mapping) or not all(isinstance(v, str) for v in headers.values()):
+        raise _fail("$.match.headers", "an object of header names to exact string values", headers)
+    if "body" in fields and not isinstance(fields["body"], Mapping):
+        raise _fail("$.match.body", "a JSON object: a subset of the request body", fields["body"])
+    where = fields.pop("where", [])
+    if not isinstance(where, list):
+        raise _fail("$.match.where", 'a list of predicates like {"path": "$.model", "equals": "m"}', where)
+    return Match(fields, tuple(_parse_predicate(p, f"$.match.where[{i}]") for i, p in enumerate(where)))
+
+
+def _parse_predicate(value: Any, at: str) -> Predicate:
+    if not isinstance(value, Mapping) or "path" not in value:
+        raise _fail(at, f'an object like {{"path": "$.model", "equals": "m"}} with one of {", ".join(PREDICATES)}',
+                    value)
+    ops = [k for k in value if k != "path"]
+    if len(ops) != 1 or ops[0] not in PREDICATES:
+        raise _fail(at, f"exactly one test besides path, one of {', '.join(PREDICATES)}", value)
+    op, operand = ops[0], value[ops[0]]
+    try:
+        steps = parse_path(value["path"])
+    except PathError as exc:
+        raise _fail(f"{at}.path", str(exc).removeprefix("expected ")) from None
+    if op == "exists" and not isinstance(operand, bool):
+        raise _fail(f"{at}.exists", "true or false", operand)
+    if op == "matches":
+        try:
+            re.compile(operand)
+        except (re.error, TypeError) as exc:
+            raise _fail(f"{at}.matches", f"a regular expression ({exc})", operand) from None
+    return Predicate(value["path"], steps, op, operand)
+
+
+def _parse_step(step: Any, at: str, stub_id: str) -> Answer:
+    kinds = [k for k in ANSWER_KINDS[:3] if isinstance(step, Mapping) and k in step]
+    if not isinstance(step, Mapping) or len(kinds) != 1 or len(step) != 1:
+        raise _fail(at, 'one answer: {"message": {...}}, {"events": [...]} or {"error": {...}}', step)
+    return _parse_answer(kinds[0], step[kinds[0]], f"{at}.{kinds[0]}", f"{stub_id}:{at}")
+
+
+def _parse_answer(kind: str, value: Any, at: str, stub_id: str) -> Answer:
+    if kind == "message":
+        return Answer("message", message=_parse_message(value, at, stub_id))
+    if kind == "events":
+        return _parse_events(value, at)
+    return Answer("error", error=_parse_error(value, at, stub_id))
+
+
+def _parse_message(value: Any, at: str, stub_id: str) -> dict[str, Any]:
+    """The message with defaults filled in, checked with ``schemas.check("response")``."""
+    if not isinstance(value, Mapping):
+        raise _fail(at, "a response message object (CONTRACT.md §4)", value)
+    message = copy.deepcopy(dict(value))
+    if isinstance(message.get("content"), str):
+        message["content"] = [{"type": "text", "text": message["content"]}]
+    content = message.get("content")
+    for index, block in enumerate(content if isinstance(content, list) else []):
+        if isinstance(block, dict) and block.get("type") == "tool_use" and "id" not in block:
+            block["id"] = f"tc-{SESSION_PLACEHOLDER}-{uuid.uuid5(uuid.NAMESPACE_URL, f'{stub_id}:{index}')}"
+    uses_tool = isinstance(content, list) and any(isinstance(b, dict) and b.get("type") == "tool_use"
+                                                  for b in content)
+    defaults = {"id": f"msg_{uuid.uuid5(uuid.NAMESPACE_URL, stub_id).hex[:24]}", "type": "message",
+                "role": "assistant", "model": "mock-stub", "stop_reason": "tool_use" if uses_tool else "end_turn",
+                "stop_sequence": None}
+    message = {**defaults, **message}
+    if "usage" not in message:
+        size = len(json.dumps(content, ensure_ascii=False)) if content is not None else 0
+        message["usage"] = {"input_tokens": 1, "output_tokens": max(1, (size + 3) // 4)}
+    probe = json.loads(json.dumps(message).replace(SESSION_PLACEHOLDER, _VALIDATION_SESSION))
+    violations = schemas.check("response", probe)
+    if violations:
+        raise StubError(f"stub: {violations[0].rebased(violations[0].rule, at).message}")
+    return json.loads(json.dumps(message).replace(SESSION_PLACEHOLDER, SESSION_TOKEN))
+
+
+def _parse_events(value: Any, at: str) -> Answer:
+    if not isinstance(value, list) or not value:
+        raise _fail(at, "a non-empty list of stream events, message_start first", value)
+    for index, event in enumerate(value):
+        violations = schemas.validate("event", event)
+        if violations:
+            raise StubError(f"stub: {violations[0].rebased(violations[0].rule, f'{at}[{index}]').message}")
+    dialect = "anthropic" if any(e.get("type") == "ping" for e in value) else "sequrity"
+    try:
+        message = schemas.accumulate(value, dialect=dialect)
+    except schemas.StreamProtocolError as exc:
+        raise _fail(f"{at}[{exc.index}]", exc.expected, exc.event) from None
+    except schemas.StreamErrorEvent as exc:
+        raise _fail(at, f"events without an error event (use the fault error_event instead): {exc}") from None
+    if message is None:
+        raise _fail(at, "a complete stream ending with message_stop")
+    violations = schemas.check("response", message)
+    if violations:
+        raise StubError(f"stub: {at} accumulate to a message where {violations[0].message}")
+    token = lambda v: json.loads(json.dumps(v).replace(SESSION_PLACEHOLDER, SESSION_TOKEN))  # noqa: E731
+    return Answer("events", message=token(message), events=tuple(token(list(value))))
+
+
+def _parse_error(value: Any, at: str, stub_id: str) -> ApiError:
+    if not isinstance(value, Mapping):
+        raise _fail(at, 'an object like {"status": 429, "message": "slow down", "retry_after": 1}', value)
+    unknown = [k for k in value if k not in ("status", "message", "retry_after")]
+    if unknown:
+        raise _fail(f"{at}.{unknown[0]}", "no such field; an error has status, message, retry_after")
+    status = value.get("status")
+    if not isinstance(status, int) or isinstance(status, bool) or not 400 <= status <= 599:
+        raise _fail(f"{at}.status", "an HTTP error status from 400 to 599", status if "status" in value else MISSING)
+    message = value.get("message", f"stub {stub_id} answers {status}")
+    if not isinstance(message, str) or not message:
+        raise _fail(f"{at}.message", "a non-empty string", message)
+    headers = {}
+    if "retry_after" in value:
+        seconds = value["retry_after"]
+        if not isinstance(seconds, int | float) or isinstance(seconds, bool) or not 0 <= seconds <= 3600:
+            raise _fail(f"{at}.retry_after", "a number of seconds from 0 to 3600", seconds)
+        headers["retry-after"] = retry_after_header(seconds)
+    return ApiError(status, message, headers)
+
+
+def retry_after_header(seconds: float) -> str:
+    """The ``retry-after`` value for ``seconds`` (an integer when it is one)."""
+    return str(int(seconds)) if float(seconds).is_integer() else f"{seconds:g}"
+
+
+def load_stub_file(path: str) -> tuple[dict[str, Any], ...]:
+    """The stub definitions in the JSON (or, with PyYAML installed, YAML) file ``path``: a list of
+    stubs, one stub, or ``{"stubs": [...]}``. Each is checked; errors name the file and the stub."""
+    try:
+        with open(path, encoding="utf-8") as source:
+            text = source.read()
+    except OSError as exc:
+        raise StubError(f"stubs file {path}: cannot read it: {exc.strerror or exc}") from None
+    if path.endswith((".yaml", ".yml")):
+        try:
+            import yaml  # type: ignore[import-untyped]
+        except ImportError:
+            raise StubError(f"stubs file {path}: YAML needs PyYAML (pip install pyyaml); "
+                            "or write the stubs as JSON") from None
+        try:
+            document = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            raise StubError(f"stubs file {path}: expected valid YAML: {exc}") from None
+    else:
+        try:
+            document = json.loads(text)
+        except ValueError as exc:
+            raise StubError(f"stubs file {path}: expected valid JSON: {exc}") from None
+    if isinstance(document, Mapping) and set(document) == {"stubs"}:
+        document = document["stubs"]
+    definitions = document if isinstance(document, list) else [document]
+    for index, definition in enumerate(definitions):
+        try:
+            parse_stub(definition, default_id=f"stub-{index}")
+        except StubError as exc:
+            raise StubError(f"stubs file {path}: [{index}]: {exc}") from None
+    return tuple(definitions)

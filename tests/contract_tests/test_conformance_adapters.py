@@ -1,0 +1,50 @@
+"""The official client and the Anthropic SDK through the conformance suite: each clause
+is one test; a clause a client breaks is ``xfail(strict=True)`` with the finding (README,
+section contract_tests, "Conformance findings"), so a fixed client shows up as XPASS."""
+
+from __future__ import annotations
+
+import functools
+
+import pytest
+
+from contract_tests.conformance import CLAUSES, ClauseResult, run_conformance
+
+EXAMPLES = 10
+OUTPUT_CONFIG = "output_config.format.schema goes out as `schema_`: the server answers 400"
+FINDINGS = {
+    ("sequrity", "request_round_trip"): OUTPUT_CONFIG,
+    ("sequrity", "response_round_trip"): OUTPUT_CONFIG + "; unknown response fields are dropped",
+    ("sequrity", "stream_round_trip_sequrity"): OUTPUT_CONFIG + "; redacted_thinking loses `data` in streams",
+    ("anthropic", "request_round_trip"): "null fields are sent as null, not dropped",
+    ("anthropic", "stream_round_trip_sequrity"): "get_final_message() adds `stop_details: null` (and "
+                                                 "`stop_sequence: null`), thinking becomes {thinking, signature}",
+    ("anthropic", "stream_round_trip_anthropic"): "the SDK hides `ping` events",
+}
+CLIENTS = ["sequrity", "sequrity-async", "anthropic"]
+
+
+@functools.cache
+def results_of(client: str) -> dict[str, ClauseResult]:
+    """Every mock clause's result, once per session; no shrinking: only the outcome matters here."""
+    return {r.clause: r for r in run_conformance(client, max_examples=EXAMPLES, shrink=False, derandomize=True)}
+
+
+def cases() -> list[object]:
+    params = []
+    for client in CLIENTS:
+        for name in CLAUSES.names("mock"):
+            finding = FINDINGS.get((client.removesuffix("-async"), name))
+            marks = [pytest.mark.xfail(strict=True, raises=AssertionError, reason=f"finding: {finding}")] if finding \
+                else []
+            params.append(pytest.param(client, name, marks=marks, id=f"{client}-{name}"))
+    return params
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")  # pydantic serializer warnings inside the SDK
+@pytest.mark.parametrize(("client", "clause"), cases())
+def test_the_client_meets_the_clause(client, clause):
+    result = results_of(client)[clause]
+    if result.outcome == "skipped":
+        pytest.skip(result.message)
+    assert result.outcome == "passed", result.describe()

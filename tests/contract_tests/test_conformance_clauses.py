@@ -1,0 +1,96 @@
+"""The conformance suite against real clients on the real mock server: the reference
+client passes every clause, the deliberately broken clients (broken_adapters.py) fail
+exactly the clauses their bug breaks, and a failure carries its minimal example and a
+curl reproduction that replays the request."""
+
+from __future__ import annotations
+
+import functools
+import json
+import shlex
+import subprocess
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+
+from contract_tests.conformance import CLAUSES, ClauseResult, ConformanceRunner, run_conformance
+from mockserver import MockServer
+
+#: Examples per clause: enough to meet every field and block type a few times, cheap in CI.
+EXAMPLES = 10
+MOCK_CLAUSES = CLAUSES.names("mock")
+
+
+@functools.cache
+def results_of(client: str) -> dict[str, ClauseResult]:
+    """Every mock clause's result for ``client`` (run once per test session)."""
+    return {r.clause: r for r in run_conformance(client, max_examples=EXAMPLES, derandomize=True)}
+
+
+def outcomes(client: str) -> dict[str, str]:
+    return {name: r.outcome for name, r in results_of(client).items()}
+
+
+def test_the_reference_client_passes_every_clause():
+    assert outcomes("reference") == dict.fromkeys(MOCK_CLAUSES, "passed")
+    assert all(r.examples >= 1 for r in results_of("reference").values())
+
+
+@pytest.mark.parametrize(("client", "broken"), [
+    ("broken_adapters:drops_system", {"request_round_trip"}),
+    ("broken_adapters:misorders_stream", {"stream_round_trip_sequrity", "stream_round_trip_anthropic"}),
+    ("broken_adapters:ignores_session_header", {"sessions"}),
+], ids=["drops-a-field", "misorders-stream-events", "ignores-the-session"])
+def test_a_broken_client_fails_exactly_the_clauses_its_bug_breaks(client, broken):
+    found = outcomes(client)
+    assert {name for name, outcome in found.items() if outcome == "failed"} == broken
+    assert {name for name, outcome in found.items() if outcome != "failed"} == set(MOCK_CLAUSES) - broken
+
+
+def test_a_failure_reports_the_minimal_example_and_a_dedup_key():
+    result = results_of("broken_adapters:drops_system")["request_round_trip"]
+    assert result.outcome == "failed"
+    assert result.title == "the body the server received differs from the request (nulls dropped)"
+    assert result.message.startswith("$.system: expected ")
+    assert result.dedup_key == f"request_round_trip:{result.title}@$.system"
+    assert result.example.startswith("RequestCase(request={") and "'system':" in result.example
+    # shrunk: the minimal request has one message and the one field that matters
+    assert result.example.count("'role'") == 1
+    assert result.reproduction.startswith("curl ") and "Reproduce with:" in result.describe()
+
+
+def test_the_reproduction_replays_the_request_the_client_should_have_sent():
+    result = results_of("broken_adapters:drops_system")["request_round_trip"]
+    with MockServer() as server:
+        words = shlex.split(result.reproduction.replace("$SEQURITY_API_KEY", "sq-any"))
+        words[5] = urlunsplit(urlsplit(words[5])._replace(netloc=urlsplit(server.url).netloc))
+        completed = subprocess.run(words, capture_output=True, text=True, timeout=30, check=False)
+        [entry] = server.requests
+    assert entry["status"] == 200, completed.stdout
+    assert "system" in entry["body"]
+
+
+def test_a_skipped_clause_says_why():
+    from broken_adapters import DropsSystem
+
+    adapter = DropsSystem()
+    adapter.supports_retries = False
+    adapter.dialects = frozenset({"sequrity"})
+    with ConformanceRunner(adapter, max_examples=2) as runner:
+        retry = runner.run_clause("retry_honours_retry_after")
+        anthropic = runner.run_clause("stream_round_trip_anthropic")
+        live = runner.run_clause("live_streams_conform")
+    assert (retry.outcome, retry.message) == ("skipped", "adapter 'drops-system' does not claim retries "
+                                                         "(supports_retries=False)")
+    assert anthropic.outcome == "skipped" and "'anthropic' stream dialect" in anthropic.message
+    assert (live.outcome, live.message) == ("skipped", "no live endpoint: pass --sequrity-live-url URL")
+
+
+def test_a_runner_rejects_a_bad_argument():
+    with pytest.raises(ValueError, match="max_examples=0: expected an integer >= 1"):
+        ConformanceRunner("reference", max_examples=0)
+
+
+def test_json_report_of_a_run_is_serialisable():
+    results = run_conformance("reference", ["errors"], max_examples=3)
+    assert json.loads(json.dumps([r.as_dict() for r in results]))[0]["outcome"] == "passed"

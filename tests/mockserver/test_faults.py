@@ -1,0 +1,330 @@
+"""Fault injection: every fault of the vocabulary drives a real client (the official ``sequrity``
+client and the ``anthropic`` SDK) into it, and the journal records it."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from typing import Any
+
+import anthropic
+import httpx
+import httpx2
+import pytest
+from mock_helpers import call, post
+from sequrity import SequrityClient
+from sequrity._exceptions import SequrityAPIError
+
+import schemas
+from mockserver import MockServer
+
+HELLO = [{"role": "user", "content": "weather in Oslo?"}]
+ASK = {"model": "m", "max_tokens": 300, "messages": HELLO}
+#: A stub whose tool input streams as several JSON deltas (16 characters each).
+TOOL_CALL = {"content": [{"type": "text", "text": "Looking it up."},
+                         {"type": "tool_use", "name": "get_weather",
+                          "input": {"city": "Oslo", "unit": "celsius", "days": 3}}]}
+CLIENT_TIMEOUT = 0.5
+
+
+def official(server: MockServer) -> SequrityClient:
+    return SequrityClient(api_key="k", base_url=server.url, timeout=CLIENT_TIMEOUT)
+
+
+def sdk(server: MockServer, max_retries: int = 0) -> anthropic.Anthropic:
+    return anthropic.Anthropic(base_url=f"{server.url}/control/chat/anthropic", auth_token="k",
+                               default_headers={"X-Api-Key": "llm"}, max_retries=max_retries,
+                               timeout=CLIENT_TIMEOUT)
+
+
+def fault_header(**fault: Any) -> dict[str, str]:
+    return {"X-Mock-Fault": json.dumps(fault)}
+
+
+def official_call(server: MockServer, fault: dict[str, Any], stream: bool) -> list[str]:
+    """What the official client sees: the event types of a stream, or the message's content types."""
+    client = official(server)
+    answer = client.control.messages.create(messages=HELLO, model="m", max_tokens=300, stream=stream,
+                                            custom_headers=fault_header(**fault))
+    if not stream:
+        return [block.type for block in answer.content]
+    with answer:
+        return [event.type for event in answer]
+
+
+def sdk_call(server: MockServer, fault: dict[str, Any], stream: bool) -> Any:
+    client = sdk(server)
+    if not stream:
+        return client.messages.create(model="m", max_tokens=300, messages=HELLO, extra_headers=fault_header(**fault))
+    with client.messages.stream(model="m", max_tokens=300, messages=HELLO, extra_headers=fault_header(**fault)) as s:
+        return s.get_final_message()
+
+
+def eventually(server: MockServer, done: Callable[[list[dict[str, Any]]], bool]) -> list[dict[str, Any]]:
+    """The journal once ``done`` holds for it (the server notices a departed client within ms),
+    polled for at most five seconds."""
+    deadline = time.monotonic() + 5
+    while not done(entries := server.requests) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return entries
+
+
+def injected(server: MockServer) -> list[list[str]]:
+    return [[name for record in e["faults"] for name in record["injected"]] for e in server.requests]
+
+
+# -- HTTP status faults -----------------------------------------------------------------------
+
+SDK_ERRORS = [(400, anthropic.BadRequestError), (401, anthropic.AuthenticationError),
+              (403, anthropic.PermissionDeniedError), (404, anthropic.NotFoundError), (413, anthropic.APIStatusError),
+              (429, anthropic.RateLimitError), (500, anthropic.InternalServerError),
+              (502, anthropic.InternalServerError), (503, anthropic.InternalServerError),
+              (529, anthropic.OverloadedError)]
+
+
+@pytest.mark.parametrize(("status", "error"), SDK_ERRORS, ids=[str(s) for s, _ in SDK_ERRORS])
+def test_status_faults_raise_the_matching_errors_in_both_clients(server: MockServer, status: int,
+                                                                 error: type[Exception]) -> None:
+    with pytest.raises(SequrityAPIError) as official_error:
+        official_call(server, {"status": status}, stream=False)
+    assert official_error.value.status_code == status
+    assert f"injected fault: status {status}" in official_error.value.message
+    with pytest.raises(error) as sdk_error:
+        sdk_call(server, {"status": status, "message": "scripted failure"}, stream=True)
+    assert sdk_error.value.status_code == status
+    assert sdk_error.value.body["error"] == {"type": schemas.ERROR_TYPES.get(status, "api_error"),
+                                             "message": "scripted failure"}
+    assert schemas.check("error", sdk_error.value.body, status=status) == []
+    assert injected(server) == [["status"], ["status"]]
+    assert [e["status"] for e in server.requests] == [status, status]
+
+
+def test_retry_after_is_sent_as_the_retry_after_header(server: MockServer) -> None:
+    answer = post(server.messages_url(), ASK, fault_header(status=429, retry_after=1.5))
+    assert answer.status == 429 and answer.headers["Retry-After"] == "1.5"
+    assert answer.json()["error"]["type"] == "rate_limit_error"
+
+
+# -- connection faults --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("stream", [False, True], ids=["plain", "stream"])
+def test_reset_before_headers(server: MockServer, stream: bool) -> None:
+    with pytest.raises(httpx.ReadError, match="Connection reset by peer"):
+        official_call(server, {"reset_before_headers": True}, stream)
+    with pytest.raises(anthropic.APIConnectionError) as raised:
+        sdk_call(server, {"reset_before_headers": True}, stream)
+    assert "Connection reset by peer" in str(raised.value.__cause__)
+    assert injected(server) == [["reset_before_headers"]] * 2
+    assert [e["status"] for e in server.requests] == [None, None]
+
+
+@pytest.mark.parametrize("stream", [False, True], ids=["plain", "stream"])
+def test_empty_response(server: MockServer, stream: bool) -> None:
+    with pytest.raises(httpx.RemoteProtocolError, match="Server disconnected without sending a response"):
+        official_call(server, {"empty_response": True}, stream)
+    with pytest.raises(anthropic.APIConnectionError) as raised:
+        sdk_call(server, {"empty_response": True}, stream)
+    assert "Server disconnected without sending a response" in str(raised.value.__cause__)
+    assert injected(server) == [["empty_response"]] * 2
+
+
+def test_headers_then_silence_times_the_clients_out(server: MockServer) -> None:
+    with pytest.raises(httpx.ReadTimeout):
+        official_call(server, {"headers_then_silence": True}, stream=False)
+    with pytest.raises(anthropic.APITimeoutError):
+        sdk_call(server, {"headers_then_silence": True}, stream=False)
+    with pytest.raises(httpx2.ReadTimeout):
+        sdk_call(server, {"headers_then_silence": True}, stream=True)
+    assert injected(server) == [["headers_then_silence"]] * 3
+    assert [e["status"] for e in server.requests] == [200] * 3
+
+
+# -- stream faults ------------------------------------------------------------------------------
+
+
+def test_disconnect_after_events(server: MockServer) -> None:
+    with pytest.raises(httpx.RemoteProtocolError, match="incomplete chunked read"):
+        official_call(server, {"disconnect_after_events": 3}, stream=True)
+    with pytest.raises(httpx2.RemoteProtocolError, match="incomplete chunked read"):
+        sdk_call(server, {"disconnect_after_events": 3}, stream=True)
+    entries = server.requests
+    assert [e["events_sent"] for e in entries] == [3, 3]
+    assert [e["type"] for e in entries[0]["events"]] == ["message_start", "content_block_start",
+                                                         "content_block_delta"]
+
+
+def test_stream_faults_do_not_touch_plain_requests(server: MockServer) -> None:
+    assert official_call(server, {"disconnect_after_events": 0, "jitter_ms": 1}, stream=False) == ["text"]
+    assert injected(server) == [["jitter_ms"]]
+    assert official_call(server, {"never_end": True}, stream=False) == ["text"]
+    assert injected(server)[1] == []
+
+
+def test_disconnect_inside_tool_json_leaves_partial_json(server: MockServer) -> None:
+    server.stub(message=TOOL_CALL)
+    client = official(server)
+    seen: list[Any] = []
+    with (pytest.raises(httpx.RemoteProtocolError),
+          client.control.messages.create(messages=HELLO, model="m", max_tokens=300, stream=True,
+                                         custom_headers=fault_header(disconnect_inside_tool_json=True)) as stream):
+        seen.extend(stream)
+    partial = "".join(e.delta.partial_json for e in seen if e.type == "content_block_delta"
+                      and e.delta.type == "input_json_delta")
+    assert partial and not _is_json(partial)
+    assert seen[-1].type == "content_block_delta"
+    with (pytest.raises(httpx2.RemoteProtocolError),
+          sdk(server).messages.stream(model="m", max_tokens=300, messages=HELLO,
+                                      extra_headers=fault_header(disconnect_inside_tool_json=True)) as s):
+        s.get_final_message()
+    assert injected(server) == [["disconnect_inside_tool_json"]] * 2
+
+
+def _is_json(text: str) -> bool:
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    return True
+
+
+def test_malformed_data_line_breaks_both_clients_json_parsing(server: MockServer) -> None:
+    with pytest.raises(json.JSONDecodeError):
+        official_call(server, {"malformed_data_line": 2}, stream=True)
+    with pytest.raises(json.JSONDecodeError):
+        sdk_call(server, {"malformed_data_line": 2}, stream=True)
+    assert injected(server) == [["malformed_data_line"]] * 2
+
+
+def test_multiline_data_breaks_the_official_client_only(server: MockServer) -> None:
+    with pytest.raises(json.JSONDecodeError):
+        official_call(server, {"multiline_data": 2}, stream=True)
+    plain = sdk_call(server, {"multiline_data": 2}, stream=False)
+    streamed = sdk_call(server, {"multiline_data": 2}, stream=True)  # the SDK joins data lines per the SSE spec
+    assert streamed.content[0].text == plain.content[0].text
+    assert injected(server) == [["multiline_data"], [], ["multiline_data"]]
+
+
+def test_error_event_mid_stream(server: MockServer) -> None:
+    with pytest.raises(anthropic.APIStatusError) as raised:
+        sdk_call(server, {"error_event": 2, "message": "upstream overloaded"}, stream=True)
+    assert raised.value.body == {"type": "error", "error": {"type": "overloaded_error",
+                                                             "message": "upstream overloaded"}}
+    with pytest.raises(Exception) as official_error:  # the official client has no model for error events
+        official_call(server, {"error_event": 2}, stream=True)
+    assert "ValidationError" in type(official_error.value).__name__
+    assert "error" in str(official_error.value)
+    assert injected(server) == [["error_event"]] * 2
+
+
+def test_never_end_keeps_the_stream_open_until_the_client_gives_up(server: MockServer) -> None:
+    with pytest.raises(httpx.ReadTimeout):
+        official_call(server, {"never_end": True}, stream=True)
+    with pytest.raises(httpx2.ReadTimeout):
+        sdk_call(server, {"never_end": True}, stream=True)
+    entries = eventually(server, lambda entries: all(e["disconnected"] for e in entries))
+    assert [e["events"][-1]["type"] for e in entries] == ["message_delta"] * 2
+    assert [e["stream"] for e in entries] == [True, True]
+
+
+# -- latency ----------------------------------------------------------------------------------------
+
+
+def test_latency_faults_delay_but_keep_the_answer(server: MockServer) -> None:
+    fault = {"delay_headers_ms": 30, "delay_first_event_ms": 20, "delay_between_events_ms": 5, "jitter_ms": 5}
+    plain = post(server.messages_url(), ASK).json()
+    events = post(server.messages_url(), {**ASK, "stream": True}, fault_header(**fault)).events()
+    assert schemas.accumulate(events) == plain
+    first, faulted = server.requests
+    assert faulted["faults"][0]["injected"] == list(fault)
+    assert faulted["time"] >= first["time"]
+
+
+# -- where faults come from, and when they fire --------------------------------------------------
+
+
+def test_times_fails_n_requests_per_session_then_succeeds(server: MockServer) -> None:
+    session = "5e0c1a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b"
+    headers = {**fault_header(status=503, times=2), "X-Session-ID": session}
+    statuses = [post(server.messages_url(), ASK, headers).status for _ in range(3)]
+    other = post(server.messages_url(), ASK, {**headers, "X-Session-ID": "6e0c1a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b"})
+    assert statuses == [503, 503, 200]
+    assert other.status == 503
+    assert [r["attempt"] for e in server.requests for r in e["faults"]] == [1, 2, 1]
+
+
+def test_probability_is_seeded_and_repeatable() -> None:
+    def statuses(seed: int) -> list[int]:
+        with MockServer(seed=seed) as server:
+            return [post(server.messages_url(), ASK, fault_header(status=500, probability=0.5)).status
+                    for _ in range(24)]
+
+    first, again, other_seed = statuses(1), statuses(1), statuses(2)
+    assert first == again
+    assert first != other_seed
+    assert 0 < first.count(500) < 24
+
+
+def test_header_beats_stub_fault_beats_server_fault() -> None:
+    with MockServer(fault={"status": 503}) as server:
+        assert post(server.messages_url(), ASK).status == 503
+        server.stub(match={"model": "m"}, fault={"status": 502})
+        assert post(server.messages_url(), ASK).status == 502
+        assert post(server.messages_url(), {**ASK, "model": "n"}).status == 503
+        assert post(server.messages_url(), ASK, fault_header(status=429)).status == 429
+        sources = [r["source"] for e in server.requests for r in e["faults"]]
+        assert sources[0] == "server" and sources[1].startswith("stub:") and sources[3] == "header"
+
+
+def test_server_fault_through_the_handle_and_the_admin_api(server: MockServer) -> None:
+    handle = server.fault(status=529, times=1)
+    assert [post(server.messages_url(), ASK).status for _ in range(2)] == [529, 200]
+    assert [e["seq"] for e in handle.injections] == [server.requests[0]["seq"]]
+    assert handle.remove() and not handle.remove()
+    assert call("PUT", server.url + "/__admin/fault", json_body={"empty_response": True}).status == 200
+    assert call("GET", server.url + "/__admin/fault").json() == {"fault": {"empty_response": True}}
+    with pytest.raises(anthropic.APIConnectionError):
+        sdk(server).messages.create(model="m", max_tokens=10, messages=HELLO)
+    assert call("DELETE", server.url + "/__admin/fault").json() == {"fault": None}
+    assert post(server.messages_url(), ASK).status == 200
+
+
+# -- bad fault specs -------------------------------------------------------------------------------
+
+BAD_FAULTS = [
+    ("not-json", "{status: 429}", "X-Mock-Fault header: expected a JSON object"),
+    ("not-an-object", "[429]", "X-Mock-Fault header: $: expected a JSON object of fault fields"),
+    ("unknown-field", '{"stauts": 429}', "$.stauts: unknown fault field"),
+    ("unlisted-status", '{"status": 418}', "$.status: expected one of 400, 401"),
+    ("status-type", '{"status": "429"}', "$.status: expected one of"),
+    ("negative-times", '{"status": 500, "times": 0}', "$.times: expected an integer >= 1"),
+    ("probability-range", '{"status": 500, "probability": 1.5}', "$.probability: expected a number from 0 to 1"),
+    ("delay-range", '{"delay_headers_ms": -1}', "$.delay_headers_ms: expected a number of milliseconds"),
+    ("flag-type", '{"never_end": "yes"}', "$.never_end: expected true or false"),
+    ("two-outcomes", '{"status": 500, "never_end": true}', "fields status and never_end cannot be combined"),
+    ("modifiers-only", '{"times": 2}', "expected at least one fault field"),
+    ("retry-after-alone", '{"never_end": true, "retry_after": 1}', "$.retry_after: only applies together with"),
+    ("nan", '{"jitter_ms": NaN}', "NaN is not valid JSON"),
+]
+
+
+@pytest.mark.parametrize(("header", "expected"), [c[1:] for c in BAD_FAULTS], ids=[c[0] for c in BAD_FAULTS])
+def test_bad_fault_headers_get_400_naming_the_field(server: MockServer, header: str, expected: str) -> None:
+    answer = post(server.messages_url(), ASK, {"X-Mock-Fault": header})
+    assert answer.status == 400
+    assert expected in answer.json()["detail"]
+    assert schemas.check("error", answer.json(), status=400) == []
+    with pytest.raises(SequrityAPIError) as raised:
+        official(server).control.messages.create(messages=HELLO, model="m", max_tokens=10,
+                                                 custom_headers={"X-Mock-Fault": header})
+    assert raised.value.status_code == 400 and expected in raised.value.message
+
+
+def test_bad_server_faults_are_refused_naming_the_argument(server: MockServer) -> None:
+    with pytest.raises(ValueError, match=r"fault: \$\.status: expected one of"):
+        MockServer(fault={"status": 200})
+    with pytest.raises(ValueError, match=r"fault: \$\.times: expected an integer >= 1"):
+        server.fault(status=500, times=-1)
+    answer = call("PUT", server.url + "/__admin/fault", json_body={"status": 500, "bogus": 1})
+    assert answer.status == 400 and "$.bogus: unknown fault field" in answer.json()["detail"]

@@ -1,0 +1,97 @@
+"""Fuzz with schemathesis from the exported OpenAPI document against the running server:
+no 5xx ever, every answer conforms to the document and to the contract, data the contract
+refuses is refused (4xx with the error body) and data it accepts is answered 200.
+
+"Valid" here is the contract's validity (``schemas.check``: the JSON Schema plus the semantic
+rules), which is stricter than the OpenAPI schemas alone; so schemathesis's own
+``positive_data_acceptance`` check is replaced by :func:`answers_as_the_contract_says`.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import schemathesis
+from drivers import fuzz_examples
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import (
+    content_type_conformance,
+    negative_data_rejection,
+    not_a_server_error,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+import schemas
+from mockserver import MockServer
+from mockserver.intake import CONFIG_HEADERS
+from mockserver.sse import parse_events
+from schemas.openapi import openapi_document
+
+SCHEMA = schemathesis.openapi.from_dict(openapi_document())
+#: The coverage phase enumerates every boundary case of the schema (about a minute): bench/fuzz.py runs it.
+SCHEMA.config.phases.update(phases=["examples", "fuzzing"])
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_headers_conformance,
+          response_schema_conformance, negative_data_rejection]
+AUTH = {"Authorization": "Bearer fuzz-key"}
+
+
+def contract_verdict(case: Any) -> list[str]:
+    """Why the contract refuses the request of ``case`` (empty: it must be answered 200)."""
+    problems: list[str] = []
+    if case.method.upper() != case.operation.method.upper():
+        problems.append(f"method {case.method}: the route takes {case.operation.method.upper()}")
+    if case.operation.path.endswith("/health"):
+        return problems
+    parameters = case.path_parameters or {}
+    if parameters.get("endpoint_type") not in ("chat", "code", "agent", "lang-graph"):
+        problems.append(f"endpoint_type={parameters.get('endpoint_type')!r}")
+    if "provider" in case.operation.path and parameters.get("provider") not in (
+            "openai", "openrouter", "anthropic", "sequrity_azure", "llama"):
+        problems.append(f"provider={parameters.get('provider')!r}")
+    if not isinstance(case.body, dict):
+        problems.append("body is not an object")
+    else:
+        problems += [str(v) for v in schemas.check("request", case.body)]
+    headers = {k.lower(): v for k, v in (case.headers or {}).items()}
+    for name, document in CONFIG_HEADERS.items():
+        value = headers.get(name.lower())
+        if value is not None:
+            problems += [f"{name}: {v}" for v in _header_violations(document, value)]
+    return problems
+
+
+def _header_violations(document: str, value: Any) -> list[str]:
+    try:
+        parsed = json.loads(value) if isinstance(value, str) else value
+    except ValueError:
+        return ["not JSON"]
+    return [str(v) for v in schemas.check(document, parsed)]
+
+
+def answers_as_the_contract_says(case: Any, response: Any) -> None:
+    """200 with a conforming message or stream exactly when the contract accepts the request;
+    otherwise a 4xx with the contract's error body."""
+    problems = contract_verdict(case)
+    status = response.status_code
+    if problems or status != 200:
+        assert 400 <= status < 500 and problems, f"status {status} for {problems or 'a valid request'}: " \
+                                                 f"{response.text[:300]}"
+        assert schemas.check("error", response.json(), status=status) == []
+        return
+    if case.operation.path.endswith("/health"):
+        return
+    session_id = response.headers["x-session-id"][0]  # schemathesis: lowercased names, lists of values
+    streamed = case.body.get("stream") is True
+    message = schemas.accumulate(parse_events(response.content)) if streamed else response.json()
+    assert schemas.check("response", message, request=case.body, session_id=session_id) == []
+
+
+@SCHEMA.parametrize()
+@settings(max_examples=fuzz_examples(20), deadline=None, suppress_health_check=list(HealthCheck))
+def test_every_generated_request_is_answered_as_the_contract_says(case: Any, fuzz_server: MockServer) -> None:
+    response = case.call(base_url=fuzz_server.url, headers=AUTH)
+    case.validate_response(response, checks=CHECKS, headers=AUTH)
+    answers_as_the_contract_says(case, response)
