@@ -1,7 +1,10 @@
-"""A small JSON path language for stub predicates: ``$``, ``.name``, ``["name"]``, ``[n]``, ``[-n]``.
+"""The one JSON path language of the mock server, for stub predicates, ignored and redacted
+paths: ``$``, ``.name``, ``["name"]``, ``[n]``, ``[-n]`` and the wildcard ``[*]``.
 
 >>> select(parse_path("$.messages[-1].role"), {"messages": [{"role": "user"}]})
 'user'
+>>> parse_path("messages[*].content")
+('messages', None, 'content')
 """
 
 from __future__ import annotations
@@ -10,8 +13,11 @@ import json
 import re
 from typing import Any
 
-Step = str | int
-_STEP = re.compile(r'\.([A-Za-z_][\w-]*)|\[(-?\d+)\]|\[("(?:[^"\\]|\\.)*")\]')
+Step = str | int | None
+"""A key, an index, or ``None`` for the wildcard ``[*]`` (every item of a list or object)."""
+
+_STEP = re.compile(r'\.([A-Za-z_][\w-]*)|\[(-?\d+|\*)\]|\[("(?:[^"\\]|\\.)*")\]')
+_FORMS = '.name, ["name"], [index] or [*]'
 
 
 class PathError(ValueError):
@@ -25,30 +31,50 @@ class Missing:
         return "<missing>"
 
 
-MISSING = Missing()
+MISSING: Any = Missing()
 
 
-def parse_path(text: Any) -> tuple[Step, ...]:
-    """The steps of ``text``; :class:`PathError` saying what was expected otherwise."""
-    if not isinstance(text, str) or not text.startswith("$"):
-        raise PathError(f"expected a JSON path starting with $, e.g. $.messages[-1].content, got {text!r}")
+def parse_path(text: Any, *, require_root: bool = False) -> tuple[Step, ...]:
+    """The steps of ``text`` (``$.messages[0].content``, ``metadata.user_id``, ``messages[*]``).
+
+    The leading ``$`` is optional unless ``require_root``; a path names at least one step.
+    Raises :class:`PathError` naming the path and what was expected.
+    """
+    example = "$.messages[-1].content" if require_root else "metadata.user_id or messages[*].content"
+    if not isinstance(text, str) or not text.strip():
+        raise PathError(f"path={text!r}: expected a JSON path such as {example}")
+    rest = text.strip()
+    if rest.startswith("$"):
+        rest = rest[1:]
+    elif require_root:
+        raise PathError(f"path={text!r}: expected a JSON path starting with $, e.g. {example}")
+    if rest[:1].isalpha() or rest[:1] == "_":
+        rest = "." + rest  # a leading key needs no dot: metadata.user_id
     steps: list[Step] = []
-    position = 1
-    while position < len(text):
-        match = _STEP.match(text, position)
+    position = 0
+    while position < len(rest):
+        match = _STEP.match(rest, position)
         if match is None:
-            raise PathError(f"JSON path {text!r}: unexpected {text[position:]!r} at character {position}; "
-                            'expected .name, ["name"] or [index]')
+            raise PathError(f"path={text!r}: unexpected {rest[position:]!r}; expected {_FORMS}, e.g. {example}")
         name, index, quoted = match.groups()
-        steps.append(name if name is not None else int(index) if index is not None else json.loads(quoted))
+        if name is not None:
+            steps.append(name)
+        elif index is not None:
+            steps.append(None if index == "*" else int(index))
+        else:
+            steps.append(json.loads(quoted))
         position = match.end()
+    if not steps:
+        raise PathError(f"path={text!r}: expected at least one step, e.g. {example}")
     return tuple(steps)
 
 
 def select(steps: tuple[Step, ...], document: Any) -> Any:
-    """The value at ``steps`` in ``document``, or :data:`MISSING`."""
+    """The value at ``steps`` (no wildcards) in ``document``, or :data:`MISSING`."""
     value = document
     for step in steps:
+        if step is None:
+            raise PathError("select() takes a path without the wildcard [*]")
         if isinstance(step, int):
             if not isinstance(value, list) or not -len(value) <= step < len(value):
                 return MISSING

@@ -11,58 +11,20 @@ the "closest recorded request" error message.
 from __future__ import annotations
 
 import copy
-import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from schemas.violations import json_path, short_repr
 
-PathPart = str | int | None
-"""A key, an index, or ``None`` for the wildcard ``[*]`` (every item of a list or object)."""
+from .jsonpath import MISSING, Step
+from .jsonpath import parse_path as parse_path  # re-exported: cassette and modes read paths here
+
+PathPart = Step
 
 Matcher = Callable[[dict[str, Any], dict[str, Any]], "Difference | str | None"]
 """``matcher(recorded, actual)``: None when the two requests match as far as this matcher
 cares, else a :class:`Difference` or a sentence saying how they differ."""
-
-_TOKEN = re.compile(r'\.?([A-Za-z_][A-Za-z0-9_-]*)|\[(\d+|\*)\]|\["((?:[^"\\]|\\.)*)"\]')
-
-
-class _Missing:
-    def __repr__(self) -> str:
-        return "<missing>"
-
-
-MISSING: Any = _Missing()
-"""Stands for an absent value on one side of a :class:`Difference`."""
-
-
-def parse_path(text: str) -> tuple[PathPart, ...]:
-    """``"metadata.user_id"``, ``"$.messages[0].content"``, ``"messages[*].content"`` or
-    ``'$["x-y"]'`` as path parts; a :class:`ValueError` naming the path when it is malformed."""
-    if not isinstance(text, str) or not text.strip():
-        raise ValueError(f"path={text!r}: expected a JSON path such as metadata.user_id or messages[*].content")
-    rest = text.strip()
-    rest = rest[1:] if rest.startswith("$") else rest
-    parts: list[PathPart] = []
-    position = 0
-    while position < len(rest):
-        match = _TOKEN.match(rest, position)
-        if match is None:
-            raise ValueError(f"path={text!r}: cannot read it at {rest[position:]!r}: expected "
-                             "keys joined by dots, [index], [*] or [\"key\"], e.g. messages[*].content")
-        key, index, quoted = match.groups()
-        if key is not None:
-            parts.append(key)
-        elif index is not None:
-            parts.append(None if index == "*" else int(index))
-        else:
-            parts.append(re.sub(r"\\(.)", r"\1", quoted))
-        position = match.end()
-    if not parts:
-        raise ValueError(f"path={text!r}: expected at least one key, e.g. metadata.user_id")
-    return tuple(parts)
-
 
 def _locations(document: Any, path: Sequence[PathPart]) -> Iterable[tuple[Any, str | int]]:
     """The (container, key) pairs ``path`` reaches in ``document`` (only existing values)."""

@@ -306,9 +306,11 @@ def _parse_predicate(value: Any, at: str) -> Predicate:
         raise _fail(at, f"exactly one test besides path, one of {', '.join(PREDICATES)}", value)
     op, operand = ops[0], value[ops[0]]
     try:
-        steps = parse_path(value["path"])
+        steps = parse_path(value["path"], require_root=True)
     except PathError as exc:
-        raise _fail(f"{at}.path", str(exc).removeprefix("expected ")) from None
+        raise _fail(f"{at}.path", str(exc).split(": expected ", 1)[-1], value["path"]) from None
+    if None in steps:
+        raise _fail(f"{at}.path", "a path without the wildcard [*] (a predicate tests one value)", value["path"])
     if op == "exists" and not isinstance(operand, bool):
         raise _fail(f"{at}.exists", "true or false", operand)
     if op == "matches":
