@@ -5,9 +5,13 @@
 - ``sequrity_mock_server`` (session): the running :class:`~mockserver.MockServer`.
 - ``sequrity_mock``: the same server, its journal, sessions (and stubs, once the server
   has them) cleared before the test: ``.url``, ``.messages_url()``, ``.requests``,
-  ``.sessions`` and every other method of :class:`~mockserver.MockServer`.
+  ``.sessions`` and every other method of :class:`~mockserver.MockServer`. A test marked
+  ``@pytest.mark.sequrity_cassette("name")`` gets a server of its own replaying (or
+  recording) that cassette instead (:mod:`contract_tests.cassettes`).
 - ``sequrity_client``: a :class:`~contract_tests.client.ReferenceClient` bound to it
-  (no retries), usable from any event loop (``asyncio.run`` in a test, or an async test).
+  (no retries), usable from any event loop (``asyncio.run`` in a test, or an async test);
+  while recording a cassette it sends the live key (``--sequrity-api-key`` or
+  ``$SEQURITY_API_KEY``) when one is given.
 """
 
 from __future__ import annotations
@@ -19,10 +23,11 @@ import pytest
 
 from mockserver import MockConfig, MockServer
 
+from .cassettes import MARKER, CassetteSettings, cassette_server, parse_marker, read_cassette_settings
 from .client import AiohttpTransport, HttpRequest, HttpResponse, ReferenceClient
 
-__all__ = ["DEFAULT_TEST_KEY", "ConnectionPerRequestTransport", "sequrity_client", "sequrity_mock",
-           "sequrity_mock_config", "sequrity_mock_server"]
+__all__ = ["CASSETTE_SETTINGS", "DEFAULT_TEST_KEY", "ConnectionPerRequestTransport", "cassette_settings",
+           "sequrity_client", "sequrity_mock", "sequrity_mock_config", "sequrity_mock_server"]
 
 DEFAULT_TEST_KEY = "sq-test"
 """The bearer key ``sequrity_client`` sends when the server accepts any key."""
@@ -41,11 +46,30 @@ def sequrity_mock_server(sequrity_mock_config: MockConfig) -> Iterator[MockServe
         yield server
 
 
+CASSETTE_SETTINGS = pytest.StashKey[CassetteSettings]()
+"""Where the plugin keeps the session's :class:`~contract_tests.cassettes.CassetteSettings`."""
+
+
+def cassette_settings(config: pytest.Config) -> CassetteSettings:
+    """The session's cassette options (read once, then kept in ``config.stash``)."""
+    if CASSETTE_SETTINGS not in config.stash:
+        config.stash[CASSETTE_SETTINGS] = read_cassette_settings(config)
+    return config.stash[CASSETTE_SETTINGS]
+
+
 @pytest.fixture
-def sequrity_mock(sequrity_mock_server: MockServer) -> MockServer:
-    """The shared mock server, reset for this test (empty journal, no sessions)."""
-    sequrity_mock_server.clear()
-    return sequrity_mock_server
+def sequrity_mock(request: pytest.FixtureRequest, sequrity_mock_config: MockConfig) -> Iterator[MockServer]:
+    """The shared mock server, reset for this test (empty journal, no sessions); for a test marked
+    ``sequrity_cassette(name)``, a server of its own replaying or recording that cassette."""
+    mark = request.node.get_closest_marker(MARKER)
+    if mark is None:
+        server: MockServer = request.getfixturevalue("sequrity_mock_server")
+        server.clear()
+        yield server
+        return
+    with cassette_server(sequrity_mock_config, cassette_settings(request.config), parse_marker(mark),
+                         request.node.path) as server:
+        yield server
 
 
 class ConnectionPerRequestTransport:
@@ -77,8 +101,10 @@ class ConnectionPerRequestTransport:
 
 
 @pytest.fixture
-def sequrity_client(sequrity_mock: MockServer) -> ReferenceClient:
+def sequrity_client(request: pytest.FixtureRequest, sequrity_mock: MockServer) -> ReferenceClient:
     """A :class:`ReferenceClient` for ``sequrity_mock`` (``max_retries=0``), usable from any event loop."""
     keys = sequrity_mock.config.api_keys
-    return ReferenceClient(sequrity_mock.url, api_key=keys[0] if keys else DEFAULT_TEST_KEY, max_retries=0,
-                           transport=ConnectionPerRequestTransport())
+    key = keys[0] if keys else DEFAULT_TEST_KEY
+    if sequrity_mock.config.mode == "record":
+        key = cassette_settings(request.config).api_key or key
+    return ReferenceClient(sequrity_mock.url, api_key=key, max_retries=0, transport=ConnectionPerRequestTransport())

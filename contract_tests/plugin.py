@@ -3,6 +3,8 @@
 - Hypothesis profiles ``sequrity-dev``, ``sequrity-ci``, ``sequrity-nightly``.
 - Fixtures for downstream projects (:mod:`contract_tests.fixtures`): ``sequrity_mock``,
   ``sequrity_mock_server``, ``sequrity_mock_config``, ``sequrity_client``.
+- The marker ``@pytest.mark.sequrity_cassette("name")`` (:mod:`contract_tests.cassettes`) and its
+  options ``--sequrity-cassette-dir``, ``--sequrity-record-mode``, ``--sequrity-upstream``.
 - The conformance suite: ``--sequrity-conformance`` adds one test item per clause for the
   client ``--sequrity-client``; ``--sequrity-live-url`` adds the live clauses. Results go
   to the terminal summary, to ``--sequrity-report PATH`` (JSON) and, as properties of
@@ -20,7 +22,8 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, settings
 
-from .fixtures import sequrity_client, sequrity_mock, sequrity_mock_config, sequrity_mock_server
+from .cassettes import MARKER_HELP, add_cassette_options, check_marked_items, marker_problem
+from .fixtures import cassette_settings, sequrity_client, sequrity_mock, sequrity_mock_config, sequrity_mock_server
 
 __all__ = [
     "PROFILES",
@@ -81,6 +84,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         parser.addini(ini, text, type=kind, default="")  # type: ignore[arg-type]
     group.addoption("--sequrity-api-key", default=None,
                     help="API key of the live endpoint (default: $SEQURITY_API_KEY; never read from ini files)")
+    add_cassette_options(parser)
 
 
 def _value(config: pytest.Config, flag: str, ini: str) -> Any:
@@ -136,9 +140,12 @@ def _read_settings(config: pytest.Config) -> dict[str, Any] | None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Read and check the conformance options (bad ones are usage errors)."""
+    """Register the ``sequrity_cassette`` marker; read and check the cassette and conformance options
+    (bad ones are usage errors)."""
     from .adapters import UnknownAdapterError, get_adapter
 
+    config.addinivalue_line("markers", MARKER_HELP)
+    cassette_settings(config)
     chosen = _read_settings(config)
     if chosen is None:
         return
@@ -148,6 +155,20 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(f"--sequrity-client: {exc}") from None
     config.stash[_SETTINGS] = chosen
     config.pluginmanager.register(ConformanceSession(config, chosen), "sequrity-conformance-session")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A wrong ``sequrity_cassette`` marker is a usage error naming the test and the argument (on an
+    xdist worker, where a usage error would crash the run, it is that test's setup error instead)."""
+    if not hasattr(config, "workerinput"):
+        check_marked_items(items)
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """On xdist workers: a wrong ``sequrity_cassette`` marker fails the test's setup, naming the argument."""
+    problem = marker_problem(item) if hasattr(item.config, "workerinput") else None
+    if problem is not None:
+        pytest.fail(problem, pytrace=False)
 
 
 class ConformanceFailed(Exception):
