@@ -45,7 +45,7 @@ class ApiError(Exception):
         """This error as an aiohttp response."""
         return web.Response(
             status=self.status,
-            body=json.dumps(self.body, ensure_ascii=False).encode(),
+            body=json.dumps(self.body).encode(),  # ASCII escapes: header text may hold lone surrogates
             content_type="application/json",
             headers=self.headers,
         )

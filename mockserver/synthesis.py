@@ -149,14 +149,14 @@ def synthesize(context: RequestContext) -> dict[str, Any]:
     last_user = next((m for m in reversed(messages) if m.get("role") == "user"), messages[-1])
     after_tool = _has_tool_result(last_user.get("content"))
     topic = _topic(_text_of(last_user.get("content")))
-    budget = _Budget(body["max_tokens"])
+    budget = _Budget(int(body["max_tokens"]))  # JSON Schema counts 3.0 as an integer
     content: list[dict[str, Any]] = []
     message_id = f"msg_{rng.getrandbits(96):024x}"
 
     thinking = body.get("thinking") or {}
     if thinking.get("type") in ("enabled", "adaptive"):
         enabled = thinking["type"] == "enabled"
-        cap = thinking.get("budget_tokens", budget.limit) if enabled else budget.limit // 2
+        cap = int(thinking.get("budget_tokens", budget.limit)) if enabled else budget.limit // 2
         cap = max(0, min(cap, budget.limit - 1))
         text = (f"The user wrote about {topic}. A short, direct answer fits; "
                 f"no further research is needed.")[: cap * CHARS_PER_TOKEN]
