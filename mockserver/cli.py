@@ -20,8 +20,12 @@ Command = Callable[[argparse.Namespace], int]
 def _openapi(args: argparse.Namespace) -> int:
     from schemas.openapi import openapi_document
 
-    json.dump(openapi_document(), sys.stdout, indent=2 if args.indent else None)
-    sys.stdout.write("\n")
+    text = json.dumps(openapi_document(), indent=2 if args.indent else None)
+    try:
+        sys.stdout.write(text + "\n")
+        sys.stdout.flush()
+    except BrokenPipeError:  # e.g. `sequrity-mock openapi | head`: the reader left, which is fine
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
 
 
@@ -35,7 +39,7 @@ def _serve(args: argparse.Namespace) -> int:
         config = MockConfig(
             host=args.host, port=args.port, seed=args.seed, api_keys=tuple(args.api_key),
             dialect=args.dialect, latency=args.latency, chunk_size=args.chunk_size,
-            json_chunk_size=args.json_chunk_size, journal_size=args.journal_size,
+            json_chunk_size=args.json_chunk_size, journal_size=args.journal_size, journal_bytes=args.journal_bytes,
             max_body_bytes=args.max_body_bytes,
             admin_token=args.admin_token, worker=args.worker, reuse_port=args.reuse_port,
             **mode_options(args), **scripting_options(args),
@@ -115,6 +119,8 @@ def _add_serve(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
                        help="characters per streamed tool-input JSON delta (default 16)")
     serve.add_argument("--journal-size", type=int, default=10_000,
                        help="requests the journal keeps (default 10000)")
+    serve.add_argument("--journal-bytes", type=int, default=64 * 1024 * 1024,
+                       help="request-body bytes the journal keeps; the oldest entries go first (default 64 MiB)")
     serve.add_argument("--max-body-bytes", type=int, default=32 * 1024 * 1024,
                        help="largest accepted request body; larger ones get 413 (default 32 MiB)")
     serve.add_argument("--admin-token", default=os.environ.get("SEQURITY_MOCK_ADMIN_TOKEN") or None, metavar="TOKEN",

@@ -78,6 +78,8 @@ class MockConfig:
     chunk_size: int = 16
     json_chunk_size: int = 16
     journal_size: int = 10_000
+    journal_bytes: int = 64 * 1024 * 1024
+    """Request bodies the journal holds at most, in bytes: the oldest entries go first beyond it."""
     session_limit: int = 10_000
     cache_size: int = 1_024
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
@@ -125,7 +127,7 @@ class MockConfig:
         if not isinstance(self.latency, Latency):
             raise TypeError(f"latency={self.latency!r}: expected a Latency or a string "
                             "'FIRST_MS,PER_EVENT_MS,JITTER_MS'")
-        for name, low in (("chunk_size", 1), ("json_chunk_size", 1), ("journal_size", 1),
+        for name, low in (("chunk_size", 1), ("json_chunk_size", 1), ("journal_size", 1), ("journal_bytes", 1),
                           ("session_limit", 1), ("cache_size", 0), ("max_body_bytes", 1)):
             value = getattr(self, name)
             if not _is_int(value) or value < low:

@@ -12,7 +12,8 @@ from __future__ import annotations
 import asyncio
 import json
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +28,25 @@ from .sse import encode_event, parse_events
 
 SSE_HEADERS = {"Content-Type": "text/event-stream", "Cache-Control": "no-cache"}
 _TOKEN = SESSION_TOKEN.encode()
+
+
+def client_gone(request: web.Request) -> bool:
+    """Whether the client of ``request`` has closed (or is closing) its connection."""
+    return request.transport is None or request.transport.is_closing()
+
+
+@contextmanager
+def noting_disconnect(entry: JournalEntry) -> Iterator[None]:
+    """Around the writes of a stream: a client that leaves mid-stream (connection reset,
+    broken pipe, or the handler cancelled) marks ``entry.disconnected``; a connection
+    error ends the stream quietly, a cancellation is re-raised."""
+    try:
+        yield
+    except (ConnectionResetError, ConnectionAbortedError, BrokenPipeError):
+        entry.disconnected = True
+    except asyncio.CancelledError:
+        entry.disconnected = True
+        raise
 
 
 def _holes(data: bytes) -> tuple[bytes, ...]:
@@ -118,7 +138,7 @@ class Delivery:
         response = web.StreamResponse(headers={**SSE_HEADERS, "X-Session-ID": session_id})
         session = session_id.encode()
         entry.status = 200
-        try:
+        with noting_disconnect(entry):
             await response.prepare(request)
             if self.latency.is_zero:
                 await response.write(rendered.stream_bytes(session))
@@ -127,15 +147,10 @@ class Delivery:
                 next_delay = self._delays(rendered)
                 for event in rendered.event_bytes(session):
                     await asyncio.sleep(next_delay())
-                    if request.transport is None or request.transport.is_closing():
+                    if client_gone(request):
                         entry.disconnected = True
                         return response
                     await response.write(event)
                     entry.events_sent += 1
             await response.write_eof()
-        except (ConnectionResetError, ConnectionAbortedError, BrokenPipeError):
-            entry.disconnected = True
-        except asyncio.CancelledError:
-            entry.disconnected = True
-            raise
         return response

@@ -15,7 +15,7 @@ from typing import Any
 
 from aiohttp import web
 
-from .delivery import SSE_HEADERS, Delivery, Rendered
+from .delivery import SSE_HEADERS, Delivery, Rendered, client_gone, noting_disconnect
 from .errors import ApiError, error_type_for
 from .faults import Injection
 from .journal import JournalEntry
@@ -24,10 +24,6 @@ from .stubs import retry_after_header
 
 #: How often a stream that never ends checks whether its client has gone, in seconds.
 POLL_SECONDS = 0.05
-
-
-def _gone(request: web.Request) -> bool:
-    return request.transport is None or request.transport.is_closing()
 
 
 def _reset(request: web.Request) -> None:
@@ -48,7 +44,7 @@ def _close(request: web.Request) -> None:
 
 
 async def _until_client_leaves(request: web.Request) -> None:
-    while not _gone(request):
+    while not client_gone(request):
         await asyncio.sleep(POLL_SECONDS)
 
 
@@ -178,12 +174,12 @@ class FaultedDelivery:
         entry.set_events(lambda: answer.events(session_id))
         response = web.StreamResponse(headers={**SSE_HEADERS, "X-Session-ID": session_id})
         entry.status = 200
-        try:
+        with noting_disconnect(entry):
             await response.prepare(request)
             for number, event in enumerate(events):
                 delay = injection.delay("delay_first_event_ms" if number == 0 else "delay_between_events_ms")
                 await asyncio.sleep(delay)
-                if _gone(request):
+                if client_gone(request):
                     entry.disconnected = True
                     return response
                 await response.write(event)
@@ -195,10 +191,5 @@ class FaultedDelivery:
                 entry.disconnected = True
             else:
                 await response.write_eof()
-        except (ConnectionResetError, ConnectionAbortedError, BrokenPipeError):
-            entry.disconnected = True
-        except asyncio.CancelledError:
-            entry.disconnected = True
-            raise
         return response
 

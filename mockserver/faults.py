@@ -16,7 +16,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from schemas.violations import short_repr
+
 from .cache import BoundedCache
+from .strict_json import InvalidJson, loads_strict
 
 #: HTTP statuses a ``status`` fault may answer with (CONTRACT.md §8 plus 502/503).
 FAULT_STATUSES = (400, 401, 403, 404, 413, 429, 500, 502, 503, 529)
@@ -133,14 +136,14 @@ def parse_fault(value: Any, where: str, path: str = "$") -> Fault:
         return value
     if not isinstance(value, Mapping):
         raise FaultError(f"{where}: {path}: expected a JSON object of fault fields, e.g. "
-                         f'{{"status": 429, "times": 2}}, got {_short(value)}')
+                         f'{{"status": 429, "times": 2}}, got {short_repr(value)}')
     for name, item in value.items():
         if name not in FIELDS:
             raise FaultError(f"{where}: {path}.{name}: unknown fault field; expected one of "
                              f"{', '.join(FIELDS)}")
         expected = FIELDS[name][0](item)
         if expected is not None:
-            raise FaultError(f"{where}: {path}.{name}: expected {expected}, got {_short(item)}")
+            raise FaultError(f"{where}: {path}.{name}: expected {expected}, got {short_repr(item)}")
     fault = Fault({name: value[name] for name in FIELDS if name in value})
     outcomes = [name for name in OUTCOMES if fault.get(name) is not None]
     if len(outcomes) > 1:
@@ -159,20 +162,10 @@ def parse_fault_header(text: str) -> Fault:
     """The ``X-Mock-Fault`` header's fault; :class:`FaultError` naming the header when invalid."""
     where = f"{FAULT_HEADER} header"
     try:
-        value = json.loads(text, parse_constant=_reject_constant)
-    except (ValueError, RecursionError) as exc:
-        raise FaultError(f"{where}: expected a JSON object, e.g. {{\"status\": 429}}, got a parse error: "
-                         f"{exc}") from None
+        value = loads_strict(text)
+    except InvalidJson as exc:
+        raise FaultError(f"{where}: expected a JSON object, e.g. {{\"status\": 429}}, got {exc.got}") from None
     return parse_fault(value, where)
-
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not valid JSON")
-
-
-def _short(value: Any) -> str:
-    text = json.dumps(value, ensure_ascii=False, default=repr)
-    return text if len(text) <= 60 else text[:57] + "..."
 
 
 @dataclass(frozen=True)

@@ -14,13 +14,15 @@ from typing import Any, TypeVar
 
 from aiohttp import web
 
+from schemas import ENDPOINT_TYPES, PROVIDERS
+
 from .admin import OPEN_CONNECTIONS
 from .app import create_app
 from .config import MockConfig
 from .matching import Matcher
 from .modes import MODE_HANDLER
 from .responder import Responder
-from .routes import ENDPOINT_TYPES, PROVIDERS, messages_path
+from .routes import messages_path
 from .script_handles import FaultHandle, StubHandle, add_stub, set_fault
 from .state import STATE, ServerState
 from .violation_report import ViolationReport

@@ -8,8 +8,6 @@ message names the offending JSON path or header and what was expected.
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -21,39 +19,19 @@ import schemas
 from .cache import BoundedCache
 from .errors import ApiError, bad_request
 from .sessions import session_from_history, starts_turn
+from .strict_json import InvalidJson, loads_strict
 
-#: Configuration headers and the schema document each must satisfy.
-CONFIG_HEADERS = {"X-Features": "x-features", "X-Policy": "x-policy", "X-Config": "x-config"}
 #: Bodies larger than this are validated every time rather than cached.
 MAX_CACHED_BODY = 64 * 1024
 
 
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not valid JSON")
-
-
-#: A ``\\uD800``-``\\uDFFF`` escape: a UTF-16 surrogate, valid Unicode only as a proper pair.
-_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
-_SURROGATE_ESCAPE_BYTES = re.compile(_SURROGATE_ESCAPE.pattern.encode())
-
-
 def parse_json(data: bytes | str, what: str) -> Any:
-    """``data`` parsed as strict JSON (no NaN/Infinity, no lone surrogate escapes); a 400 naming
-    ``what`` otherwise."""
+    """``data`` parsed as strict JSON (see :func:`~mockserver.strict_json.loads_strict`); a 400
+    naming ``what`` otherwise."""
     try:
-        value = json.loads(data, parse_constant=_reject_constant)
-    except RecursionError:
-        raise bad_request(f"{what}: expected JSON nested less deeply") from None
-    except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
-        raise bad_request(f"{what}: expected valid JSON, got a parse error: {exc}") from None
-    escapes = _SURROGATE_ESCAPE.search(data) if isinstance(data, str) else _SURROGATE_ESCAPE_BYTES.search(data)
-    if escapes:
-        try:
-            json.dumps(value, ensure_ascii=False).encode()
-        except UnicodeEncodeError as exc:
-            raise bad_request(f"{what}: expected valid Unicode, got a lone UTF-16 surrogate escape "
-                              f"({exc.object[exc.start]!r}); send surrogates only as high+low pairs") from None
-    return value
+        return loads_strict(data)
+    except InvalidJson as exc:
+        raise bad_request(f"{what}: {exc}") from None
 
 
 @dataclass(frozen=True)
@@ -144,7 +122,7 @@ class Intake:
             parsed = parse_json(value, f"{name} header")
         except ApiError as error:
             return error
-        violations = schemas.check(CONFIG_HEADERS[name], parsed)
+        violations = schemas.check(schemas.HEADER_DOCUMENTS[name], parsed)
         if violations:
             return bad_request(f"{name} header: {violations[0].message}")
         return parsed

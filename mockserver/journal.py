@@ -29,7 +29,7 @@ def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
 class JournalEntry:
     """One request and its answer. Fields are filled in as the request is handled."""
 
-    __slots__ = ("_events", "_headers", "body", "disconnected", "endpoint_type", "error", "events_sent",
+    __slots__ = ("_events", "_headers", "body", "body_bytes", "disconnected", "endpoint_type", "error", "events_sent",
                  "faults", "method", "path", "provider", "seq", "session_id", "status", "stream", "stub", "time",
                  "violations", "worker")
 
@@ -44,6 +44,8 @@ class JournalEntry:
         self.endpoint_type = endpoint_type
         self.provider = provider
         self.body: Any = None
+        self.body_bytes = 0
+        """The size of the raw body, counted against the journal's byte budget."""
         self.session_id: str | None = None
         self.status: int | None = None
         self.error: str | None = None
@@ -92,14 +94,22 @@ class JournalEntry:
 
 
 class Journal:
-    """The ring buffer of :class:`JournalEntry` objects, oldest first; ``worker`` is the index of
-    the serving process, copied into every entry."""
+    """The ring buffer of :class:`JournalEntry` objects, oldest first, bounded by ``size`` entries
+    and ``max_bytes`` of request bodies; ``worker`` is the index of the serving process, copied
+    into every entry."""
 
-    def __init__(self, size: int, worker: int = 0) -> None:
+    def __init__(self, size: int, worker: int = 0, max_bytes: int = 64 * 1024 * 1024) -> None:
         self.size = size
         self.worker = worker
-        self._entries: deque[JournalEntry] = deque(maxlen=size)
+        self.max_bytes = max_bytes
+        self.body_bytes = 0
+        self._entries: deque[JournalEntry] = deque()
         self._seq = itertools.count(1)
+
+    def _evict(self, keep_newest: int = 1) -> None:
+        while len(self._entries) > keep_newest and (
+                len(self._entries) > self.size or self.body_bytes > self.max_bytes):
+            self.body_bytes -= self._entries.popleft().body_bytes
 
     def record(self, request: web.BaseRequest, endpoint_type: str | None = None,
                provider: str | None = None) -> JournalEntry:
@@ -107,7 +117,14 @@ class Journal:
         (the handler completes it)."""
         entry = JournalEntry(next(self._seq), request, endpoint_type, provider, self.worker)
         self._entries.append(entry)
+        self._evict()
         return entry
+
+    def account(self, entry: JournalEntry, body_bytes: int) -> None:
+        """Count ``entry``'s body of ``body_bytes`` against the byte budget, dropping the oldest entries."""
+        entry.body_bytes = body_bytes
+        self.body_bytes += body_bytes
+        self._evict()
 
     def entries(self) -> list[JournalEntry]:
         """Every entry still held, oldest first."""
@@ -116,6 +133,7 @@ class Journal:
     def clear(self) -> None:
         """Forget every entry (sequence numbers keep counting)."""
         self._entries.clear()
+        self.body_bytes = 0
 
     def __len__(self) -> int:
         return len(self._entries)

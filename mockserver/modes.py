@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import logging
 from collections.abc import Sequence
 from pathlib import Path
@@ -37,6 +36,7 @@ from .proxy import Upstream, forward
 from .recording import interaction, is_recordable
 from .replay import parse_replay_speed, play
 from .state import STATE
+from .strict_json import InvalidJson, loads_strict
 from .violation_report import ViolationReport
 
 if TYPE_CHECKING:
@@ -247,9 +247,10 @@ class ModeHandler:
 
 
 def _lenient_json(raw: bytes) -> Any:
+    """``raw`` parsed as strict JSON, or None when it is not (recorded and matched as no body)."""
     try:
-        return json.loads(raw)
-    except (ValueError, RecursionError):
+        return loads_strict(raw)
+    except InvalidJson:
         return None
 
 

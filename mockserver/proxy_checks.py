@@ -15,7 +15,6 @@ and the accumulated message is checked only when every event passed.
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Mapping
 from typing import Any
@@ -23,16 +22,16 @@ from typing import Any
 import schemas
 from schemas import Accumulator, StreamErrorEvent, StreamProtocolError, Violation
 
-from .intake import CONFIG_HEADERS
 from .sse import SSEEvent
+from .strict_json import InvalidJson, loads_strict
 from .violation_report import Finding
 
 
 def _parse(data: bytes | str) -> tuple[Any, str | None]:
     try:
-        return json.loads(data), None
-    except (ValueError, RecursionError) as exc:
-        return None, str(exc)
+        return loads_strict(data), None
+    except InvalidJson as exc:
+        return None, exc.got
 
 
 def _preview(data: bytes | str) -> str:
@@ -66,7 +65,7 @@ def check_request(raw: bytes, headers: Mapping[str, str]) -> tuple[Any, list[Fin
         findings.append(("request header Authorization",
                          Violation("bearer_authorization", "$", "'Bearer <sequrity api key>' (CONTRACT.md §2)",
                                    f"{scheme[:20]} <redacted>")))
-    for name, document in CONFIG_HEADERS.items():
+    for name, document in schemas.HEADER_DOCUMENTS.items():
         value = headers.get(name)
         if value is None:
             continue

@@ -13,7 +13,7 @@ from typing import Any
 
 from aiohttp import web
 
-from .delivery import SSE_HEADERS
+from .delivery import SSE_HEADERS, client_gone, noting_disconnect
 from .journal import JournalEntry
 from .sse import encode_event
 
@@ -70,19 +70,14 @@ async def play(request: web.Request, interaction: dict[str, Any], speed: float |
     entry.stream = True
     entry.set_events(lambda: [item["event"] for item in events])
     response = web.StreamResponse(status=status, headers={**SSE_HEADERS, **headers})
-    try:
+    with noting_disconnect(entry):
         await response.prepare(request)
         for item in events:
             await _sleep_until(started, float(item["at"]), factor)
-            if request.transport is None or request.transport.is_closing():
+            if client_gone(request):
                 entry.disconnected = True
                 return response
             await response.write(encode_event(item["event"]))
             entry.events_sent += 1
         await response.write_eof()
-    except (ConnectionResetError, ConnectionAbortedError, BrokenPipeError):
-        entry.disconnected = True
-    except asyncio.CancelledError:
-        entry.disconnected = True
-        raise
     return response

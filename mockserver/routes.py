@@ -14,6 +14,8 @@ from typing import Any
 
 from aiohttp import web
 
+from schemas import ENDPOINT_TYPES, PROVIDERS
+
 from .auth import bearer_key
 from .delivery import Rendered
 from .errors import ApiError
@@ -22,11 +24,10 @@ from .journal import JournalEntry
 from .modes import MODE_HANDLER
 from .responder import SESSION_TOKEN, RequestContext
 from .scripting import answer_scripted
+from .sessions import max_turns
 from .state import STATE, ServerState
 from .stubs import StubRequest
 
-ENDPOINT_TYPES = ("chat", "code", "agent", "lang-graph")
-PROVIDERS = ("openai", "openrouter", "anthropic", "sequrity_azure", "llama")
 #: Sibling APIs of the same scheme that this mock does not serve (answered 404 with that reason).
 SIBLING_APIS = ("/chat/completions", "/responses")
 
@@ -69,10 +70,11 @@ def messages_handler(endpoint_type: str, provider: str | None) -> Handler:
             raw = await read_body(request, state.config.max_body_bytes)
             valid = state.intake.body(raw)
             entry.body = valid.body
+            state.journal.account(entry, len(raw))
             raw_headers = (headers.get("X-Features"), headers.get("X-Policy"), headers.get("X-Config"))
             parsed = state.intake.headers(raw_headers)
             session = state.sessions.resolve(headers.get("X-Session-ID"), valid.session_from_history,
-                                             valid.starts_turn)
+                                             valid.starts_turn, max_turns(parsed[2]))
             entry.session_id = session.id
             request_key = (raw, endpoint_type, provider, *raw_headers)
 
@@ -188,4 +190,4 @@ def add_routes(app: web.Application) -> None:
     resource.add_route("GET", health)
     resource.add_route("*", method_not_allowed("GET"))
     add_admin_routes(app)
-    app.router.add_route("*", "/{tail:.*}", not_found)
+    app.router.add_route("*", r"/{tail:[\s\S]*}", not_found)  # [\s\S]: newlines (%0A) too

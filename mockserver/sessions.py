@@ -64,6 +64,12 @@ def starts_turn(body: dict[str, Any]) -> bool:
     return messages[-1].get("role") == "user"
 
 
+def max_turns(config_header: dict[str, Any] | None) -> int | None:
+    """``fsm.max_n_turns`` of a parsed ``X-Config`` header, if it sets one."""
+    fsm = (config_header or {}).get("fsm") or {}
+    return fsm.get("max_n_turns")
+
+
 def parse_session_header(value: str) -> str:
     """The canonical (lowercase) form of an ``X-Session-ID`` value; a 400 when it is not a UUID."""
     try:
@@ -92,8 +98,13 @@ class SessionStore:
         h = f"{self._ids.getrandbits(128) & _V4_MASK | _V4_BITS:032x}"
         return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
-    def resolve(self, header: str | None, from_history: str | None, new_turn: bool) -> Session:
-        """The session a request belongs to (see the module docstring), its counters updated."""
+    def resolve(self, header: str | None, from_history: str | None, new_turn: bool,
+                max_turns: int | None = None) -> Session:
+        """The session a request belongs to (see the module docstring), its counters updated.
+
+        A request that would start turn ``max_turns + 1`` of its session (``X-Config``
+        ``fsm.max_n_turns``) is refused with a 400 and counts nothing.
+        """
         session_id = parse_session_header(header) if header is not None else from_history or self.new_id()
         sessions = self._sessions
         session = sessions.get(session_id)
@@ -105,6 +116,10 @@ class SessionStore:
         else:
             sessions.move_to_end(session_id)
             session.last_seen = now
+        if new_turn and max_turns is not None and session.turns >= max_turns:
+            raise bad_request(
+                f"X-Config header: $.fsm.max_n_turns: session {session_id} has used all {max_turns} of its turns; "
+                "start a new session (send no X-Session-ID) or raise fsm.max_n_turns")
         session.requests += 1
         session.turns += new_turn
         return session

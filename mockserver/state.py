@@ -36,7 +36,8 @@ class ServerState:
     """Stubs, faults and strict mode (see :mod:`mockserver.scripting`)."""
 
     def __post_init__(self) -> None:
-        self.journal = Journal(self.config.journal_size, worker=self.config.worker)
+        self.journal = Journal(self.config.journal_size, worker=self.config.worker,
+                               max_bytes=self.config.journal_bytes)
         self.sessions = SessionStore(self.config.seed, self.config.session_limit)
         self.intake = Intake(self.config.cache_size)
         self.delivery = Delivery.from_config(self.config)

@@ -15,7 +15,9 @@ One JSON model serves the admin API, the :class:`~mockserver.handle.MockServer` 
 
 :func:`parse_stub` checks a definition and raises :class:`StubError` naming the JSON path;
 :meth:`Stub.difference` lists how a request differs from the stub's match (empty: it matches),
-which both selects stubs and explains near-misses.
+which both selects stubs and explains near-misses. A ``matches`` regex that could backtrack
+for long (a quantifier inside a repeated group, several ``*``/``+``...) is refused, and it is
+searched in the first 1024 characters of the value only (:mod:`mockserver.regex_guard`).
 """
 
 from __future__ import annotations
@@ -29,10 +31,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import schemas
+from schemas.violations import short_repr
 
 from .errors import ApiError
 from .faults import Fault, FaultError, parse_fault
 from .jsonpath import MISSING, PathError, parse_path, select
+from .regex_guard import regex_risk, search_bounded
 from .responder import SESSION_TOKEN
 
 #: Placeholder for the session id inside a stub message (tool_use ids): ``tc-{session}-...``.
@@ -49,13 +53,8 @@ class StubError(ValueError):
 
 
 def _fail(path: str, expected: str, value: Any = MISSING) -> StubError:
-    got = "" if value is MISSING else f", got {_short(value)}"
+    got = "" if value is MISSING else f", got {short_repr(value)}"
     return StubError(f"stub: {path}: expected {expected}{got}")
-
-
-def _short(value: Any) -> str:
-    text = json.dumps(value, ensure_ascii=False, default=repr)
-    return text if len(text) <= 80 else text[:77] + "..."
 
 
 @dataclass(frozen=True)
@@ -80,8 +79,8 @@ class Difference:
     actual: Any
 
     def __str__(self) -> str:
-        actual = "<missing>" if self.actual is MISSING else _short(self.actual)
-        return f"{self.field}: expected {_short(self.expected)}, got {actual}"
+        actual = "<missing>" if self.actual is MISSING else short_repr(self.actual)
+        return f"{self.field}: expected {short_repr(self.expected)}, got {actual}"
 
 
 @dataclass(frozen=True)
@@ -103,7 +102,7 @@ class Predicate:
         if self.op == "equals":
             return found == self.value, found
         if self.op == "matches":
-            return isinstance(found, str) and re.search(self.value, found) is not None, found
+            return isinstance(found, str) and search_bounded(self.value, found), found
         return _contains(found, self.value), found
 
 
@@ -224,7 +223,7 @@ class Stub:
 
     def describe(self) -> str:
         """A one-line summary for error messages: id and match."""
-        return f"{self.id!r} match={_short(self.definition.get('match', {}))}"
+        return f"{self.id!r} match={short_repr(self.definition.get('match', {}))}"
 
 
 def parse_stub(definition: Any, default_id: str | None = None) -> Stub:
@@ -318,6 +317,10 @@ def _parse_predicate(value: Any, at: str) -> Predicate:
             re.compile(operand)
         except (re.error, TypeError) as exc:
             raise _fail(f"{at}.matches", f"a regular expression ({exc})", operand) from None
+        risk = regex_risk(operand)
+        if risk is not None:
+            raise _fail(f"{at}.matches", f"a regular expression that cannot backtrack for long (found {risk}; "
+                        "see mockserver.regex_guard for what is allowed)", operand)
     return Predicate(value["path"], steps, op, operand)
 
 
@@ -346,7 +349,7 @@ def _parse_message(value: Any, at: str, stub_id: str) -> dict[str, Any]:
     content = message.get("content")
     for index, block in enumerate(content if isinstance(content, list) else []):
         if isinstance(block, dict) and block.get("type") == "tool_use" and "id" not in block:
-            block["id"] = f"tc-{SESSION_PLACEHOLDER}-{uuid.uuid5(uuid.NAMESPACE_URL, f'{stub_id}:{index}')}"
+            block["id"] = schemas.tool_use_id(SESSION_PLACEHOLDER, uuid.uuid5(uuid.NAMESPACE_URL, f"{stub_id}:{index}"))
     uses_tool = isinstance(content, list) and any(isinstance(b, dict) and b.get("type") == "tool_use"
                                                   for b in content)
     defaults = {"id": f"msg_{uuid.uuid5(uuid.NAMESPACE_URL, stub_id).hex[:24]}", "type": "message",

@@ -37,6 +37,8 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from schemas import tool_use_id
+
 from .responder import Reply, RequestContext
 from .values import NoValue, schema_value
 
@@ -189,7 +191,7 @@ def _answer(body: dict[str, Any], context: RequestContext, rng: random.Random, t
         except NoValue:
             continue
         if isinstance(value, dict):
-            call_id = f"tc-{context.session_id}-{uuid.UUID(int=rng.getrandbits(128), version=4)}"
+            call_id = tool_use_id(context.session_id, uuid.UUID(int=rng.getrandbits(128), version=4))
             calls.append({"type": "tool_use", "id": call_id, "name": tool["name"], "input": value})
     if calls:
         return _tool_answer(calls, budget, content)

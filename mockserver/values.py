@@ -2,7 +2,10 @@
 
 :func:`schema_value` asks the shared schema compiler (``strategies.compiler.sample_value``,
 seeded) first and falls back to :func:`minimal_value`; whatever it returns is checked with
-:func:`schemas.user_schema_violations`, so a value it gives is always valid.
+:func:`schemas.user_schema_violations`, so a value it gives is always valid. Both stay within
+the strategies' size budget (``max_size``: string characters + array items + object
+properties, default ``strategies.size_budget.DEFAULT_MAX_SIZE``): a schema that requires more
+gives :class:`NoValue` at once instead of a gigantic value built on the event loop.
 """
 
 from __future__ import annotations
@@ -26,26 +29,36 @@ class NoValue(Exception):
     """No valid value could be found for a schema."""
 
 
-def _compiler() -> Callable[[dict[str, Any], random.Random], Any] | None:
-    try:
-        from strategies.compiler import sample_value
-    except ImportError:
-        return None
-    return sample_value
+class _Room:
+    """The size units :func:`minimal_value` may still spend."""
+
+    def __init__(self, max_size: int) -> None:
+        self.max_size = max_size
+        self.left = max_size
+
+    def take(self, units: int, keyword: str) -> None:
+        if units > self.left:
+            raise NoValue(f"{keyword}: a valid value needs more than max_size={self.max_size} size units "
+                          "(string characters, array items and object properties)")
+        self.left -= units
 
 
-def schema_value(schema: Any, rng: random.Random) -> Any:
-    """A value valid against ``schema``; raises :class:`NoValue` when none could be produced."""
+def schema_value(schema: Any, rng: random.Random, *, max_size: int | None = None) -> Any:
+    """A value valid against ``schema`` of at most ``max_size`` size units (default: the
+    strategies' budget); raises :class:`NoValue` when none could be produced."""
+    from strategies.compiler import SchemaTooLarge, sample_value
+    from strategies.size_budget import DEFAULT_MAX_SIZE
+
     if not isinstance(schema, dict):
         raise NoValue(f"schema={schema!r}: expected a JSON Schema object")
-    makers: list[Callable[[], Any]] = []
-    sample = _compiler()
-    if sample is not None:
-        makers.append(lambda: sample(schema, rng))
-    makers.append(lambda: minimal_value(schema))
+    limit = DEFAULT_MAX_SIZE if max_size is None else max_size
+    makers: list[Callable[[], Any]] = [lambda: sample_value(schema, rng, max_size=limit),
+                                       lambda: minimal_value(schema, max_size=limit)]
     for make in makers:
         try:
             value = make()
+        except SchemaTooLarge as exc:  # the smallest valid value is over budget: no maker can help
+            raise NoValue(str(exc)) from None
         except Exception:  # an unsupported or broken schema: try the next maker
             continue
         if not user_schema_violations(schema, value):
@@ -53,8 +66,19 @@ def schema_value(schema: Any, rng: random.Random) -> Any:
     raise NoValue("no generated value satisfies the schema")
 
 
-def minimal_value(schema: Any, root: dict[str, Any] | None = None, depth: int = 0) -> Any:
-    """The smallest simple value the common JSON Schema keywords allow (not checked; may be invalid)."""
+def minimal_value(schema: Any, root: dict[str, Any] | None = None, depth: int = 0, *,
+                  max_size: int | None = None) -> Any:
+    """The smallest simple value the common JSON Schema keywords allow (not checked; may be invalid).
+
+    Raises :class:`NoValue` naming the keyword when it would exceed ``max_size`` size units
+    (string characters + array items + object properties; default: the strategies' budget).
+    """
+    from strategies.size_budget import DEFAULT_MAX_SIZE
+
+    return _minimal(schema, root, depth, _Room(DEFAULT_MAX_SIZE if max_size is None else max_size))
+
+
+def _minimal(schema: Any, root: dict[str, Any] | None, depth: int, room: _Room) -> Any:
     if depth > _MAX_DEPTH:
         raise NoValue("schema nested too deeply")
     if schema is True or schema == {}:
@@ -63,20 +87,20 @@ def minimal_value(schema: Any, root: dict[str, Any] | None = None, depth: int = 
         raise NoValue(f"schema={schema!r}: not a schema object")
     root = schema if root is None else root
     if "$ref" in schema:
-        return minimal_value(_resolve(schema["$ref"], root), root, depth + 1)
+        return _minimal(_resolve(schema["$ref"], root), root, depth + 1, room)
     if "const" in schema:
         return schema["const"]
     if isinstance(schema.get("enum"), list) and schema["enum"]:
         return schema["enum"][0]
     for key in ("anyOf", "oneOf"):
         if isinstance(schema.get(key), list) and schema[key]:
-            return minimal_value(schema[key][0], root, depth + 1)
+            return _minimal(schema[key][0], root, depth + 1, room)
     if isinstance(schema.get("allOf"), list):
         merged = {k: v for k, v in schema.items() if k != "allOf"}
         for part in schema["allOf"]:
             if isinstance(part, dict):
                 merged.update(part)
-        return minimal_value(merged, root, depth + 1)
+        return _minimal(merged, root, depth + 1, room)
     kind = schema.get("type")
     if isinstance(kind, list):
         kind = next((k for k in kind if k != "null"), kind[0] if kind else None)
@@ -87,17 +111,23 @@ def minimal_value(schema: Any, root: dict[str, Any] | None = None, depth: int = 
             kind = "array"
     if kind == "object" or kind is None:
         properties = schema.get("properties") if isinstance(schema.get("properties"), dict) else {}
-        return {name: minimal_value(properties.get(name, {}), root, depth + 1) if name in properties else ""
-                for name in schema.get("required") or [] if isinstance(name, str)}
+        names = [name for name in schema.get("required") or [] if isinstance(name, str)]
+        room.take(len(names), "required")
+        return {name: _minimal(properties.get(name, {}), root, depth + 1, room) if name in properties else ""
+                for name in names}
     if kind == "array":
         count = schema.get("minItems", 0)
+        count = count if isinstance(count, int) else 0
+        room.take(count, "minItems")
         items = schema.get("items", {})
-        return [minimal_value(items, root, depth + 1) for _ in range(count if isinstance(count, int) else 0)]
+        return [_minimal(items, root, depth + 1, room) for _ in range(count)]
     if kind == "string":
         if schema.get("format") in _FORMAT_SAMPLES:
             return _FORMAT_SAMPLES[schema["format"]]
         length = schema.get("minLength", 0)
-        return "a" * (length if isinstance(length, int) and length < 10_000 else 0)
+        length = length if isinstance(length, int) else 0
+        room.take(length, "minLength")
+        return "a" * length
     if kind in ("integer", "number"):
         return _minimal_number(schema, kind)
     if kind == "boolean":

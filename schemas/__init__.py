@@ -1,5 +1,6 @@
 """The Sequrity Messages contract as data: JSON Schema documents, semantic rules,
-the message <-> stream-events codec, typed models and the OpenAPI export.
+the message <-> stream-events codec, the route and header vocabulary, typed models and
+the OpenAPI export.
 
 >>> from schemas import validate, check
 >>> validate("request", {"model": "m", "max_tokens": 1, "messages": []})
@@ -12,8 +13,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from .headers import HEADER_DOCUMENTS, one_line_json
 from .registry import DOCUMENTS, EVENT_DEFINITIONS, NAMES, is_valid, load, validate
-from .rules import ERROR_TYPES, RULES, Context, Rule, rules_for
+from .routes import ENDPOINT_TYPES, PROVIDERS
+from .rules import ERROR_TYPES, RULES, TOOL_USE_ID, Context, Rule, rules_for, tool_use_id
 from .stream import (
     DIALECTS,
     Accumulator,
@@ -29,10 +32,14 @@ from .violations import ContractViolationError, Violation, json_path
 __all__ = [
     "DIALECTS",
     "DOCUMENTS",
+    "ENDPOINT_TYPES",
     "ERROR_TYPES",
     "EVENT_DEFINITIONS",
+    "HEADER_DOCUMENTS",
     "NAMES",
+    "PROVIDERS",
     "RULES",
+    "TOOL_USE_ID",
     "Accumulator",
     "Context",
     "ContractViolationError",
@@ -46,8 +53,10 @@ __all__ = [
     "is_valid",
     "json_path",
     "load",
+    "one_line_json",
     "rules_for",
     "to_events",
+    "tool_use_id",
     "user_schema_violations",
     "validate",
 ]

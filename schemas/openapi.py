@@ -12,21 +12,10 @@ import copy
 from functools import cache
 from typing import Any
 
+from .headers import HEADER_DOCUMENTS
 from .registry import BASE_URI, DOCUMENTS, EVENT_DEFINITIONS, load
+from .routes import ENDPOINT_TYPES, PROVIDERS
 from .rules import ERROR_TYPES
-
-ENDPOINT_TYPES: tuple[str, ...] = ("chat", "code", "agent", "lang-graph")
-"""The ``{endpoint_type}`` path segment of the Control API (CONTRACT.md §1)."""
-
-PROVIDERS: tuple[str, ...] = ("openai", "openrouter", "anthropic", "sequrity_azure", "llama")
-"""The ``{provider}`` path segment (CONTRACT.md §1; ``llama`` from the newer docs)."""
-
-HEADER_DOCUMENTS: dict[str, str] = {
-    "X-Features": "x-features",
-    "X-Policy": "x-policy",
-    "X-Config": "x-config",
-}
-"""The configuration headers and the documents their JSON values satisfy."""
 
 OPENAPI_VERSION = "3.1.0"
 _ANNOTATIONS_TO_DROP = ("$schema", "$id", "$defs")
@@ -189,14 +178,20 @@ def _messages_operation(operation_id: str, with_provider: bool) -> dict[str, Any
                 "content": {
                     "application/json": {"schema": _ref(_document_component("response"))},
                     "text/event-stream": {
-                        "schema": {
-                            "type": "string",
+                        "schema": {  # one event (the pre-3.2 reading of an SSE schema, as schemathesis has it)
+                            "type": "object",
                             "description": "server-sent events "
                                            "`event: <type>\\ndata: <one-line JSON>\\n\\n`; "
                                            f"each data line is a {event} (components/schemas/{event}): "
                                            "message_start, then per block content_block_start, "
                                            "content_block_delta..., content_block_stop, then message_delta "
                                            "and message_stop",
+                            "properties": {
+                                "event": {"type": "string"},
+                                "data": {"type": "string", "contentMediaType": "application/json",
+                                         "contentSchema": _ref(event)},
+                            },
+                            "required": ["event", "data"],
                         },
                         "x-event-schema": _ref(event),
                     },

@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
+from uuid import UUID
 
 from .violations import Violation, json_path
 
@@ -31,6 +32,7 @@ ERROR_TYPES: dict[int, str] = {
 
 UUID_PATTERN = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 TOOL_USE_ID = re.compile(rf"^tc-(?P<session>{UUID_PATTERN})-(?P<call>{UUID_PATTERN})$")
+"""Reads a tool-call id back: groups ``session`` and ``call`` (see :func:`tool_use_id`)."""
 MIN_THINKING_BUDGET = 1024
 
 
@@ -41,6 +43,17 @@ class Context:
     request: dict[str, Any] | None = None
     session_id: str | None = None
     status: int | None = None
+
+
+def tool_use_id(session_id: str | UUID, call_uuid: str | UUID) -> str:
+    """The id of a tool call made in session ``session_id``: ``tc-<session>-<call uuid>``
+    (what :data:`TOOL_USE_ID` matches when both are UUIDs; any text is written as is, e.g.
+    a placeholder that is replaced by the session later).
+
+    >>> tool_use_id("11111111-2222-4333-8444-555555555555", "66666666-7777-4888-8999-000000000000")
+    'tc-11111111-2222-4333-8444-555555555555-66666666-7777-4888-8999-000000000000'
+    """
+    return f"tc-{session_id}-{call_uuid}"
 
 
 RuleFunction = Callable[[Any, Context], Iterator[Violation]]
@@ -348,7 +361,7 @@ def tool_use_id_embeds_session(response: dict[str, Any], context: Context) -> It
         match = TOOL_USE_ID.match(block["id"])
         if match is None or match["session"] != context.session_id:
             yield Violation("tool_use_id_embeds_session", json_path(["content", i, "id"]),
-                            f"tc-{context.session_id}-<uuid>", block["id"])
+                            tool_use_id(context.session_id, "<uuid>"), block["id"])
 
 
 # -- error body ------------------------------------------------------------------------

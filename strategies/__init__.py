@@ -26,7 +26,7 @@ import schemas
 
 from . import compiler, leaves
 from .conversation import draw_history
-from .header import HEADER_DOCUMENTS, header_value
+from .header import header_value
 from .invalid import MUTATIONS, InvalidRequest, draw_invalid
 from .request import RequestConstraints, build_request, parse_constraints, session_of
 from .response import draw_response
@@ -146,14 +146,14 @@ def conversations(*, tools: list[dict[str, Any]] | None = None, session_id: str 
 
 
 @lazy
-def headers(*, names: Collection[str] = tuple(HEADER_DOCUMENTS), as_json: bool = False
+def headers(*, names: Collection[str] = tuple(schemas.HEADER_DOCUMENTS), as_json: bool = False
             ) -> SearchStrategy[dict[str, Any]]:
     """Dicts of configuration headers (a subset of ``names``: ``X-Features``, ``X-Policy``,
     ``X-Config``), each value valid against its schema document: a dict, or with
     ``as_json=True`` the one-line JSON string the client sends."""
     check_type((list, tuple, set, frozenset), names, "names")
     for name in names:
-        check_choice(name, tuple(HEADER_DOCUMENTS), "names")
+        check_choice(name, tuple(schemas.HEADER_DOCUMENTS), "names")
     check_type(bool, as_json, "as_json")
     return st.fixed_dictionaries({}, optional={n: header_value(n, as_json=as_json) for n in names})
 

@@ -1,7 +1,9 @@
 """Back end 1: a hypothesis strategy for a compiled schema tree.
 
 Values are built by construction; only the clauses a construction may overshoot
-(:class:`~strategies.nodes.FilteredNode`, ``oneOf`` exclusivity) are filtered.
+(:class:`~strategies.nodes.FilteredNode`, ``oneOf`` exclusivity) are filtered. A schema whose
+smallest valid value exceeds the size budget is refused up front with
+:class:`~strategies.size_budget.SchemaTooLarge` (hypothesis could not draw it anyway).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from .nodes import (
     UnionNode,
     UnsupportedSchema,
 )
+from .size_budget import DEFAULT_MAX_SIZE, check_fits, check_max_size
 
 _MEMO: dict[int, tuple[Node, SearchStrategy[Any]]] = {}
 _MAX_EXTRA_PROPERTIES = 2
@@ -70,8 +73,18 @@ def unique_key(value: Any) -> Any:
     return (type(value).__name__, value)
 
 
-def to_strategy(node: Node) -> SearchStrategy[Any]:
-    """The hypothesis strategy that generates values valid for ``node`` (memoised per node)."""
+def to_strategy(node: Node, *, max_size: int = DEFAULT_MAX_SIZE) -> SearchStrategy[Any]:
+    """The hypothesis strategy that generates values valid for ``node`` (memoised per node).
+
+    Raises :class:`~strategies.size_budget.SchemaTooLarge` naming the keyword and path when
+    every valid value needs more than ``max_size`` units (string characters, array items and
+    object properties), instead of letting hypothesis try.
+    """
+    check_fits(node, check_max_size(max_size))
+    return _strategy(node)
+
+
+def _strategy(node: Node) -> SearchStrategy[Any]:
     cached = _MEMO.get(id(node))
     if cached is not None and cached[0] is node:
         return cached[1]
@@ -82,7 +95,7 @@ def to_strategy(node: Node) -> SearchStrategy[Any]:
 
 def _build(node: Node) -> SearchStrategy[Any]:
     if isinstance(node, RefNode):
-        return st.deferred(lambda: to_strategy(node.target))
+        return st.deferred(lambda: _strategy(node.target))
     if isinstance(node, AnyNode):
         return JSON_VALUES
     if isinstance(node, NothingNode):
@@ -107,10 +120,10 @@ def _build(node: Node) -> SearchStrategy[Any]:
     if isinstance(node, ObjectNode):
         return _objects(node)
     if isinstance(node, UnionNode):
-        union = st.one_of([to_strategy(c) for c in node.choices])
+        union = st.one_of([_strategy(c) for c in node.choices])
         return union.filter(node.check) if node.exclusive and node.check else union
     if isinstance(node, FilteredNode):
-        return to_strategy(node.inner).filter(node.check)
+        return _strategy(node.inner).filter(node.check)
     raise UnsupportedSchema(type(node).__name__, node.path, "no strategy for this node")
 
 
@@ -153,11 +166,11 @@ def _strings(node: StringNode) -> SearchStrategy[str]:
 
 
 def _arrays(node: ArrayNode) -> SearchStrategy[list[Any]]:
-    items = to_strategy(node.items) if node.items is not None else None
+    items = _strategy(node.items) if node.items is not None else None
     if not node.prefix and items is not None:
         return st.lists(items, min_size=node.min_items, max_size=node.max_items,
                         unique_by=unique_key if node.unique else None)
-    prefix = [to_strategy(p) for p in node.prefix]
+    prefix = [_strategy(p) for p in node.prefix]
     longest = len(prefix) if items is None else None
     if node.max_items is not None:
         longest = node.max_items if longest is None else min(longest, node.max_items)
@@ -178,12 +191,12 @@ def _arrays(node: ArrayNode) -> SearchStrategy[list[Any]]:
 
 
 def _objects(node: ObjectNode) -> SearchStrategy[dict[str, Any]]:
-    required = {k: to_strategy(node.properties[k]) for k in node.required}
-    optional = {k: to_strategy(v) for k, v in node.properties.items() if k not in node.required}
+    required = {k: _strategy(node.properties[k]) for k in node.required}
+    optional = {k: _strategy(v) for k, v in node.properties.items() if k not in node.required}
     fixed = st.fixed_dictionaries(required, optional=optional)
     if node.additional is not None:
         names = st.text(min_size=1, max_size=8).filter(lambda k: k not in node.properties)
-        extras = st.dictionaries(names, to_strategy(node.additional), max_size=_MAX_EXTRA_PROPERTIES)
+        extras = st.dictionaries(names, _strategy(node.additional), max_size=_MAX_EXTRA_PROPERTIES)
         strategy = st.tuples(fixed, extras).map(lambda pair: {**pair[1], **pair[0]})
     else:
         strategy = fixed

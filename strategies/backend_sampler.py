@@ -2,7 +2,9 @@
 
 Deterministic for a given :class:`random.Random` state: the mock server uses it to
 synthesise tool inputs and structured outputs. Strings are short, arrays have few items,
-objects carry every required property and some optional ones.
+objects carry every required property and some optional ones. Every value stays within a
+size budget (:mod:`strategies.size_budget`): optional parts are left out when they do not
+fit, and a schema that requires more raises :class:`~strategies.size_budget.SchemaTooLarge`.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from .nodes import (
     UnsupportedSchema,
 )
 from .regex_sampler import sample_matching
+from .size_budget import DEFAULT_MAX_SIZE, Allowance, check_fits, check_max_size, least_size, value_size
 
 _TRIES = 25
 _SHALLOW = 4  # beyond this depth: fewest items, no optional properties, leaf branches first
@@ -46,29 +49,47 @@ _EXTRA_CHARS = 8
 
 
 def sample_value(
-    schema: dict[str, Any] | bool, rng: random.Random, *, documents: Mapping[str, Any] | None = None
+    schema: dict[str, Any] | bool, rng: random.Random, *, documents: Mapping[str, Any] | None = None,
+    max_size: int = DEFAULT_MAX_SIZE,
 ) -> Any:
     """A small value valid against ``schema``, drawn with ``rng`` (deterministic for its state).
 
     ``documents`` (URI -> schema) resolves references to other documents, as in
-    :func:`~strategies.compiler.compile_schema`.
+    :func:`~strategies.compiler.compile_schema`. ``max_size`` bounds the value: string
+    characters plus array items plus object properties (default 65 536).
 
     Raises :class:`UnsupportedSchema` naming the keyword and JSON path of anything it cannot
-    generate (an unsatisfiable clause, a look-ahead in a ``pattern``, an unsupported keyword).
+    generate (an unsatisfiable clause, a look-ahead in a ``pattern``, an unsupported keyword),
+    and its subclass :class:`~strategies.size_budget.SchemaTooLarge` when the schema requires
+    more than ``max_size`` (``minLength``, ``minItems``, ``minProperties``, ``required`` or a
+    ``pattern`` repeat count).
     """
     from .compiler import compile_schema
 
-    return sample_node(compile_schema(schema, documents=documents), rng)
+    budget = Allowance(check_max_size(max_size))
+    return sample_node(compile_schema(schema, documents=documents), rng, budget=budget)
 
 
-def sample_node(node: Node, rng: random.Random, depth: int = 0) -> Any:
-    """A small value valid for the compiled ``node``."""
+def sample_node(node: Node, rng: random.Random, depth: int = 0, budget: Allowance | None = None) -> Any:
+    """A small value valid for the compiled ``node``, spending from ``budget`` (default: a
+    fresh :data:`~strategies.size_budget.DEFAULT_MAX_SIZE` one)."""
+    if budget is None:
+        budget = Allowance(DEFAULT_MAX_SIZE)
+    check_fits(node, budget.left, budget.max_size)  # below, each parent leaves room for its children
+    return _sample(node, rng, depth, budget)
+
+
+def _sample(node: Node, rng: random.Random, depth: int, budget: Allowance) -> Any:
     if depth > _MAX_DEPTH:
         raise UnsupportedSchema("$ref", node.path, "the schema recurses without a way to stop")
     if isinstance(node, RefNode):
-        return sample_node(node.target, rng, depth + 1)
+        return _sample(node.target, rng, depth + 1, budget)
     if isinstance(node, ConstNode):
-        return copy.deepcopy(rng.choice(node.values))
+        value = rng.choice(node.values)
+        if value_size(value) > budget.left:  # pick among the values that fit (one does: check_fits)
+            value = rng.choice([v for v in node.values if value_size(v) <= budget.left] or [value])
+        budget.spend(value_size(value), "enum", node.path)
+        return copy.deepcopy(value)
     if isinstance(node, NullNode):
         return None
     if isinstance(node, BooleanNode):
@@ -78,28 +99,30 @@ def sample_node(node: Node, rng: random.Random, depth: int = 0) -> Any:
     if isinstance(node, NumberNode):
         return _number(node, rng)
     if isinstance(node, StringNode):
-        return _string(node, rng)
+        return _string(node, rng, budget)
     if isinstance(node, ArrayNode):
-        return _array(node, rng, depth)
+        return _array(node, rng, depth, budget)
     if isinstance(node, ObjectNode):
-        return _object(node, rng, depth)
+        return _object(node, rng, depth, budget)
     if isinstance(node, UnionNode):
-        return _union(node, rng, depth)
+        return _union(node, rng, depth, budget)
     if isinstance(node, FilteredNode):
+        mark = budget.left
         for _ in range(_TRIES):
-            value = sample_node(node.inner, rng, depth)
+            budget.rollback_to(mark)
+            value = _sample(node.inner, rng, depth, budget)
             if node.check(value):
                 return value
         raise UnsupportedSchema(node.keyword or "schema", node.path,
                                 f"no sampled value satisfied the clause in {_TRIES} tries")
     if isinstance(node, AnyNode):
-        return _any(rng)
+        return _any(rng, budget, node.path)
     if isinstance(node, NothingNode):
         raise UnsupportedSchema("false", node.path, "no value is valid here (the clause is unsatisfiable)")
     raise UnsupportedSchema(type(node).__name__, node.path, "no sampler for this node")
 
 
-def _any(rng: random.Random) -> Any:
+def _any(rng: random.Random, budget: Allowance, path: str) -> Any:
     kind = rng.randrange(4)
     if kind == 0:
         return None
@@ -107,7 +130,7 @@ def _any(rng: random.Random) -> Any:
         return rng.random() < 0.5
     if kind == 2:
         return rng.randint(0, _SPAN)
-    return _text(rng, 0, 6)
+    return _text(rng, 0, 6, budget, path)
 
 
 def _bounds(lo: int | None, hi: int | None) -> tuple[int, int]:
@@ -161,9 +184,11 @@ def _number(node: NumberNode, rng: random.Random) -> int | float:
     raise UnsupportedSchema("minimum", node.path, f"no number found between {lo} and {hi}")
 
 
-def _text(rng: random.Random, low: int, high: int | None) -> str:
+def _text(rng: random.Random, low: int, high: int | None, budget: Allowance, path: str) -> str:
     top = low + _EXTRA_CHARS if high is None else min(high, low + _EXTRA_CHARS)
-    return "".join(rng.choice(_ALPHABET) for _ in range(rng.randint(low, top)))
+    size = min(rng.randint(low, top), max(low, budget.left))
+    budget.spend(size, "minLength", path)
+    return "".join(rng.choice(_ALPHABET) for _ in range(size))
 
 
 def _format(fmt: str, rng: random.Random) -> str | None:
@@ -192,17 +217,26 @@ def _word(rng: random.Random) -> str:
     return "".join(rng.choice(string.ascii_lowercase) for _ in range(rng.randint(1, 8)))
 
 
-def _string(node: StringNode, rng: random.Random) -> str:
+def _string(node: StringNode, rng: random.Random, budget: Allowance) -> str:
     if node.pattern is not None:
-        return sample_matching(node.pattern, rng, node.path)
+        text = sample_matching(node.pattern, rng, node.path, max_length=budget.left)
+        budget.spend(len(text), "pattern", node.path)
+        return text
     if node.format is not None:
         formatted = _format(node.format, rng)
-        if formatted is not None:
+        if formatted is not None and len(formatted) <= budget.left:
+            budget.spend(len(formatted), "format", node.path)
             return formatted
-    return _text(rng, node.min_length, node.max_length)
+    return _text(rng, node.min_length, node.max_length, budget, node.path)
 
 
-def _array(node: ArrayNode, rng: random.Random, depth: int) -> list[Any]:
+def _element(node: ArrayNode, i: int) -> Node:
+    element = node.prefix[i] if i < len(node.prefix) else node.items
+    assert element is not None
+    return element
+
+
+def _array(node: ArrayNode, rng: random.Random, depth: int, budget: Allowance) -> list[Any]:
     longest = node.max_items
     if node.items is None:
         longest = len(node.prefix) if longest is None else min(longest, len(node.prefix))
@@ -213,28 +247,38 @@ def _array(node: ArrayNode, rng: random.Random, depth: int) -> list[Any]:
         if longest is not None:
             top = min(longest, top)
         size = rng.randint(node.min_items, top)
+    costs = [1 + least_size(_element(node, i)) for i in range(size)]
+    while len(costs) > node.min_items and sum(costs) > budget.left:  # optional items that do not fit
+        costs.pop()
+    rest = sum(costs)
     out: list[Any] = []
     seen: set[Any] = set()
-    for i in range(size):
-        element = node.prefix[i] if i < len(node.prefix) else node.items
-        assert element is not None
+    for i, cost in enumerate(costs):
+        element = _element(node, i)
+        rest -= cost
+        budget.spend(1, "minItems", node.path)
+        budget.left -= rest  # set aside for the smallest values of the later items
+        mark = budget.left
         for _ in range(_TRIES if node.unique else 1):
-            value = sample_node(element, rng, depth + 1)
+            budget.rollback_to(mark)
+            value = _sample(element, rng, depth + 1, budget)
             key = unique_key(value) if node.unique else None
             if key not in seen:
                 break
         else:
             if len(out) >= node.min_items:
+                budget.rollback_to(mark + 1 + rest)  # the item's own unit too
                 return out
             raise UnsupportedSchema("uniqueItems", node.path,
                                     f"could not find {node.min_items} distinct items")
+        budget.left += rest
         if node.unique:
             seen.add(key)
         out.append(value)
     return out
 
 
-def _object(node: ObjectNode, rng: random.Random, depth: int) -> dict[str, Any]:
+def _object(node: ObjectNode, rng: random.Random, depth: int, budget: Allowance) -> dict[str, Any]:
     names = list(node.required)
     optional = [k for k in node.properties if k not in node.required]
     most = node.max_properties
@@ -250,11 +294,21 @@ def _object(node: ObjectNode, rng: random.Random, depth: int) -> dict[str, Any]:
                 raise UnsupportedSchema("minProperties", node.path, "not enough properties may appear")
             name = f"extra_{len(names)}"
         names.append(name)
+    subs = [node.properties.get(name, node.additional) for name in names]
+    costs = [1 + least_size(sub) for sub in subs if sub is not None]
+    assert len(costs) == len(subs)
+    needed = max(len(node.required), node.min_properties)
+    while len(costs) > needed and sum(costs) > budget.left:  # optional properties that do not fit
+        costs.pop()
+    rest = sum(costs)
     out: dict[str, Any] = {}
-    for name in names:
-        sub = node.properties.get(name, node.additional)
+    for name, sub, cost in zip(names, subs, costs, strict=False):
         assert sub is not None
-        out[name] = sample_node(sub, rng, depth + 1)
+        rest -= cost
+        budget.spend(1, "minProperties", node.path)
+        budget.left -= rest  # set aside for the smallest values of the later properties
+        out[name] = _sample(sub, rng, depth + 1, budget)
+        budget.left += rest
     return out
 
 
@@ -264,13 +318,16 @@ def _leafiness(node: Node) -> int:
     return 1 if isinstance(node, ArrayNode | ObjectNode | UnionNode) else 0
 
 
-def _union(node: UnionNode, rng: random.Random, depth: int) -> Any:
+def _union(node: UnionNode, rng: random.Random, depth: int, budget: Allowance) -> Any:
     choices = list(node.choices)
     if depth > _SHALLOW:
         choices.sort(key=_leafiness)
         choices = choices[:1] + [c for c in choices[1:] if _leafiness(c) == _leafiness(choices[0])]
+    choices = [c for c in choices if least_size(c) <= budget.left] or choices
+    mark = budget.left
     for _ in range(_TRIES):
-        value = sample_node(rng.choice(choices), rng, depth + 1)
+        budget.rollback_to(mark)
+        value = _sample(rng.choice(choices), rng, depth + 1, budget)
         if not node.exclusive or node.check is None or node.check(value):
             return value
     raise UnsupportedSchema("oneOf", node.path,

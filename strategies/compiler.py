@@ -47,6 +47,7 @@ from .nodes import (
 from .schema_merge import ANNOTATIONS, merge
 
 __all__ = [
+    "SchemaTooLarge",
     "UnsupportedSchema",
     "compile_schema",
     "contract_documents",
@@ -391,16 +392,20 @@ def _force(node: Node, seen: set[int]) -> None:
 
 from .backend_hypothesis import to_strategy  # noqa: E402  (the back ends import the nodes)
 from .backend_sampler import sample_value  # noqa: E402
+from .size_budget import SchemaTooLarge  # noqa: E402
 
 
 def from_schema(schema: dict[str, Any] | bool) -> SearchStrategy[Any]:
     """A strategy for values valid against the user's JSON ``schema`` (compiled once).
 
     Schemas using keywords the compiler refuses (see :data:`UNSUPPORTED_KEYWORDS`) fall back
-    to hypothesis-jsonschema, the reference implementation.
+    to hypothesis-jsonschema, the reference implementation. A schema whose smallest valid value
+    exceeds the size budget raises :class:`~strategies.size_budget.SchemaTooLarge` (no fallback).
     """
     try:
         return to_strategy(compile_schema(schema))
+    except SchemaTooLarge:
+        raise
     except UnsupportedSchema:
         from hypothesis_jsonschema import from_schema as reference_from_schema
 

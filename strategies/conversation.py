@@ -14,6 +14,8 @@ from typing import Any
 import hypothesis.strategies as st
 from hypothesis.strategies import SearchStrategy
 
+from schemas import tool_use_id
+
 from . import leaves
 
 _maybe = st.booleans()
@@ -78,7 +80,7 @@ def _realise(draw: st.DrawFn, plan: dict[str, Any], tools: list[dict[str, Any]],
     blocks = list(plan["assistant"])
     results = []
     for (pick, fallback_name, call), extras in zip(plan["calls"], plan["answers"], strict=True):
-        call_id = f"tc-{session}-{call}"
+        call_id = tool_use_id(session, call)
         if tools:
             tool = tools[pick % len(tools)]
             name, arguments = tool["name"], draw(tool_input_strategy(tool))

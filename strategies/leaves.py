@@ -12,6 +12,8 @@ from typing import Any
 import hypothesis.strategies as st
 from hypothesis.strategies import SearchStrategy
 
+from schemas import tool_use_id
+
 texts: SearchStrategy[str] = st.text(max_size=24)
 """Short text, any Unicode (multi-byte characters included)."""
 
@@ -119,7 +121,7 @@ tool_extras = optional_fields(description=texts, strict=st.booleans(), type=st.j
 
 def tool_id(draw: st.DrawFn, session: str) -> str:
     """A tool-call id that embeds ``session``: ``tc-<session>-<uuid>``."""
-    return f"tc-{session}-{draw(uuids)}"
+    return tool_use_id(session, draw(uuids))
 
 
 metadata: SearchStrategy[dict[str, Any]] = optional_fields(

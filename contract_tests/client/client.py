@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from types import TracebackType
 from typing import Any, Final
 
-from schemas import DIALECTS
+from schemas import DIALECTS, ENDPOINT_TYPES
 from schemas.stream import Dialect
 
 from .body import encode_body
@@ -21,10 +21,6 @@ from .stream import MessageStream
 from .transport import AiohttpTransport, HttpRequest, HttpResponse, Transport
 
 __all__ = ["DEFAULT", "ENDPOINT_TYPES", "ReferenceClient"]
-
-ENDPOINT_TYPES: Final = ("chat", "code", "agent", "lang-graph")
-"""The endpoint types of CONTRACT.md §1 (others are sent too: the server decides)."""
-
 
 class _Default(enum.Enum):
     DEFAULT = "DEFAULT"

@@ -3,9 +3,10 @@ configuration headers, the session and the caller's own headers."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
+
+from schemas import one_line_json
 
 __all__ = ["HeaderValue", "build_headers", "one_line_json"]
 
@@ -13,11 +14,6 @@ HeaderValue = Mapping[str, Any] | str
 """A configuration header: an object (sent as one-line JSON) or a ready JSON string (sent as is)."""
 
 _JSON_HEADERS = (("features", "X-Features"), ("policy", "X-Policy"), ("config", "X-Config"))
-
-
-def one_line_json(value: Mapping[str, Any]) -> str:
-    """``value`` as compact, ASCII-only JSON on one line (what a header can carry)."""
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=True, allow_nan=False)
 
 
 def _check_value(argument: str, value: str) -> str:

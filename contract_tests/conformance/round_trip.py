@@ -11,7 +11,8 @@ from typing import Any
 import hypothesis.strategies as st
 
 import strategies
-from mockserver.routes import ENDPOINT_TYPES, PROVIDERS, messages_path
+from mockserver.routes import messages_path
+from schemas import ENDPOINT_TYPES, PROVIDERS
 
 from ..adapters.base import StreamResult
 from ..client.body import drop_nulls

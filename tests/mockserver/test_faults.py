@@ -306,6 +306,7 @@ BAD_FAULTS = [
     ("modifiers-only", '{"times": 2}', "expected at least one fault field"),
     ("retry-after-alone", '{"never_end": true, "retry_after": 1}', "$.retry_after: only applies together with"),
     ("nan", '{"jitter_ms": NaN}', "NaN is not valid JSON"),
+    ("lone-surrogate", '{"status": 500, "message": "\\ud800"}', "got a lone UTF-16 surrogate escape"),
 ]
 
 

@@ -51,3 +51,28 @@ def test_raw_non_utf8_header_bytes_get_a_400_naming_the_header(server: MockServe
     body = json.loads(payload)
     assert schemas.check("error", body, status=400) == []
     assert body["error"]["message"].startswith(header.split(b":")[0].decode())
+
+
+def test_the_journal_keeps_request_bodies_within_its_byte_budget() -> None:
+    big = {"model": "m", "max_tokens": 5, "messages": [{"role": "user", "content": "x" * 400_000}]}
+    with MockServer(journal_bytes=1_000_000) as server:
+        for _ in range(5):
+            assert post(server.messages_url(), big).status == 200
+        entries = server.requests
+        assert len(entries) == 2  # 3 x 400 kB would exceed 1 MB: the oldest went first
+        assert [e["seq"] for e in entries] == [4, 5]
+        assert post(server.messages_url(), {**big, "messages": HELLO}).status == 200
+        assert len(server.requests) == 3
+
+
+def test_a_session_gets_no_more_turns_than_x_config_allows(server: MockServer) -> None:
+    config = {"X-Config": json.dumps({"fsm": {"max_n_turns": 2}})}
+    first = post(server.messages_url(), {"model": "m", "max_tokens": 20, "messages": HELLO}, config)
+    session = {**config, "X-Session-ID": first.headers["X-Session-ID"]}
+    assert post(server.messages_url(), {"model": "m", "max_tokens": 20, "messages": HELLO}, session).status == 200
+    third = post(server.messages_url(), {"model": "m", "max_tokens": 20, "messages": HELLO}, session)
+    assert third.status == 400
+    assert schemas.check("error", third.json(), status=400) == []
+    assert third.json()["error"]["message"].startswith("X-Config header: $.fsm.max_n_turns:")
+    fresh = post(server.messages_url(), {"model": "m", "max_tokens": 20, "messages": HELLO}, config)
+    assert fresh.status == 200

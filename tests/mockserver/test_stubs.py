@@ -162,6 +162,11 @@ BAD_STUBS = [
      "$.match.where[0]: expected exactly one test"),
     ("where-regex", {"match": {"where": [{"path": "$.model", "matches": "("}]}, "message": {"content": "a"}},
      "$.match.where[0].matches: expected a regular expression"),
+    ("where-regex-nested", {"match": {"where": [{"path": "$.model", "matches": "(a+)+$"}]},
+                            "message": {"content": "a"}},
+     "$.match.where[0].matches: expected a regular expression that cannot backtrack for long (found a quantifier"),
+    ("where-regex-two-stars", {"match": {"where": [{"path": "$.model", "matches": r"\s*\s*$"}]},
+                               "message": {"content": "a"}}, "2 quantifiers that repeat many times"),
     ("bad-fault", {"fault": {"status": 418}}, "$.fault.status: expected one of 400"),
     ("priority", {"priority": "high", "message": {"content": "a"}}, "$.priority: expected an integer"),
 ]

@@ -126,3 +126,11 @@ def test_every_invalid_request_gets_400_naming_the_broken_rule(case: Any, fuzz_s
     status, answer, _ = post(fuzz_server, _dumps(case.request))
     document = assert_contract_error(status, answer)
     assert case.path in document["error"]["message"], (case.rule, case.mutation)
+
+
+@pytest.mark.parametrize("path", ["/control/chat%0A/v1/messages", "/control/a%0Db/anthropic/v1/messages",
+                                  "/control/%1D/v1/messages", "/%0A", "/control/chat/v1/messages%0A"])
+def test_paths_with_control_characters_get_404_with_the_contract_error_body(path: str,
+                                                                            fuzz_server: MockServer) -> None:
+    status, answer, _ = asyncio.run(_post(fuzz_server.url + path, _dumps(VALID), JSON))
+    assert_contract_error(status, answer, 404)

@@ -26,7 +26,6 @@ from schemathesis.checks import (
 
 import schemas
 from mockserver import MockServer
-from mockserver.intake import CONFIG_HEADERS
 from mockserver.sse import parse_events
 from schemas.openapi import openapi_document
 
@@ -56,7 +55,7 @@ def contract_verdict(case: Any) -> list[str]:
     else:
         problems += [str(v) for v in schemas.check("request", case.body)]
     headers = {k.lower(): v for k, v in (case.headers or {}).items()}
-    for name, document in CONFIG_HEADERS.items():
+    for name, document in schemas.HEADER_DOCUMENTS.items():
         value = headers.get(name.lower())
         if value is not None:
             problems += [f"{name}: {v}" for v in _header_violations(document, value)]
@@ -75,6 +74,10 @@ def answers_as_the_contract_says(case: Any, response: Any) -> None:
     """200 with a conforming message or stream exactly when the contract accepts the request;
     otherwise a 4xx with the contract's error body."""
     problems = contract_verdict(case)
+    sent_key = response.request.headers.get("Authorization") or ""  # what went out, after schemathesis's auth cases
+    scheme, _, key = sent_key.partition(" ")
+    if scheme.lower() != "bearer" or not key.strip():
+        problems.append(f"Authorization: {'missing' if not sent_key else 'not a bearer key'}")
     status = response.status_code
     if problems or status != 200:
         assert 400 <= status < 500 and problems, f"status {status} for {problems or 'a valid request'}: " \

@@ -18,8 +18,8 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 from schema_examples import INVALID_REQUESTS, VALID_REQUESTS, VALID_RESPONSES
 
-from schemas import ERROR_TYPES, is_valid, load
-from schemas.openapi import ENDPOINT_TYPES, PROVIDERS, bundle, openapi_document
+from schemas import ENDPOINT_TYPES, ERROR_TYPES, PROVIDERS, is_valid, load
+from schemas.openapi import bundle, openapi_document
 
 MESSAGES_WITH_PROVIDER = "/control/{endpoint_type}/{provider}/v1/messages"
 MESSAGES_DEFAULT = "/control/{endpoint_type}/v1/messages"

@@ -7,8 +7,11 @@ import copy
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from schema_examples import RESPONSE, SESSION, TOOL_USE_ID, VALID_REQUESTS, VALID_RESPONSES, WEATHER_TOOL
 
+import schemas
 from schemas import RULES, Context, check, is_valid
 
 REQUEST = VALID_REQUESTS["minimal"]
@@ -427,3 +430,10 @@ def test_check_runs_the_rule_after_the_schema(
         assert found == [], [str(v) for v in found]
     else:
         assert (rule, path) in [(v.rule, v.path) for v in found]
+
+
+@given(st.uuids(), st.uuids())
+def test_a_built_tool_use_id_reads_back_its_session_and_call(session: Any, call: Any) -> None:
+    match = schemas.TOOL_USE_ID.match(schemas.tool_use_id(str(session), call))
+    assert match is not None
+    assert (match["session"], match["call"]) == (str(session), str(call))

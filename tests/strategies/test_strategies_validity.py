@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 import schemas
 import strategies
-from strategies.header import HEADER_DOCUMENTS
+from schemas import HEADER_DOCUMENTS
 from strategies.invalid import MUTATIONS
 
 SESSION = "0f8fad5b-d9cb-469f-a165-70867728950e"
