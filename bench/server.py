@@ -29,6 +29,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from record import record
+
 PATH = "/control/chat/anthropic/v1/messages"
 REQUEST = {"model": "claude-sonnet-4", "max_tokens": 64, "messages": [{"role": "user", "content": "Hello"}]}
 TARGETS = {"nonstream": 0.85, "stream": 1.10}
@@ -208,6 +210,9 @@ def report(base: Server, ours: Server, args: argparse.Namespace) -> int:
               f"{n['cpu_us']:.0f} | {s['rps']:,.0f} | {s['p50_ms']:.2f} | {s['p99_ms']:.2f} | "
               f"{s['cpu_us']:.0f} | {rss} |")
     missed = 0
+    results: dict[str, object] = {"rounds": args.rounds, "duration_s": args.duration, "warmup_s": args.warmup,
+                                  "bare": {m: base.summary(m) for m in TARGETS},
+                                  "ours": {m: ours.summary(m) for m in TARGETS}}
     for mode, target in TARGETS.items():
         b, o = base.summary(mode), ours.summary(mode)
         ratio, p99 = o["rps"] / b["rps"], o["p99_ms"] / b["p99_ms"]
@@ -217,12 +222,15 @@ def report(base: Server, ours: Server, args: argparse.Namespace) -> int:
                               for x, y in zip(ours.runs[mode], base.runs[mode], strict=True))
         verdict = "OK" if ok else "MISSED"
         cpu = b["cpu_us"] / o["cpu_us"]
+        results[f"{mode}_ratio"], results[f"{mode}_p99_ratio"], results[f"{mode}_ok"] = ratio, p99, ok
         print(f"{mode}: throughput {ratio:.2f}x (target >= {target:.2f}x; rounds {per_round}), "
               f"p99 {p99:.2f}x (target <= {P99_LIMIT:.1f}x), errors {o['errors']} -> {verdict}; "
               f"requests per CPU-second {cpu:.2f}x")
     total = sum(r["requests"] for runs in ours.runs.values() for r in runs)
     print(f"our server answered {total:,} measured requests; RSS {ours.rss[0]:.0f} MiB after the first "
           f"warm-up, {ours.rss[-1]:.0f} MiB at the end")
+    results["rss_mib"] = [ours.rss[0], ours.rss[-1]]
+    print(f"recorded in {record('server', results)}")
     return missed
 
 

@@ -29,6 +29,8 @@ from jsonschema import Draft202012Validator
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from record import record  # noqa: E402
+
 import schemas  # noqa: E402
 import strategies  # noqa: E402
 
@@ -97,6 +99,8 @@ def main(argv: list[str] | None = None) -> int:
               "not measured here")
     if baseline:
         print(f"ratio: {ours / baseline:.1f}x (target >= 50x)")
+        path = record("strategies", {"ours_per_s": ours, "reference_per_s": baseline, "ratio": ours / baseline})
+        print(f"recorded in {path}")
     else:
         print("ratio: baseline produced no valid example in its budget")
     return 0
