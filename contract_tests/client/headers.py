@@ -13,7 +13,8 @@ __all__ = ["HeaderValue", "build_headers", "one_line_json"]
 HeaderValue = Mapping[str, Any] | str
 """A configuration header: an object (sent as one-line JSON) or a ready JSON string (sent as is)."""
 
-_JSON_HEADERS = (("features", "X-Features"), ("policy", "X-Policy"), ("config", "X-Config"))
+CONFIG_HEADER_ARGUMENTS = (("features", "X-Features"), ("policy", "X-Policy"), ("config", "X-Config"))
+"""The client arguments that carry the configuration headers, and the header each one fills."""
 
 
 def _check_value(argument: str, value: str) -> str:
@@ -56,7 +57,7 @@ def build_headers(
     }
     if llm_api_key is not None:
         headers["X-Api-Key"] = _check_value("llm_api_key", llm_api_key)
-    for (argument, name), value in zip(_JSON_HEADERS, (features, policy, config), strict=True):
+    for (argument, name), value in zip(CONFIG_HEADER_ARGUMENTS, (features, policy, config), strict=True):
         if value is not None:
             headers[name] = _json_header(argument, value)
     if session_id is not None:

@@ -16,6 +16,7 @@ from schemas import ENDPOINT_TYPES, PROVIDERS
 
 from ..adapters.base import StreamResult
 from ..client.body import drop_nulls
+from ..client.headers import CONFIG_HEADER_ARGUMENTS
 from .checks import call_adapter, compare, header, json_header, last_entry
 from .environment import ConformanceEnv
 from .failures import ClauseFailure, reproduction, shorten
@@ -27,7 +28,6 @@ __all__ = ["RequestCase", "ResponseCase", "request_round_trip", "response_round_
 #: Optional body fields a caller may pass as None; the client must leave them out.
 NULLABLE_FIELDS = ("system", "temperature", "top_p", "top_k", "tools", "tool_choice", "thinking",
                    "stop_sequences", "output_config", "metadata", "service_tier", "reasoning_effort")
-CONFIG_HEADERS = (("features", "X-Features"), ("policy", "X-Policy"), ("config", "X-Config"))
 LLM_KEY = "sk-llm-conformance"
 
 _header_token = st.text(st.sampled_from("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-"),
@@ -105,7 +105,7 @@ async def request_round_trip(env: ConformanceEnv, case: RequestCase) -> None:
                             f"Expected: POST {expected_path}\nReceived: {entry['method']} {entry['path']}",
                             reproduction=repro)
     received = entry["headers"]
-    for argument, name in CONFIG_HEADERS:
+    for argument, name in CONFIG_HEADER_ARGUMENTS:
         asked, value = getattr(case, argument), header(received, name)
         if asked is None and value is not None:
             raise ClauseFailure(f"{name} was sent though not asked for", f"Received: {name}: {value}",
