@@ -36,7 +36,8 @@ from .nodes import (
 )
 from .size_budget import DEFAULT_MAX_SIZE, check_fits, check_max_size
 
-_MEMO: dict[int, tuple[Node, SearchStrategy[Any]]] = {}
+_STRATEGY_ATTRIBUTE = "_hypothesis_strategy"
+"""Where a node keeps its strategy: memoised on the node, it lives exactly as long as the node."""
 _MAX_EXTRA_PROPERTIES = 2
 
 JSON_VALUES: SearchStrategy[Any] = st.recursive(
@@ -85,11 +86,9 @@ def to_strategy(node: Node, *, max_size: int = DEFAULT_MAX_SIZE) -> SearchStrate
 
 
 def _strategy(node: Node) -> SearchStrategy[Any]:
-    cached = _MEMO.get(id(node))
-    if cached is not None and cached[0] is node:
-        return cached[1]
-    strategy = _build(node)
-    _MEMO[id(node)] = (node, strategy)
+    strategy: SearchStrategy[Any] | None = node.__dict__.get(_STRATEGY_ATTRIBUTE)
+    if strategy is None:
+        strategy = node.__dict__[_STRATEGY_ATTRIBUTE] = _build(node)
     return strategy
 
 

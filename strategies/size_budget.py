@@ -34,8 +34,8 @@ except ImportError:  # pragma: no cover
 DEFAULT_MAX_SIZE = 64 * 1024
 """The default budget: 65 536 units (string characters + array items + object properties)."""
 
-_LEAST: dict[int, tuple[Node, int]] = {}  # id(node) -> (node, least size); cleared when full
-_LEAST_LIMIT = 1 << 16
+_LEAST_ATTRIBUTE = "_least_size"
+"""Where a node keeps its least size: memoised on the node, it lives exactly as long as the node."""
 
 
 class SchemaTooLarge(UnsupportedSchema):
@@ -89,9 +89,9 @@ def least_size(node: Node) -> int:
 
 
 def _least(node: Node, active: set[int]) -> int:
-    known = _LEAST.get(id(node))
-    if known is not None and known[0] is node:
-        return known[1]
+    known: int | None = node.__dict__.get(_LEAST_ATTRIBUTE)
+    if known is not None:
+        return known
     if id(node) in active:  # a recursive reference: a lower bound may count it as empty
         return 0
     active.add(id(node))
@@ -99,9 +99,7 @@ def _least(node: Node, active: set[int]) -> int:
         size = _compute(node, active)
     finally:
         active.discard(id(node))
-    if len(_LEAST) >= _LEAST_LIMIT:
-        _LEAST.clear()
-    _LEAST[id(node)] = (node, size)
+    node.__dict__[_LEAST_ATTRIBUTE] = size
     return size
 
 

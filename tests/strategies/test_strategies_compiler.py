@@ -4,7 +4,9 @@ what cannot be generated is refused with the keyword and JSON path."""
 
 from __future__ import annotations
 
+import gc
 import random
+import weakref
 from typing import Any
 
 import pytest
@@ -120,6 +122,18 @@ def test_sampled_values_are_small() -> None:
 def test_compiled_nodes_are_cached_by_content() -> None:
     one, same = {"type": "integer", "minimum": 1}, {"minimum": 1, "type": "integer"}
     assert compile_schema(one) is compile_schema(same)
+
+
+def test_strategies_do_not_keep_compiled_schemas_alive() -> None:
+    """The compile cache is bounded; a strategy built from an evicted node must not pin it."""
+    first = compile_schema({"type": "string", "const": "first-of-many"})
+    to_strategy(first).example()
+    alive = weakref.ref(first)
+    del first
+    for i in range(1100):  # more distinct schemas than the compile cache holds
+        to_strategy(compile_schema({"type": "integer", "minimum": i}))
+    gc.collect()
+    assert alive() is None
 
 
 def test_recursive_strategy_is_one_shared_strategy() -> None:
