@@ -126,9 +126,14 @@ class Delivery:
         """The non-streaming answer (delayed by ``latency.first_event`` when set)."""
         if not self.latency.is_zero:
             await asyncio.sleep(self._delays(rendered)())
+        return self.json_response(rendered, session_id, entry)
+
+    @staticmethod
+    def json_response(rendered: Rendered, session_id: str, entry: JournalEntry) -> web.Response:
+        """The non-streaming answer, now (no latency)."""
         entry.status = 200
-        return web.Response(body=rendered.json_bytes(session_id.encode()), content_type="application/json",
-                            headers={"X-Session-ID": session_id})
+        return web.Response(body=rendered.json_bytes(session_id.encode()),
+                            headers={"Content-Type": "application/json", "X-Session-ID": session_id})
 
     async def send_stream(self, request: web.Request, rendered: Rendered, session_id: str,
                           entry: JournalEntry) -> web.StreamResponse:

@@ -55,10 +55,14 @@ class JournalEntry:
         self._events: Callable[[], list[dict[str, Any]]] | None = None
         self.stub: str | None = None
         """The id of the stub that answered, if one did."""
-        self.faults: list[dict[str, Any]] = []
-        """The faults injected into this request (see :mod:`mockserver.faults`)."""
-        self.violations: list[dict[str, Any]] = []
+        self.faults: tuple[dict[str, Any], ...] = ()
+        """The faults injected into this request (see :mod:`mockserver.faults`); add with :meth:`add_fault`."""
+        self.violations: tuple[dict[str, Any], ...] = ()
         """Contract violations the validating proxy found (see :mod:`mockserver.violation_report`)."""
+
+    def add_fault(self, record: dict[str, Any]) -> None:
+        """Note one injected fault (entries start with an empty, shared tuple: most requests have none)."""
+        self.faults = (*self.faults, record)
 
     @property
     def headers(self) -> dict[str, str]:
@@ -82,9 +86,9 @@ class JournalEntry:
             "seq": self.seq, "time": self.time, "method": self.method, "path": self.path,
             "endpoint_type": self.endpoint_type, "provider": self.provider, "headers": self.headers,
             "body": self.body, "session_id": self.session_id, "status": self.status, "error": self.error,
-            "stream": self.stream, "worker": self.worker, "stub": self.stub, "faults": self.faults,
+            "stream": self.stream, "worker": self.worker, "stub": self.stub, "faults": list(self.faults),
         }
-        out["violations"] = self.violations
+        out["violations"] = list(self.violations)
         if self.stream:
             out.update(events=self.events, events_sent=self.events_sent, disconnected=self.disconnected)
         return out
@@ -116,8 +120,10 @@ class Journal:
         """Start the entry for ``request`` to the route ``endpoint_type``/``provider``
         (the handler completes it)."""
         entry = JournalEntry(next(self._seq), request, endpoint_type, provider, self.worker)
-        self._entries.append(entry)
-        self._evict()
+        entries = self._entries
+        entries.append(entry)
+        if len(entries) > self.size:
+            self._evict()
         return entry
 
     def account(self, entry: JournalEntry, body_bytes: int) -> None:

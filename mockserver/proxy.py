@@ -147,4 +147,4 @@ async def forward(request: web.Request, raw: bytes, upstream: Upstream, entry: J
         entry.status, entry.error = error.status, error.message
         return error.response(), exchange
     finally:
-        entry.violations = report.add(entry.seq, f"{request.method} {request.path}", findings)
+        entry.violations = tuple(report.add(entry.seq, f"{request.method} {request.path}", findings))

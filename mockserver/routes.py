@@ -51,54 +51,56 @@ def _fail(entry: JournalEntry, error: ApiError) -> web.Response:
     return error.response()
 
 
-def messages_handler(endpoint_type: str, provider: str | None) -> Handler:
-    """The handler of one messages route."""
+def messages_handler(app: web.Application, endpoint_type: str, provider: str | None) -> Handler:
+    """The handler of one messages route of ``app`` (its server state and mode are bound once, here)."""
+    state = app[STATE]
+    mode_handler = app.get(MODE_HANDLER)  # proxy, record, replay
+    journal, intake, sessions, scripting, delivery = (state.journal, state.intake, state.sessions, state.scripting,
+                                                      state.delivery)
+    api_keys, max_body_bytes, seed = state.config.api_keys, state.config.max_body_bytes, state.config.seed
+    immediate = delivery.latency.is_zero
 
     async def messages(request: web.Request) -> web.StreamResponse:
-        state = request.app[STATE]
-        entry = state.journal.record(request, endpoint_type, provider)
+        entry = journal.record(request, endpoint_type, provider)
         raw: bytes | None = None
         try:
-            mode_handler = request.app.get(MODE_HANDLER)  # proxy, record, replay
             if mode_handler is not None:
                 answered = await mode_handler.handle(request, entry)
                 if answered is not None:
                     return answered
             headers = request.headers
-            bearer_key(headers, state.config.api_keys)
+            bearer_key(headers, api_keys)
             check_content_type(headers)
-            raw = await read_body(request, state.config.max_body_bytes)
-            valid = state.intake.body(raw)
+            raw = await read_body(request, max_body_bytes)
+            valid = intake.body(raw)
             entry.body = valid.body
-            state.journal.account(entry, len(raw))
+            journal.account(entry, len(raw))
             raw_headers = (headers.get("X-Features"), headers.get("X-Policy"), headers.get("X-Config"))
-            parsed = state.intake.headers(raw_headers)
-            session = state.sessions.resolve(headers.get("X-Session-ID"), valid.session_from_history,
-                                             valid.starts_turn, max_turns(parsed[2]))
-            entry.session_id = session.id
+            parsed = intake.headers(raw_headers)
+            session = sessions.resolve(headers.get("X-Session-ID"), valid.session_from_history, valid.starts_turn,
+                                       max_turns(parsed[2]))
+            session_id = entry.session_id = session.id
             request_key = (raw, endpoint_type, provider, *raw_headers)
 
             def context(session_id: str) -> RequestContext:
-                return RequestContext(endpoint_type, provider, valid.body, session_id, state.config.seed,
-                                      *parsed, headers=headers)
+                return RequestContext(endpoint_type, provider, valid.body, session_id, seed, *parsed, headers=headers)
 
-            if state.scripting.engaged(headers):
-                named = session.id if "X-Session-ID" in headers or valid.session_from_history else None
+            if scripting.engaged(headers):
+                named = session_id if "X-Session-ID" in headers or valid.session_from_history else None
                 scripted = await answer_scripted(state, request, entry, StubRequest(
-                    request.path, endpoint_type, provider, valid.body, headers, session.id, valid.stream), named,
-                    lambda: _answer(state, context, session.id, request_key))
+                    request.path, endpoint_type, provider, valid.body, headers, session_id, valid.stream), named,
+                    lambda: _answer(state, context, session_id, request_key))
                 if scripted is not None:
                     return scripted
-            rendered = await _answer(state, context, session.id, request_key)
-            if state.delivery.latency.is_zero:
-                return await _deliver(state, request, rendered, valid.stream, session.id, entry)
-            task = asyncio.current_task()
-            assert task is not None
-            state.slow_answers.add(task)
-            try:
-                return await _deliver(state, request, rendered, valid.stream, session.id, entry)
-            finally:
-                state.slow_answers.discard(task)
+            # a cache hit is answered right here, without the coroutine of _answer
+            rendered = state.answers.get(request_key) if state.responder.cacheable else None
+            if rendered is None:
+                rendered = await _answer(state, context, session_id, request_key)
+            if not immediate:
+                return await _deliver_late(state, request, rendered, valid.stream, session_id, entry)
+            if valid.stream:
+                return await delivery.send_stream(request, rendered, session_id, entry)
+            return delivery.json_response(rendered, session_id, entry)
         except ApiError as error:
             if entry.body is None:
                 entry.body = _preview(raw)
@@ -110,11 +112,19 @@ def messages_handler(endpoint_type: str, provider: str | None) -> Handler:
     return messages
 
 
-async def _deliver(state: ServerState, request: web.Request, rendered: Rendered, stream: bool,
-                   session_id: str, entry: JournalEntry) -> web.StreamResponse:
-    if stream:
-        return await state.delivery.send_stream(request, rendered, session_id, entry)
-    return await state.delivery.send_json(rendered, session_id, entry)
+async def _deliver_late(state: ServerState, request: web.Request, rendered: Rendered, stream: bool,
+                        session_id: str, entry: JournalEntry) -> web.StreamResponse:
+    """Deliver an answer with configured latency, as one of the server's slow answers (so that
+    shutting down cancels it at once)."""
+    task = asyncio.current_task()
+    assert task is not None
+    state.slow_answers.add(task)
+    try:
+        if stream:
+            return await state.delivery.send_stream(request, rendered, session_id, entry)
+        return await state.delivery.send_json(rendered, session_id, entry)
+    finally:
+        state.slow_answers.discard(task)
 
 
 async def _answer(state: ServerState, context: Callable[[str], RequestContext], session_id: str,
@@ -184,7 +194,7 @@ def add_routes(app: web.Application) -> None:
     for endpoint_type in ENDPOINT_TYPES:
         for provider in (None, *PROVIDERS):
             resource = app.router.add_resource(messages_path(endpoint_type, provider))
-            resource.add_route("POST", messages_handler(endpoint_type, provider))
+            resource.add_route("POST", messages_handler(app, endpoint_type, provider))
             resource.add_route("*", refuse_post_only)
     resource = app.router.add_resource("/control/health")
     resource.add_route("GET", health)
