@@ -41,7 +41,7 @@ CASSETTE_VERSION = 1
 #: Request headers a cassette keeps (credentials only as ``<redacted>``).
 REQUEST_HEADERS = ("Authorization", "X-Api-Key", "X-Features", "X-Policy", "X-Config", "X-Session-ID")
 #: Response headers a cassette keeps.
-RESPONSE_HEADERS = ("Content-Type", "X-Session-ID", "Retry-After", "Cache-Control")
+RESPONSE_HEADERS = ("Content-Type", "X-Session-ID", "Retry-After", "Retry-After-Ms", "Cache-Control")
 
 
 class CassetteError(ValueError):

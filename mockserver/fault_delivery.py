@@ -20,7 +20,7 @@ from .errors import ApiError, error_type_for
 from .faults import Injection
 from .journal import JournalEntry
 from .sse import encode_event
-from .stubs import retry_after_header
+from .stubs import retry_after_headers
 
 #: How often a stream that never ends checks whether its client has gone, in seconds.
 POLL_SECONDS = 0.05
@@ -49,12 +49,13 @@ async def _until_client_leaves(request: web.Request) -> None:
 
 
 def status_error(injection: Injection) -> ApiError:
-    """The error answer of a ``status`` fault (``retry_after`` as the ``retry-after`` header)."""
+    """The error answer of a ``status`` fault (``retry_after`` as the ``retry-after`` and
+    ``retry-after-ms`` headers, see :func:`~mockserver.stubs.retry_after_headers`)."""
     fault = injection.fault
     status = fault.get("status")
     message = fault.get("message") or f"injected fault: status {status} ({error_type_for(status)})"
     retry_after = fault.get("retry_after")
-    headers = {} if retry_after is None else {"retry-after": retry_after_header(retry_after)}
+    headers = {} if retry_after is None else retry_after_headers(retry_after)
     return ApiError(status, message, headers)
 
 
@@ -103,7 +104,7 @@ class FaultedDelivery:
         """The response, faulted; the journal entry records the injection."""
         injection, entry = self.injection, self.entry
         record = injection.record()
-        entry.faults.append(record)
+        entry.add_fault(record)
         try:
             return await self._send(request, answer, stream, session_id)
         finally:

@@ -79,7 +79,8 @@ _MS = _number_between(0, MAX_DELAY_MS, " of milliseconds")
 #: Every field of the vocabulary: its check and what it does (the README documents the same).
 FIELDS: dict[str, tuple[Check, str]] = {
     "status": (_status, "answer with this HTTP status and the contract error body"),
-    "retry_after": (_number_between(0, 3600, " of seconds"), "with status: send a retry-after header"),
+    "retry_after": (_number_between(0, 3600, " of seconds"),
+                    "with status: send retry-after (seconds, rounded up) and retry-after-ms"),
     "message": (_text, "with status or error_event: the error message"),
     "times": (_int_at_least(1), "fire on the first N matching requests per (session, fault), then pass"),
     "probability": (_number_between(0, 1), "fire with this seeded probability"),

@@ -24,10 +24,12 @@ from __future__ import annotations
 
 import copy
 import json
+import math
 import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import schemas
@@ -401,18 +403,24 @@ def _parse_error(value: Any, at: str, stub_id: str) -> ApiError:
     message = value.get("message", f"stub {stub_id} answers {status}")
     if not isinstance(message, str) or not message:
         raise _fail(f"{at}.message", "a non-empty string", message)
-    headers = {}
+    headers: dict[str, str] = {}
     if "retry_after" in value:
         seconds = value["retry_after"]
         if not isinstance(seconds, int | float) or isinstance(seconds, bool) or not 0 <= seconds <= 3600:
             raise _fail(f"{at}.retry_after", "a number of seconds from 0 to 3600", seconds)
-        headers["retry-after"] = retry_after_header(seconds)
+        headers = retry_after_headers(seconds)
     return ApiError(status, message, headers)
 
 
-def retry_after_header(seconds: float) -> str:
-    """The ``retry-after`` value for ``seconds`` (an integer when it is one)."""
-    return str(int(seconds)) if float(seconds).is_integer() else f"{seconds:g}"
+def retry_after_headers(seconds: float) -> dict[str, str]:
+    """The headers that ask a client to wait ``seconds`` (0 or more) before retrying:
+    ``retry-after`` in whole seconds, rounded up as RFC 9110 allows only integers (so a client
+    reading it never retries early), and ``retry-after-ms``, the wait in milliseconds (rounded
+    up to a whole one), which the anthropic SDK reads first. 0.5 gives ``1`` and ``500``."""
+    if not isinstance(seconds, int | float) or isinstance(seconds, bool) or not 0 <= seconds < math.inf:
+        raise ValueError(f"retry_after: expected a finite number of seconds, 0 or more, got {seconds!r}")
+    exact = Decimal(repr(seconds))  # the decimal as written, so 1.1 s is 1100 ms and not 1101
+    return {"retry-after": str(math.ceil(exact)), "retry-after-ms": str(math.ceil(exact * 1000))}
 
 
 def load_stub_file(path: str) -> tuple[dict[str, Any], ...]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import anthropic
@@ -18,6 +19,8 @@ from sequrity._exceptions import SequrityAPIError
 
 import schemas
 from mockserver import MockServer
+from mockserver.cassette import Cassette
+from mockserver.stubs import retry_after_headers
 
 HELLO = [{"role": "user", "content": "weather in Oslo?"}]
 ASK = {"model": "m", "max_tokens": 300, "messages": HELLO}
@@ -100,10 +103,43 @@ def test_status_faults_raise_the_matching_errors_in_both_clients(server: MockSer
     assert [e["status"] for e in server.requests] == [status, status]
 
 
-def test_retry_after_is_sent_as_the_retry_after_header(server: MockServer) -> None:
-    answer = post(server.messages_url(), ASK, fault_header(status=429, retry_after=1.5))
-    assert answer.status == 429 and answer.headers["Retry-After"] == "1.5"
-    assert answer.json()["error"]["type"] == "rate_limit_error"
+def retry_headers(headers: dict[str, str]) -> dict[str, str]:
+    """The ``retry-after*`` headers among ``headers``, by lower-case name (header names ignore case)."""
+    return {name.lower(): value for name, value in headers.items() if name.lower().startswith("retry-after")}
+
+
+RETRY_AFTERS = [(0.5, "1", "500"), (1.5, "2", "1500"), (1.1, "2", "1100"), (0.0004, "1", "1"),
+                (2, "2", "2000"), (0, "0", "0")]
+
+
+@pytest.mark.parametrize(("seconds", "header", "header_ms"), RETRY_AFTERS, ids=[str(s) for s, _, _ in RETRY_AFTERS])
+def test_retry_after_is_sent_as_whole_seconds_rounded_up_and_as_milliseconds(
+        server: MockServer, seconds: float, header: str, header_ms: str) -> None:
+    answer = post(server.messages_url(), ASK, fault_header(status=429, retry_after=seconds))
+    assert answer.status == 429 and answer.json()["error"]["type"] == "rate_limit_error"
+    assert retry_headers(answer.headers) == {"retry-after": header,  # RFC 9110 delay-seconds: an integer
+                                             "retry-after-ms": header_ms}
+
+
+def test_retry_after_headers_refuse_a_negative_or_endless_wait() -> None:
+    for seconds in (-0.5, float("inf"), float("nan")):
+        with pytest.raises(ValueError, match="retry_after: expected a finite number of seconds, 0 or more"):
+            retry_after_headers(seconds)
+
+
+def test_retry_after_headers_are_recorded_and_replayed(server: MockServer, tmp_path: Path) -> None:
+    cassette = tmp_path / "retry.json"
+    with MockServer(mode="record", upstream=server.url, cassette=cassette) as recorder:
+        recorded = post(recorder.messages_url(), ASK, fault_header(status=429, retry_after=0.5))
+    assert recorded.status == 429
+    [interaction] = Cassette.load(cassette).interactions
+    kept = interaction["response"]["headers"]
+    assert {name: kept[name] for name in kept if name.startswith("Retry-After")} == {
+        "Retry-After": "1", "Retry-After-Ms": "500"}
+    with MockServer(mode="replay", cassette=cassette, replay_speed="none") as player:
+        replayed = post(player.messages_url(), ASK, fault_header(status=429, retry_after=0.5))
+    assert replayed.status == 429
+    assert retry_headers(replayed.headers) == {"retry-after": "1", "retry-after-ms": "500"}
 
 
 # -- connection faults --------------------------------------------------------------------------

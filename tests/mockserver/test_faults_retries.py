@@ -37,7 +37,8 @@ def test_the_sdk_gives_up_after_max_retries(server: MockServer) -> None:
     with pytest.raises(anthropic.RateLimitError) as raised:
         sdk(server, max_retries=1).messages.create(
             model="m", max_tokens=20, messages=HELLO, extra_headers=fault(status=429, retry_after=0.05, times=5))
-    assert raised.value.response.headers["retry-after"] == "0.05"
+    assert raised.value.response.headers["retry-after"] == "1"  # whole seconds, rounded up
+    assert raised.value.response.headers["retry-after-ms"] == "50"
     assert [e["status"] for e in server.requests] == [429, 429]
 
 
@@ -48,6 +49,17 @@ def test_the_sdk_waits_as_long_as_retry_after_says(server: MockServer) -> None:
     first, second = server.requests
     assert (first["status"], second["status"]) == (529, 200)
     assert second["time"] - first["time"] >= 1.0
+
+
+def test_the_sdk_waits_the_retry_after_ms_milliseconds_not_the_rounded_up_seconds(server: MockServer) -> None:
+    # retry_after=0.2 is sent as retry-after: 1 and retry-after-ms: 200; the SDK reads retry-after-ms first
+    message = sdk(server, max_retries=1).messages.create(
+        model="m", max_tokens=20, messages=HELLO, extra_headers=fault(status=429, retry_after=0.2, times=1,
+                                                                      key="retry-after-ms"))
+    assert message.type == "message"
+    first, second = server.requests
+    assert (first["status"], second["status"]) == (429, 200)
+    assert 0.2 <= second["time"] - first["time"] < 0.9  # 1 s or more would mean it waited for retry-after
 
 
 def test_the_sdk_retries_a_streaming_request_too(server: MockServer) -> None:

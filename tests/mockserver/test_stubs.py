@@ -58,11 +58,14 @@ def test_explicit_events_are_sent_as_given_and_accumulate_for_plain_requests(ser
     assert post(server.messages_url(), ASK).json() == message
 
 
-def test_an_error_answer_carries_the_contract_body_and_retry_after(server: MockServer) -> None:
-    server.stub(error={"status": 503, "message": "down for a moment", "retry_after": 2})
+@pytest.mark.parametrize(("seconds", "header", "header_ms"), [(2, "2", "2000"), (0.5, "1", "500")])
+def test_an_error_answer_carries_the_contract_body_and_retry_after(server: MockServer, seconds: float,
+                                                                  header: str, header_ms: str) -> None:
+    server.stub(error={"status": 503, "message": "down for a moment", "retry_after": seconds})
     answer = post(server.messages_url(), ASK)
     assert answer.status == 503
-    assert answer.headers["Retry-After"] == "2"
+    lowered = {name.lower(): value for name, value in answer.headers.items()}
+    assert (lowered["retry-after"], lowered["retry-after-ms"]) == (header, header_ms)  # whole seconds rounded up
     assert answer.json()["detail"] == "down for a moment"
     assert schemas.check("error", answer.json(), status=503) == []
 
