@@ -5,8 +5,9 @@
   ``sequrity_mock_server``, ``sequrity_mock_config``, ``sequrity_client``.
 - The marker ``@pytest.mark.sequrity_cassette("name")`` (:mod:`contract_tests.cassettes`) and its
   options ``--sequrity-cassette-dir``, ``--sequrity-record-mode``, ``--sequrity-upstream``.
-- The conformance suite: ``--sequrity-conformance`` adds one test item per clause for the
-  client ``--sequrity-client``; ``--sequrity-live-url`` adds the live clauses. Results go
+- The conformance suite: ``--sequrity-conformance`` collects one test item per clause for the
+  client ``--sequrity-client`` (a :class:`ConformanceSuite` the session collects after the
+  paths given); ``--sequrity-live-url`` adds the live clauses. Results go
   to the terminal summary, to ``--sequrity-report PATH`` (JSON) and, as properties of
   each test, to pytest's JUnit XML. Under pytest-xdist every worker runs its own servers
   and the controller merges the results.
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Generator
 from pathlib import Path
 from typing import Any
 
@@ -230,8 +232,8 @@ class ConformanceSuite(pytest.Collector):
 
 
 class ConformanceSession:
-    """The hooks of one conformance run (registered only when it is enabled): adds the
-    clause items, collects results (on the xdist controller too: user properties travel
+    """The hooks of one conformance run (registered only when it is enabled): collects the
+    clause items, gathers results (on the xdist controller too: user properties travel
     with the reports), prints the table and writes the JSON report."""
 
     def __init__(self, config: pytest.Config, chosen: dict[str, Any]) -> None:
@@ -239,12 +241,22 @@ class ConformanceSession:
         self.chosen = chosen
         self.results: list[dict[str, Any]] = []
 
-    @pytest.hookimpl(tryfirst=True)
-    def pytest_collection_modifyitems(self, session: pytest.Session, items: list[pytest.Item]) -> None:
-        """Add the clause items (before ``-k``/``-m`` deselection sees the items)."""
-        name = f"sequrity-conformance[{self.chosen['client']}]"
-        suite = ConformanceSuite.from_parent(session, name=name, nodeid=name, clauses=self.chosen["clauses"])
-        items.extend(suite.collect())
+    @pytest.hookimpl(wrapper=True, tryfirst=True)
+    def pytest_make_collect_report(
+        self, collector: pytest.Collector
+    ) -> Generator[None, pytest.CollectReport, pytest.CollectReport]:
+        """Add a :class:`ConformanceSuite` to what the session itself collects, after the paths'
+        collectors. Pytest then collects its clause items like any test's: the header counts
+        them, ``--collect-only`` lists them, ``-k``/``-m``/``--deselect`` select among them, and
+        every xdist worker collects the same items in the same order. ``tryfirst`` makes this
+        the outermost wrapper, so the suite stays last whatever inner wrappers (``--lf``'s
+        sorting) do to the session's result."""
+        report = yield
+        if isinstance(collector, pytest.Session) and report.passed:
+            name = f"sequrity-conformance[{self.chosen['client']}]"
+            suite = ConformanceSuite.from_parent(collector, name=name, nodeid=name, clauses=self.chosen["clauses"])
+            report.result = [*report.result, suite]
+        return report
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         """Keep each clause's result."""

@@ -1,4 +1,5 @@
-"""``pytest --sequrity-conformance``: one item per clause, options from the command line
+"""``pytest --sequrity-conformance``: one collected item per clause (counted, listed by
+``--collect-only``, selected by ``-k``), options from the command line
 or ini files, the terminal table, the JSON report, JUnit properties, usage errors, live
 mode and pytest-xdist. Run with pytester in fresh directories."""
 
@@ -34,6 +35,22 @@ def test_one_item_per_clause_with_table_report_and_junit(pytester):
         ("sessions", "passed", "reference"), ("errors", "passed", "reference")]
     properties = ET.parse(pytester.path / "junit.xml").getroot().iter("property")
     assert sorted(json.loads(p.get("value"))["clause"] for p in properties) == ["errors", "sessions"]
+
+
+def test_clause_items_are_collected_like_tests_counted_listed_and_selected_by_k(pytester):
+    pytester.makepyfile(test_plain="def test_plain():\n    pass\n")
+    options = ["--sequrity-conformance", "--sequrity-client=reference", "--sequrity-clauses=errors,sessions", *FAST]
+    ran = pytester.runpytest(*options)
+    ran.assert_outcomes(passed=3)
+    ran.stdout.fnmatch_lines(["collected 3 items"])  # the plain test and the two clauses
+    listed = pytester.runpytest(*options, "--collect-only", "-q")
+    assert listed.ret == pytest.ExitCode.OK
+    listed.stdout.fnmatch_lines(["test_plain.py::test_plain", "sequrity-conformance[[]reference[]]::sessions",
+                                 "sequrity-conformance[[]reference[]]::errors", "", "3 tests collected in *"])
+    chosen = pytester.runpytest(*options, "-k", "errors", "--sequrity-report=chosen.json")
+    chosen.assert_outcomes(passed=1, deselected=2)
+    chosen.stdout.fnmatch_lines(["collected 3 items / 2 deselected / 1 selected"])
+    assert [c["clause"] for c in json.loads((pytester.path / "chosen.json").read_text())["clauses"]] == ["errors"]
 
 
 def test_options_can_come_from_the_ini_file(pytester):
@@ -108,6 +125,7 @@ def test_under_xdist_each_worker_runs_its_own_servers_and_the_report_is_merged(p
                                            "--sequrity-clauses=errors,sessions,response_round_trip",
                                            "--sequrity-report=merged.json", *FAST, timeout=120)
     result.assert_outcomes(passed=3)
+    result.stdout.fnmatch_lines(["2 workers [[]3 items[]]"])  # both workers collected the three clauses
     report = json.loads((pytester.path / "merged.json").read_text())
     assert [c["clause"] for c in report["clauses"]] == ["response_round_trip", "sessions", "errors"]
     assert report["summary"] == {"passed": 3, "failed": 0, "skipped": 0}
