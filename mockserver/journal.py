@@ -26,12 +26,30 @@ def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
     return {k: (REDACTED if k.lower() in CREDENTIAL_HEADERS else v) for k, v in headers.items()}
 
 
+def _text(raw: bytes) -> str:
+    """A header name or value as aiohttp decodes it (UTF-8, undecodable bytes kept as surrogates)."""
+    return raw.decode("utf-8", "surrogateescape")
+
+
 class JournalEntry:
     """One request and its answer. Fields are filled in as the request is handled."""
 
-    __slots__ = ("_events", "_headers", "body", "body_bytes", "disconnected", "endpoint_type", "error", "events_sent",
-                 "faults", "method", "path", "provider", "seq", "session_id", "status", "stream", "stub", "time",
-                 "violations", "worker")
+    __slots__ = ("__dict__", "_headers", "body", "body_bytes", "endpoint_type", "method", "path", "provider", "seq",
+                 "session_id", "status", "time", "worker")
+
+    # Fields most requests leave as they are: class-level defaults, so a new entry does not
+    # store them; an entry gets its own value (in its ``__dict__``) when one is set.
+    error: str | None = None
+    stream: bool = False
+    events_sent: int = 0
+    disconnected: bool = False
+    _events: Callable[[], list[dict[str, Any]]] | None = None
+    stub: str | None = None
+    """The id of the stub that answered, if one did."""
+    faults: tuple[dict[str, Any], ...] = ()
+    """The faults injected into this request (see :mod:`mockserver.faults`); add with :meth:`add_fault`."""
+    violations: tuple[dict[str, Any], ...] = ()
+    """Contract violations the validating proxy found (see :mod:`mockserver.violation_report`)."""
 
     def __init__(self, seq: int, request: web.BaseRequest, endpoint_type: str | None = None,
                  provider: str | None = None, worker: int = 0) -> None:
@@ -40,7 +58,10 @@ class JournalEntry:
         self.time = time.time()
         self.method = request.method
         self.path = request.path
-        self._headers = request.headers  # read-only view; redacted by the ``headers`` property
+        # the header bytes as parsed: tuples of bytes, which the garbage collector soon stops
+        # tracking (a held multidict would be walked by every collection); decoded and redacted
+        # by the ``headers`` property
+        self._headers = request.raw_headers
         self.endpoint_type = endpoint_type
         self.provider = provider
         self.body: Any = None
@@ -48,17 +69,6 @@ class JournalEntry:
         """The size of the raw body, counted against the journal's byte budget."""
         self.session_id: str | None = None
         self.status: int | None = None
-        self.error: str | None = None
-        self.stream = False
-        self.events_sent = 0
-        self.disconnected = False
-        self._events: Callable[[], list[dict[str, Any]]] | None = None
-        self.stub: str | None = None
-        """The id of the stub that answered, if one did."""
-        self.faults: tuple[dict[str, Any], ...] = ()
-        """The faults injected into this request (see :mod:`mockserver.faults`); add with :meth:`add_fault`."""
-        self.violations: tuple[dict[str, Any], ...] = ()
-        """Contract violations the validating proxy found (see :mod:`mockserver.violation_report`)."""
 
     def add_fault(self, record: dict[str, Any]) -> None:
         """Note one injected fault (entries start with an empty, shared tuple: most requests have none)."""
@@ -67,7 +77,7 @@ class JournalEntry:
     @property
     def headers(self) -> dict[str, str]:
         """The request headers, credentials redacted."""
-        return redact_headers(self._headers)
+        return redact_headers({_text(name): _text(value) for name, value in self._headers})
 
     def set_events(self, events: Callable[[], list[dict[str, Any]]]) -> None:
         """Register how to list the stream's events (materialised only when the journal is read)."""

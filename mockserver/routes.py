@@ -8,6 +8,7 @@ the answer cache) -> deliver as JSON or SSE -> complete the journal entry.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -58,6 +59,7 @@ def messages_handler(app: web.Application, endpoint_type: str, provider: str | N
     journal, intake, sessions, scripting, delivery = (state.journal, state.intake, state.sessions, state.scripting,
                                                       state.delivery)
     api_keys, max_body_bytes, seed = state.config.api_keys, state.config.max_body_bytes, state.config.seed
+    answers = state.answers if state.responder.cacheable else None
     immediate = delivery.latency.is_zero
 
     async def messages(request: web.Request) -> web.StreamResponse:
@@ -77,25 +79,21 @@ def messages_handler(app: web.Application, endpoint_type: str, provider: str | N
             journal.account(entry, len(raw))
             raw_headers = (headers.get("X-Features"), headers.get("X-Policy"), headers.get("X-Config"))
             parsed = intake.headers(raw_headers)
-            session = sessions.resolve(headers.get("X-Session-ID"), valid.session_from_history, valid.starts_turn,
-                                       max_turns(parsed[2]))
-            session_id = entry.session_id = session.id
-            request_key = (raw, endpoint_type, provider, *raw_headers)
-
-            def context(session_id: str) -> RequestContext:
-                return RequestContext(endpoint_type, provider, valid.body, session_id, seed, *parsed, headers=headers)
-
+            session_id = entry.session_id = sessions.resolve(
+                headers.get("X-Session-ID"), valid.session_from_history, valid.starts_turn,
+                max_turns(parsed[2]) if parsed[2] else None)
+            key = (raw, endpoint_type, provider, *raw_headers)
             if scripting.engaged(headers):
+                context = RequestContext(endpoint_type, provider, valid.body, session_id, seed, *parsed,
+                                         headers=headers)
                 named = session_id if "X-Session-ID" in headers or valid.session_from_history else None
-                scripted = await answer_scripted(state, request, entry, StubRequest(
-                    request.path, endpoint_type, provider, valid.body, headers, session_id, valid.stream), named,
-                    lambda: _answer(state, context, session_id, request_key))
+                scripted = await _scripted(state, request, entry, key, context, valid.stream, named)
                 if scripted is not None:
                     return scripted
-            # a cache hit is answered right here, without the coroutine of _answer
-            rendered = state.answers.get(request_key) if state.responder.cacheable else None
+            rendered = answers.get(key) if answers is not None else None  # a cache hit costs no coroutine
             if rendered is None:
-                rendered = await _answer(state, context, session_id, request_key)
+                rendered = await _answer(state, key, RequestContext(endpoint_type, provider, valid.body, session_id,
+                                                                    seed, *parsed, headers=headers))
             if not immediate:
                 return await _deliver_late(state, request, rendered, valid.stream, session_id, entry)
             if valid.stream:
@@ -110,6 +108,15 @@ def messages_handler(app: web.Application, endpoint_type: str, provider: str | N
             return _fail(entry, ApiError(500, f"the mock server failed: {type(exc).__name__}: {exc}"))
 
     return messages
+
+
+async def _scripted(state: ServerState, request: web.Request, entry: JournalEntry, key: tuple[Any, ...],
+                    context: RequestContext, stream: bool, named_session: str | None) -> web.StreamResponse | None:
+    """The answer of a stub or with a fault, if scripting has one for this request (else None)."""
+    stub_request = StubRequest(request.path, context.endpoint_type, context.provider, context.body, request.headers,
+                               context.session_id, stream)
+    return await answer_scripted(state, request, entry, stub_request, named_session,
+                                 lambda: _answer(state, key, context))
 
 
 async def _deliver_late(state: ServerState, request: web.Request, rendered: Rendered, stream: bool,
@@ -127,16 +134,16 @@ async def _deliver_late(state: ServerState, request: web.Request, rendered: Rend
         state.slow_answers.discard(task)
 
 
-async def _answer(state: ServerState, context: Callable[[str], RequestContext], session_id: str,
-                  key: tuple[Any, ...]) -> Rendered:
-    """The rendered answer: for a cacheable responder from the cache (``key``: body bytes, route and
-    configuration headers), else freshly made for the session."""
+async def _answer(state: ServerState, key: tuple[Any, ...], context: RequestContext) -> Rendered:
+    """The rendered answer to ``context``: for a cacheable responder from the cache (``key``: body
+    bytes, route and configuration headers; made once with the session as a hole), else made
+    for the session."""
     responder = state.responder
     if not responder.cacheable:
-        return _render(state, await responder.respond(context(session_id)))
+        return _render(state, await responder.respond(context))
     rendered = state.answers.get(key)
     if rendered is None:
-        rendered = _render(state, await responder.respond(context(SESSION_TOKEN)))
+        rendered = _render(state, await responder.respond(dataclasses.replace(context, session_id=SESSION_TOKEN)))
         if len(key[0]) <= MAX_CACHED_BODY:
             state.answers.put(key, rendered)
     return rendered

@@ -1,40 +1,46 @@
 """Sessions (CONTRACT.md §7): resolving a request's session and remembering what it did.
 
 Resolution order: the ``X-Session-ID`` header; else the session embedded in the newest
-``tool_result`` id of the history (``tc-<session>-<uuid>``); else a new session, whose id
-comes from the seeded generator (so the same seed gives the same sequence of ids).
+``tool_result`` id of the history (``tc-<session>-<uuid>``); else a new session. New ids are
+version-4 UUIDs whose first four groups come from the seeded generator (seed and worker
+index) and whose last group (48 bits) counts the server's new sessions: unique within a server, different
+between workers, and the same sequence for the same seed.
 An unknown id in the header starts that session. The table keeps at most ``limit``
 sessions, dropping the least recently used.
 """
 
 from __future__ import annotations
 
+import itertools
 import random
 import time
 import uuid
 from collections import OrderedDict
-from typing import Any
+from typing import Any, NamedTuple
 
 from schemas.rules import TOOL_USE_ID
 
 from .errors import bad_request
 
 
-class Session:
-    """One session: its id, when it started and was last used, its requests and turns."""
+class Session(NamedTuple):
+    """One session as the table last saw it: its id, when it started and was last used, its
+    requests and turns."""
 
-    __slots__ = ("created", "id", "last_seen", "requests", "turns")
-
-    def __init__(self, session_id: str, now: float) -> None:
-        self.id = session_id
-        self.created = self.last_seen = now
-        self.requests = 0
-        self.turns = 0
+    id: str
+    created: float
+    last_seen: float
+    requests: int
+    turns: int
 
     def as_dict(self) -> dict[str, Any]:
         """A JSON-ready copy (the form ``GET /__admin/sessions`` returns)."""
-        return {"id": self.id, "created": self.created, "last_seen": self.last_seen,
-                "requests": self.requests, "turns": self.turns}
+        return self._asdict()
+
+
+#: A row of the session table: (created, last_seen, requests, turns). Plain tuples of numbers,
+#: which the garbage collector stops tracking: ten thousand sessions cost its passes nothing.
+_Row = tuple[float, float, int, int]
 
 
 def session_from_history(body: dict[str, Any]) -> str | None:
@@ -66,7 +72,9 @@ def starts_turn(body: dict[str, Any]) -> bool:
 
 def max_turns(config_header: dict[str, Any] | None) -> int | None:
     """``fsm.max_n_turns`` of a parsed ``X-Config`` header, if it sets one."""
-    fsm = (config_header or {}).get("fsm") or {}
+    if config_header is None:
+        return None
+    fsm = config_header.get("fsm") or {}
     return fsm.get("max_n_turns")
 
 
@@ -80,62 +88,69 @@ def parse_session_header(value: str) -> str:
             f"got {value[:60]!r}") from None
 
 
-_V4_MASK = ~(0xF000 << 64 | 0xC000 << 48) & (1 << 128) - 1
-_V4_BITS = 0x4000 << 64 | 0x8000 << 48
+def _id_prefix(seed: int, worker: int) -> str:
+    """The first four groups of the new session ids of a server: seeded random hex digits with
+    the version-4 and RFC 9562 variant bits set, e.g. ``'5f1c2a9e-3b4d-4e6f-8a1b-'``."""
+    h = f"{random.Random(f'sessions:{seed}:{worker}').getrandbits(80):020x}"
+    variant = "89ab"[int(h[15], 16) & 3]
+    return f"{h[:8]}-{h[8:12]}-4{h[12:15]}-{variant}{h[16:19]}-"
 
 
 class SessionStore:
     """The session table and the seeded generator of new session ids."""
 
-    def __init__(self, seed: int, limit: int) -> None:
+    def __init__(self, seed: int, limit: int, worker: int = 0) -> None:
         self.seed = seed
         self.limit = limit
-        self._sessions: OrderedDict[str, Session] = OrderedDict()
-        self._ids = random.Random(f"sessions:{seed}")
+        self.worker = worker
+        self._sessions: OrderedDict[str, _Row] = OrderedDict()
+        self._prefix = _id_prefix(seed, worker)
+        self._count = itertools.count(1)
 
     def new_id(self) -> str:
-        """The next session id from the seeded generator (a version-4 UUID string)."""
-        h = f"{self._ids.getrandbits(128) & _V4_MASK | _V4_BITS:032x}"
-        return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+        """The next new session id: the server's seeded prefix and the count of new sessions
+        (a version-4 UUID string, e.g. ``5f1c2a9e-3b4d-4e6f-8a1b-000000000001``)."""
+        return f"{self._prefix}{next(self._count):012x}"
 
     def resolve(self, header: str | None, from_history: str | None, new_turn: bool,
-                max_turns: int | None = None) -> Session:
-        """The session a request belongs to (see the module docstring), its counters updated.
+                max_turns: int | None = None) -> str:
+        """The id of the session a request belongs to (see the module docstring), its counters updated.
 
         A request that would start turn ``max_turns + 1`` of its session (``X-Config``
         ``fsm.max_n_turns``) is refused with a 400 and counts nothing.
         """
         session_id = parse_session_header(header) if header is not None else from_history or self.new_id()
         sessions = self._sessions
-        session = sessions.get(session_id)
+        row = sessions.get(session_id)
         now = time.time()
-        if session is None:
-            session = sessions[session_id] = Session(session_id, now)
-            if len(sessions) > self.limit:
+        if row is None:
+            created, requests, turns = now, 0, 0
+            if len(sessions) >= self.limit:
                 sessions.popitem(last=False)
         else:
+            created, _, requests, turns = row
             sessions.move_to_end(session_id)
-            session.last_seen = now
-        if new_turn and max_turns is not None and session.turns >= max_turns:
+        if new_turn and max_turns is not None and turns >= max_turns:
+            sessions[session_id] = (created, now, requests, turns)
             raise bad_request(
                 f"X-Config header: $.fsm.max_n_turns: session {session_id} has used all {max_turns} of its turns; "
                 "start a new session (send no X-Session-ID) or raise fsm.max_n_turns")
-        session.requests += 1
-        session.turns += new_turn
-        return session
+        sessions[session_id] = (created, now, requests + 1, turns + new_turn)
+        return session_id
 
     def get(self, session_id: str) -> Session | None:
         """The session called ``session_id``, if the table still holds it."""
-        return self._sessions.get(session_id)
+        row = self._sessions.get(session_id)
+        return None if row is None else Session(session_id, *row)
 
     def all(self) -> list[Session]:
         """Every session held, least recently used first."""
-        return list(self._sessions.values())
+        return [Session(session_id, *row) for session_id, row in self._sessions.items()]
 
     def clear(self) -> None:
         """Forget every session and restart the id sequence (as on a fresh server)."""
         self._sessions.clear()
-        self._ids = random.Random(f"sessions:{self.seed}")
+        self._count = itertools.count(1)
 
     def __len__(self) -> int:
         return len(self._sessions)

@@ -38,7 +38,7 @@ class ServerState:
     def __post_init__(self) -> None:
         self.journal = Journal(self.config.journal_size, worker=self.config.worker,
                                max_bytes=self.config.journal_bytes)
-        self.sessions = SessionStore(self.config.seed, self.config.session_limit)
+        self.sessions = SessionStore(self.config.seed, self.config.session_limit, self.config.worker)
         self.intake = Intake(self.config.cache_size)
         self.delivery = Delivery.from_config(self.config)
         self.answers = BoundedCache(self.config.cache_size)

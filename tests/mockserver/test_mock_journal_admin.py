@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+import uuid
 
 import aiohttp
 import pytest
@@ -72,6 +73,20 @@ def test_admin_health_reports_counters(server: MockServer) -> None:
     assert health["status"] == "ok"
     assert health["requests"] == 1 and health["sessions"] == 1
     assert health["config"]["seed"] == 0
+
+
+def _new_session_ids(count: int, **config: int) -> list[str]:
+    with MockServer(**config) as server:
+        return [post(server.messages_url(), HI).headers["X-Session-ID"] for _ in range(count)]
+
+
+def test_new_session_ids_are_unique_uuids_seeded_per_server_and_worker() -> None:
+    ids = _new_session_ids(3)
+    assert len(set(ids)) == 3
+    assert all(uuid.UUID(i).version == 4 and str(uuid.UUID(i)) == i for i in ids)
+    assert _new_session_ids(3) == ids  # the same seed: the same sequence
+    others = _new_session_ids(3, seed=1) + _new_session_ids(3, worker=1)
+    assert not set(others) & set(ids) and len(set(others)) == 6
 
 
 def test_clear_restarts_the_session_sequence(server: MockServer) -> None:
