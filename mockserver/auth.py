@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from aiohttp import hdrs
+
 from .errors import ApiError
 
 _EXPECTED = "expected 'Authorization: Bearer <sequrity api key>'"
@@ -21,7 +23,7 @@ def _describe(scheme: str, key: str) -> str:
 def bearer_key(headers: Mapping[str, str], accepted: tuple[str, ...]) -> str:
     """The request's Sequrity key; raises a 401 :class:`ApiError` when it is missing,
     malformed or (when ``accepted`` is not empty) not one of ``accepted``."""
-    value = headers.get("Authorization")
+    value = headers.get(hdrs.AUTHORIZATION)
     if value is None:
         raise ApiError(401, f"Authorization header missing: {_EXPECTED}")
     scheme, _, key = value.partition(" ")

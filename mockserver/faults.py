@@ -16,6 +16,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from multidict import istr
+
 from schemas.violations import short_repr
 
 from .cache import BoundedCache
@@ -34,7 +36,7 @@ STREAM_ONLY = frozenset({"disconnect_after_events", "disconnect_inside_tool_json
 #: Fields that shape when or how a fault fires but inject nothing by themselves.
 MODIFIERS = ("times", "probability", "key", "retry_after", "message")
 #: Where a header fault comes from.
-FAULT_HEADER = "X-Mock-Fault"
+FAULT_HEADER = istr("X-Mock-Fault")
 
 
 class FaultError(ValueError):

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from aiohttp import web
+from aiohttp import hdrs, web
 
 import schemas
 
@@ -47,8 +47,8 @@ class ValidBody:
 def check_content_type(headers: Mapping[str, str]) -> None:
     """A 400 when ``Content-Type`` is present and not JSON (``application/json``, ``*/*+json``);
     an absent one is tolerated."""
-    value = headers.get("Content-Type")
-    if value is None:
+    value = headers.get(hdrs.CONTENT_TYPE)
+    if value is None or value == "application/json":
         return
     media = value.split(";", 1)[0].strip().lower()
     if media != "application/json" and not (media.startswith("application/") and media.endswith("+json")):

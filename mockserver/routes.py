@@ -14,8 +14,10 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiohttp import web
+from multidict import istr
 
 from schemas import ENDPOINT_TYPES, PROVIDERS
+from schemas.headers import HEADER_DOCUMENTS
 
 from .auth import bearer_key
 from .delivery import Rendered
@@ -28,6 +30,11 @@ from .scripting import answer_scripted
 from .sessions import max_turns
 from .state import STATE, ServerState
 from .stubs import StubRequest
+
+# The headers the pipeline reads, as multidict ``istr`` names: case-insensitive lookups that
+# need not lower-case the name on every request.
+X_FEATURES, X_POLICY, X_CONFIG = (istr(name) for name in HEADER_DOCUMENTS)
+X_SESSION_ID = istr("X-Session-ID")
 
 #: Sibling APIs of the same scheme that this mock does not serve (answered 404 with that reason).
 SIBLING_APIS = ("/chat/completions", "/responses")
@@ -77,16 +84,16 @@ def messages_handler(app: web.Application, endpoint_type: str, provider: str | N
             valid = intake.body(raw)
             entry.body = valid.body
             journal.account(entry, len(raw))
-            raw_headers = (headers.get("X-Features"), headers.get("X-Policy"), headers.get("X-Config"))
+            raw_headers = (headers.get(X_FEATURES), headers.get(X_POLICY), headers.get(X_CONFIG))
             parsed = intake.headers(raw_headers)
             session_id = entry.session_id = sessions.resolve(
-                headers.get("X-Session-ID"), valid.session_from_history, valid.starts_turn,
+                headers.get(X_SESSION_ID), valid.session_from_history, valid.starts_turn,
                 max_turns(parsed[2]) if parsed[2] else None)
             key = (raw, endpoint_type, provider, *raw_headers)
             if scripting.engaged(headers):
                 context = RequestContext(endpoint_type, provider, valid.body, session_id, seed, *parsed,
                                          headers=headers)
-                named = session_id if "X-Session-ID" in headers or valid.session_from_history else None
+                named = session_id if X_SESSION_ID in headers or valid.session_from_history else None
                 scripted = await _scripted(state, request, entry, key, context, valid.stream, named)
                 if scripted is not None:
                     return scripted
