@@ -156,11 +156,12 @@ def _wrk(url: str, lua: str, body: str, seconds: int) -> dict[str, Any]:
 class Server:
     """A server process under test, started in its own session and ended by its group id."""
 
-    def __init__(self, name: str, command: list[str]) -> None:
+    def __init__(self, name: str, command: list[str], startup_s: float = 30) -> None:
         self.name = name
         self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                                         start_new_session=True)
-        self.url = f"http://127.0.0.1:{_listening_port(self.process, time.monotonic() + 30)}{PATH}"
+        self.port = _listening_port(self.process, time.monotonic() + startup_s)
+        self.url = f"http://127.0.0.1:{self.port}{PATH}"
         self.runs: dict[str, list[dict[str, Any]]] = {"nonstream": [], "stream": []}
         self.rss: list[float] = []
 

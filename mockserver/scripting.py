@@ -57,7 +57,13 @@ class Scripting:
         self._initial_fault = parse_fault(config.fault, "fault") if config.fault is not None else None
         self.server_fault: Fault | None = self._initial_fault
         self._rendered: dict[int, tuple[Answer, Rendered]] = {}
+        self._idle = True
         self.reset()
+
+    def _changed(self) -> None:
+        """Note whether anything server-side (a stub, the server-wide fault, strict mode) can apply:
+        when nothing can, only a request's own ``X-Mock-Fault`` header engages scripting."""
+        self._idle = not len(self.stubs) and self.server_fault is None and not self.strict
 
     def reset(self) -> None:
         """Back to the configured stubs and fault, every scenario and fault counter restarted."""
@@ -67,16 +73,21 @@ class Scripting:
         self.server_fault = self._initial_fault
         self.ledger.clear()
         self._rendered.clear()
+        self._changed()
 
     def add_stub(self, stub: Stub) -> Stub:
         """Register ``stub`` (replacing one with its id; its scenario and fault counts restart)."""
         self.ledger.forget(f"stub:{stub.id}")
-        return self.stubs.add(stub)
+        added = self.stubs.add(stub)
+        self._changed()
+        return added
 
     def remove_stub(self, stub_id: str) -> bool:
         """Unregister the stub ``stub_id``; False when there is none."""
         self.ledger.forget(f"stub:{stub_id}")
-        return self.stubs.remove(stub_id)
+        removed = self.stubs.remove(stub_id)
+        self._changed()
+        return removed
 
     def clear_stubs(self) -> None:
         """Unregister every stub (the configured ones too, until :meth:`reset`)."""
@@ -87,10 +98,11 @@ class Scripting:
         """Make ``fault`` the server-wide fault (None: no fault); its counts start at zero."""
         self.ledger.forget("server")
         self.server_fault = fault
+        self._changed()
 
     def engaged(self, headers: Mapping[str, str]) -> bool:
         """Whether a request with ``headers`` needs scripting at all (the fast path skips it)."""
-        return bool(len(self.stubs)) or self.strict or self.server_fault is not None or FAULT_HEADER in headers
+        return not self._idle or FAULT_HEADER in headers
 
     def plan(self, request: StubRequest, named_session: str | None) -> Plan:
         """The stub and fault for ``request``; a 400 for a bad ``X-Mock-Fault``, a 404 when strict
