@@ -52,16 +52,17 @@ class JournalEntry:
     """Contract violations the validating proxy found (see :mod:`mockserver.violation_report`)."""
 
     def __init__(self, seq: int, request: web.BaseRequest, endpoint_type: str | None = None,
-                 provider: str | None = None, worker: int = 0) -> None:
+                 provider: str | None = None, worker: int = 0, path: str | None = None) -> None:
         self.seq = seq
         self.worker = worker
         self.time = time.time()
         self.method = request.method
-        self.path = request.path
-        # the header bytes as parsed: tuples of bytes, which the garbage collector soon stops
-        # tracking (a held multidict would be walked by every collection); decoded and redacted
-        # by the ``headers`` property
-        self._headers = request.raw_headers
+        self.path = request.path if path is None else path
+        # The headers as one bytes object, ``Name: value`` lines joined by CRLF (which HTTP forbids
+        # inside names and values): a held journal of ten thousand entries keeps one object per
+        # entry's headers rather than a tuple, a pair and two bytes per header. The ``headers``
+        # property decodes and redacts them.
+        self._headers = b"\r\n".join(map(b": ".join, request.raw_headers))
         self.endpoint_type = endpoint_type
         self.provider = provider
         self.body: Any = None
@@ -77,7 +78,10 @@ class JournalEntry:
     @property
     def headers(self) -> dict[str, str]:
         """The request headers, credentials redacted."""
-        return redact_headers({_text(name): _text(value) for name, value in self._headers})
+        if not self._headers:
+            return {}
+        lines = (line.partition(b": ") for line in self._headers.split(b"\r\n"))
+        return redact_headers({_text(name): _text(value) for name, _, value in lines})
 
     def set_events(self, events: Callable[[], list[dict[str, Any]]]) -> None:
         """Register how to list the stream's events (materialised only when the journal is read)."""
@@ -126,10 +130,11 @@ class Journal:
             self.body_bytes -= self._entries.popleft().body_bytes
 
     def record(self, request: web.BaseRequest, endpoint_type: str | None = None,
-               provider: str | None = None) -> JournalEntry:
+               provider: str | None = None, path: str | None = None) -> JournalEntry:
         """Start the entry for ``request`` to the route ``endpoint_type``/``provider``
-        (the handler completes it)."""
-        entry = JournalEntry(next(self._seq), request, endpoint_type, provider, self.worker)
+        (the handler completes it); ``path`` is the request's path when the caller knows it
+        already (a route of fixed path), saving its decoding."""
+        entry = JournalEntry(next(self._seq), request, endpoint_type, provider, self.worker, path)
         entries = self._entries
         entries.append(entry)
         if len(entries) > self.size:

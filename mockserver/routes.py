@@ -68,9 +68,10 @@ def messages_handler(app: web.Application, endpoint_type: str, provider: str | N
     api_keys, max_body_bytes, seed = state.config.api_keys, state.config.max_body_bytes, state.config.seed
     answers = state.answers if state.responder.cacheable else None
     immediate = delivery.latency.is_zero
+    path = messages_path(endpoint_type, provider)  # the route's path is fixed: every request's path
 
     async def messages(request: web.Request) -> web.StreamResponse:
-        entry = journal.record(request, endpoint_type, provider)
+        entry = journal.record(request, endpoint_type, provider, path)
         raw: bytes | None = None
         try:
             if mode_handler is not None:
@@ -88,7 +89,7 @@ def messages_handler(app: web.Application, endpoint_type: str, provider: str | N
             parsed = intake.headers(raw_headers)
             session_id = entry.session_id = sessions.resolve(
                 headers.get(X_SESSION_ID), valid.session_from_history, valid.starts_turn,
-                max_turns(parsed[2]) if parsed[2] else None)
+                max_turns(parsed[2]) if parsed[2] else None, entry.time)
             key = (raw, endpoint_type, provider, *raw_headers)
             if scripting.engaged(headers):
                 context = RequestContext(endpoint_type, provider, valid.body, session_id, seed, *parsed,

@@ -113,8 +113,9 @@ class SessionStore:
         return f"{self._prefix}{next(self._count):012x}"
 
     def resolve(self, header: str | None, from_history: str | None, new_turn: bool,
-                max_turns: int | None = None) -> str:
-        """The id of the session a request belongs to (see the module docstring), its counters updated.
+                max_turns: int | None = None, now: float | None = None) -> str:
+        """The id of the session a request belongs to (see the module docstring), its counters updated
+        (``now``: the request's time, default the present).
 
         A request that would start turn ``max_turns + 1`` of its session (``X-Config``
         ``fsm.max_n_turns``) is refused with a 400 and counts nothing.
@@ -122,7 +123,8 @@ class SessionStore:
         session_id = parse_session_header(header) if header is not None else from_history or self.new_id()
         sessions = self._sessions
         row = sessions.get(session_id)
-        now = time.time()
+        if now is None:
+            now = time.time()
         if row is None:
             created, requests, turns = now, 0, 0
             if len(sessions) >= self.limit:
