@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis_jsonschema import from_schema
 from jsonschema import Draft202012Validator
@@ -107,8 +107,10 @@ def _check_agreement(name: str, data: st.DataObject) -> None:
     assert _we_accept(name, mutated) == _seed_validator(name).is_valid(mutated)
 
 
+# hypothesis-jsonschema (the generator independent of ours) filters many draws for some parts
+# (DocumentBlockParam's source variants): slow generation, not a finding, so that check is off.
 @pytest.mark.parametrize("name", [n for n in FIXTURES if n not in _WHOLE_DOCUMENTS])
-@settings(max_examples=examples(12))
+@settings(max_examples=examples(12), suppress_health_check=[HealthCheck.filter_too_much])
 @given(data=st.data())
 def test_a_generated_part_instance_and_its_mutation_get_the_same_verdict(
     name: str, data: st.DataObject

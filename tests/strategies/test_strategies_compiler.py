@@ -127,7 +127,7 @@ def test_compiled_nodes_are_cached_by_content() -> None:
 def test_strategies_do_not_keep_compiled_schemas_alive() -> None:
     """The compile cache is bounded; a strategy built from an evicted node must not pin it."""
     first = compile_schema({"type": "string", "const": "first-of-many"})
-    to_strategy(first).example()
+    to_strategy(first).validate()
     alive = weakref.ref(first)
     del first
     for i in range(1100):  # more distinct schemas than the compile cache holds
