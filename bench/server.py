@@ -143,8 +143,12 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+#: ``taskset`` prefixes when ``--pin`` is given: the load generator on CPU 0, servers on CPU 1.
+PIN: dict[str, list[str]] = {"wrk": [], "server": []}
+
+
 def _wrk(url: str, lua: str, body: str, seconds: int) -> dict[str, Any]:
-    command = ["wrk", "-t1", "-c16", f"-d{seconds}s", "--latency", "--timeout", "5s", "-s", lua, url]
+    command = [*PIN["wrk"], "wrk", "-t1", "-c16", f"-d{seconds}s", "--latency", "--timeout", "5s", "-s", lua, url]
     done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 30,
                           env={**os.environ, "BENCH_BODY": body}, check=True)
     line = next(x for x in done.stdout.splitlines() if x.startswith("RESULT "))
@@ -158,8 +162,8 @@ class Server:
 
     def __init__(self, name: str, command: list[str], startup_s: float = 30) -> None:
         self.name = name
-        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                                        start_new_session=True)
+        self.process = subprocess.Popen([*PIN["server"], *command], stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.PIPE, text=True, start_new_session=True)
         self.port = _listening_port(self.process, time.monotonic() + startup_s)
         self.url = f"http://127.0.0.1:{self.port}{PATH}"
         self.runs: dict[str, list[dict[str, Any]]] = {"nonstream": [], "stream": []}
@@ -218,6 +222,7 @@ def report(base: Server, ours: Server, args: argparse.Namespace) -> int:
               f"{s['cpu_us']:.0f} | {rss} |")
     missed = 0
     results: dict[str, object] = {"rounds": args.rounds, "duration_s": args.duration, "warmup_s": args.warmup,
+                                  "pin": bool(PIN["wrk"]),
                                   "bare": {m: base.summary(m) for m in TARGETS},
                                   "ours": {m: ours.summary(m) for m in TARGETS}}
     for mode, target in TARGETS.items():
@@ -250,7 +255,10 @@ def main() -> int:
     add("--duration", type=int, default=3, help="seconds per measured round (default 3)")
     add("--rounds", type=int, default=8, help="measured rounds per mode and server (default 8)")
     add("--warmup", type=int, default=3, help="seconds of discarded load per mode (default 3)")
+    add("--pin", action="store_true", help="run wrk on CPU 0 and the servers on CPU 1 (taskset; needs 2 CPUs)")
     args = parser.parse_args()
+    if args.pin:
+        PIN.update(wrk=["taskset", "-c", "0"], server=["taskset", "-c", "1"])
     if shutil.which("wrk") is None:
         print("bench/server.py: wrk not found; install it with: apt-get install -y wrk", file=sys.stderr)
         return 2
