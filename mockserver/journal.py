@@ -145,7 +145,8 @@ class Journal:
         """Count ``entry``'s body of ``body_bytes`` against the byte budget, dropping the oldest entries."""
         entry.body_bytes = body_bytes
         self.body_bytes += body_bytes
-        self._evict()
+        if self.body_bytes > self.max_bytes:
+            self._evict()
 
     def entries(self) -> list[JournalEntry]:
         """Every entry still held, oldest first."""

@@ -88,8 +88,8 @@ def messages_handler(app: web.Application, endpoint_type: str, provider: str | N
             raw_headers = (headers.get(X_FEATURES), headers.get(X_POLICY), headers.get(X_CONFIG))
             parsed = intake.headers(raw_headers)
             session_id = entry.session_id = sessions.resolve(
-                headers.get(X_SESSION_ID), valid.session_from_history, valid.starts_turn,
-                max_turns(parsed[2]) if parsed[2] else None, entry.time)
+                headers.get(X_SESSION_ID), valid.session_from_history, valid.starts_turn, max_turns(parsed[2]),
+                entry.time)
             key = (raw, endpoint_type, provider, *raw_headers)
             if scripting.engaged(headers):
                 context = RequestContext(endpoint_type, provider, valid.body, session_id, seed, *parsed,
