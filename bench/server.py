@@ -237,7 +237,7 @@ def report(base: Server, ours: Server, args: argparse.Namespace) -> int:
         results[f"{mode}_ratio"], results[f"{mode}_total_ratio"] = ratio, total_ratio
         results[f"{mode}_paired_ratios"] = paired
         results[f"{mode}_p99_ratio"], results[f"{mode}_ok"] = p99, ok
-        print(f"{mode}: throughput {ratio:.2f}x median of pairs (target >= {target:.2f}x; pairs "
+        print(f"{mode}: throughput {ratio:.3f}x median of pairs (target >= {target:.2f}x; pairs "
               f"{', '.join(f'{x:.2f}' for x in paired)}; totals {total_ratio:.2f}x), p99 {p99:.2f}x "
               f"(target <= {P99_LIMIT:.1f}x), errors {o['errors']} -> {verdict}; requests per CPU-second {cpu:.2f}x")
     total = sum(r["requests"] for runs in ours.runs.values() for r in runs)
