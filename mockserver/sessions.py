@@ -5,16 +5,18 @@ Resolution order: the ``X-Session-ID`` header; else the session embedded in the 
 version-4 UUIDs whose first four groups come from the seeded generator (seed and worker
 index) and whose last group (48 bits) counts the server's new sessions: unique within a server, different
 between workers, and the same sequence for the same seed.
-An unknown id in the header starts that session. The table keeps at most ``limit``
-sessions, dropping the least recently used.
+An unknown id in the header starts that session. The server keeps the last ``limit`` new
+sessions that no request has named since, and at most ``limit`` sessions named again,
+dropping the least recently used.
 """
 
 from __future__ import annotations
 
-import itertools
+import heapq
 import random
 import time
 import uuid
+from array import array
 from collections import OrderedDict
 from typing import Any, NamedTuple
 
@@ -97,20 +99,58 @@ def _id_prefix(seed: int, worker: int) -> str:
 
 
 class SessionStore:
-    """The session table and the seeded generator of new session ids."""
+    """The session table and the seeded generator of new session ids.
+
+    Most new sessions are never named again (one anonymous request each), so they are kept
+    apart, in a ring of the last ``limit`` new sessions: two numbers per session, indexed by
+    its count, no objects. A session named again (``X-Session-ID`` or a tool result) moves to
+    the table of named sessions, which keeps the ``limit`` least recently used.
+    """
 
     def __init__(self, seed: int, limit: int, worker: int = 0) -> None:
         self.seed = seed
         self.limit = limit
         self.worker = worker
-        self._sessions: OrderedDict[str, _Row] = OrderedDict()
         self._prefix = _id_prefix(seed, worker)
-        self._count = itertools.count(1)
+        self._sessions: OrderedDict[str, _Row] = OrderedDict()
+        self._restart_ring()
 
-    def new_id(self) -> str:
-        """The next new session id: the server's seeded prefix and the count of new sessions
-        (a version-4 UUID string, e.g. ``5f1c2a9e-3b4d-4e6f-8a1b-000000000001``)."""
-        return f"{self._prefix}{next(self._count):012x}"
+    def _restart_ring(self) -> None:
+        self._count = 0
+        """How many new sessions this server has started (the last group of the newest id)."""
+        self._created = array("d", bytes(8 * self.limit))
+        """Creation time of new session ``n`` at ``n % limit``; 0.0 once it is named again (or never was)."""
+        self._turns = bytearray(self.limit)
+        """Turns (0 or 1) of new session ``n`` at ``n % limit``."""
+
+    def _start(self, now: float, new_turn: bool) -> str:
+        """A new session for an anonymous request, counted in the ring; its id."""
+        count = self._count = self._count + 1
+        slot = count % self.limit
+        self._created[slot] = now
+        self._turns[slot] = new_turn
+        return f"{self._prefix}{count:012x}"
+
+    def _in_ring(self, session_id: str) -> int | None:
+        """The ring slot of ``session_id`` when it is a new session of this server that no request
+        has named since (and that newer ones have not pushed out of the ring)."""
+        if not session_id.startswith(self._prefix):
+            return None
+        try:
+            count = int(session_id[len(self._prefix):], 16)
+        except ValueError:
+            return None
+        slot = count % self.limit
+        in_window = self._count - self.limit < count <= self._count
+        return slot if in_window and self._created[slot] else None
+
+    def _take_from_ring(self, session_id: str) -> _Row | None:
+        """The row of ``session_id`` if the ring holds it, leaving the ring (it is named now)."""
+        slot = self._in_ring(session_id)
+        if slot is None:
+            return None
+        created, self._created[slot] = self._created[slot], 0.0
+        return (created, created, 1, self._turns[slot])
 
     def resolve(self, header: str | None, from_history: str | None, new_turn: bool,
                 max_turns: int | None = None, now: float | None = None) -> str:
@@ -118,20 +158,22 @@ class SessionStore:
         (``now``: the request's time, default the present).
 
         A request that would start turn ``max_turns + 1`` of its session (``X-Config``
-        ``fsm.max_n_turns``) is refused with a 400 and counts nothing.
+        ``fsm.max_n_turns``, at least 1) is refused with a 400 and counts nothing.
         """
-        session_id = parse_session_header(header) if header is not None else from_history or self.new_id()
-        sessions = self._sessions
-        row = sessions.get(session_id)
         if now is None:
             now = time.time()
+        if header is None and from_history is None:
+            return self._start(now, new_turn)  # no turns used yet: within any max_n_turns
+        session_id = parse_session_header(header) if header is not None else from_history
+        assert session_id is not None
+        sessions = self._sessions
+        row = sessions.pop(session_id, None) or self._take_from_ring(session_id)
         if row is None:
             created, requests, turns = now, 0, 0
             if len(sessions) >= self.limit:
                 sessions.popitem(last=False)
         else:
             created, _, requests, turns = row
-            sessions.move_to_end(session_id)
         if new_turn and max_turns is not None and turns >= max_turns:
             sessions[session_id] = (created, now, requests, turns)
             raise bad_request(
@@ -141,18 +183,31 @@ class SessionStore:
         return session_id
 
     def get(self, session_id: str) -> Session | None:
-        """The session called ``session_id``, if the table still holds it."""
+        """The session called ``session_id``, if the server still holds it."""
         row = self._sessions.get(session_id)
-        return None if row is None else Session(session_id, *row)
+        if row is not None:
+            return Session(session_id, *row)
+        slot = self._in_ring(session_id)
+        if slot is None:
+            return None
+        created = self._created[slot]
+        return Session(session_id, created, created, 1, self._turns[slot])
 
     def all(self) -> list[Session]:
         """Every session held, least recently used first."""
-        return [Session(session_id, *row) for session_id, row in self._sessions.items()]
+        ring = []
+        for count in range(max(1, self._count - self.limit + 1), self._count + 1):
+            created = self._created[count % self.limit]
+            if created:
+                ring.append(Session(f"{self._prefix}{count:012x}", created, created, 1,
+                                    self._turns[count % self.limit]))
+        named = [Session(session_id, *row) for session_id, row in self._sessions.items()]
+        return list(heapq.merge(ring, named, key=lambda session: session.last_seen))
 
     def clear(self) -> None:
         """Forget every session and restart the id sequence (as on a fresh server)."""
         self._sessions.clear()
-        self._count = itertools.count(1)
+        self._restart_ring()
 
     def __len__(self) -> int:
-        return len(self._sessions)
+        return len(self._sessions) + self.limit - self._created.count(0.0)

@@ -89,6 +89,23 @@ def test_new_session_ids_are_unique_uuids_seeded_per_server_and_worker() -> None
     assert not set(others) & set(ids) and len(set(others)) == 6
 
 
+def test_new_sessions_are_kept_until_newer_ones_push_them_out_and_named_ones_continue() -> None:
+    with MockServer(session_limit=3) as server:
+        first, second, third = (post(server.messages_url(), HI).headers["X-Session-ID"] for _ in range(3))
+        assert [(s["id"], s["requests"], s["turns"]) for s in server.sessions] == [
+            (first, 1, 1), (second, 1, 1), (third, 1, 1)]
+        post(server.messages_url(), HI, {"X-Session-ID": first})  # named again: it continues
+        fourth = post(server.messages_url(), HI).headers["X-Session-ID"]
+        assert [(s["id"], s["requests"]) for s in server.sessions] == [
+            (second, 1), (third, 1), (first, 2), (fourth, 1)]  # least recently used first
+        assert call("GET", server.url + "/__admin/health").json()["sessions"] == 4
+        for _ in range(3):  # three newer sessions push the unnamed ones out; the named one stays
+            post(server.messages_url(), HI)
+        post(server.messages_url(), HI, {"X-Session-ID": second})  # pushed out: starts afresh
+        counts = {s["id"]: s["requests"] for s in server.sessions}
+        assert counts[first] == 2 and counts[second] == 1 and third not in counts and fourth not in counts
+
+
 def test_clear_restarts_the_session_sequence(server: MockServer) -> None:
     first = post(server.messages_url(), HI).headers["X-Session-ID"]
     server.clear()
