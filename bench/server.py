@@ -14,7 +14,7 @@ so the servers take turns in short rounds, ordered ABBA (bare, ours, ours, bare,
 steady drift favours neither, and each ratio is taken between the two rounds of one pair. The
 verdict uses the median of those paired ratios; the ratio of the totals is printed beside it.
 
-    python bench/server.py [--duration 3] [--rounds 8] [--warmup 3]
+    python bench/server.py [--duration 3] [--rounds 20] [--warmup 3]
 
 Needs Debian's ``wrk`` (``apt-get install -y wrk``).
 """
@@ -253,7 +253,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add = parser.add_argument
     add("--duration", type=int, default=3, help="seconds per measured round (default 3)")
-    add("--rounds", type=int, default=8, help="measured rounds per mode and server (default 8)")
+    add("--rounds", type=int, default=20, help="measured rounds per mode and server (default 20)")
     add("--warmup", type=int, default=3, help="seconds of discarded load per mode (default 3)")
     add("--pin", action="store_true", help="run wrk on CPU 0 and the servers on CPU 1 (taskset; needs 2 CPUs)")
     args = parser.parse_args()
