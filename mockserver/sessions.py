@@ -129,7 +129,16 @@ class SessionStore:
         slot = count % self.limit
         self._created[slot] = now
         self._turns[slot] = new_turn
+        return self._ring_id(count)
+
+    def _ring_id(self, count: int) -> str:
+        """The id of new session number ``count``."""
         return f"{self._prefix}{count:012x}"
+
+    def _ring_row(self, slot: int) -> _Row:
+        """The row of the new session in ring ``slot``: created and last seen at its one request."""
+        created = self._created[slot]
+        return (created, created, 1, self._turns[slot])
 
     def _in_ring(self, session_id: str) -> int | None:
         """The ring slot of ``session_id`` when it is a new session of this server that no request
@@ -149,8 +158,9 @@ class SessionStore:
         slot = self._in_ring(session_id)
         if slot is None:
             return None
-        created, self._created[slot] = self._created[slot], 0.0
-        return (created, created, 1, self._turns[slot])
+        row = self._ring_row(slot)
+        self._created[slot] = 0.0
+        return row
 
     def resolve(self, header: str | None, from_history: str | None, new_turn: bool,
                 max_turns: int | None = None, now: float | None = None) -> str:
@@ -188,19 +198,13 @@ class SessionStore:
         if row is not None:
             return Session(session_id, *row)
         slot = self._in_ring(session_id)
-        if slot is None:
-            return None
-        created = self._created[slot]
-        return Session(session_id, created, created, 1, self._turns[slot])
+        return None if slot is None else Session(session_id, *self._ring_row(slot))
 
     def all(self) -> list[Session]:
         """Every session held, least recently used first."""
-        ring = []
-        for count in range(max(1, self._count - self.limit + 1), self._count + 1):
-            created = self._created[count % self.limit]
-            if created:
-                ring.append(Session(f"{self._prefix}{count:012x}", created, created, 1,
-                                    self._turns[count % self.limit]))
+        counts = range(max(1, self._count - self.limit + 1), self._count + 1)
+        ring = [Session(self._ring_id(count), *self._ring_row(count % self.limit))
+                for count in counts if self._created[count % self.limit]]
         named = [Session(session_id, *row) for session_id, row in self._sessions.items()]
         return list(heapq.merge(ring, named, key=lambda session: session.last_seen))
 
