@@ -28,7 +28,7 @@ import tempfile
 from pathlib import Path
 
 from record import record
-from server import BASELINE, PATH, REQUEST, TARGETS, Server, _bench_answer
+from server import PATH, REQUEST, TARGETS, Server, server_commands
 
 CONNECTIONS = 16
 
@@ -91,13 +91,7 @@ def main() -> int:
         return 2
     results: dict[str, object] = {"few": args.few, "many": args.many}
     with tempfile.TemporaryDirectory() as scratch:
-        answer = os.path.join(scratch, "answer.json")
-        Path(answer).write_text(json.dumps(_bench_answer()))
-        baseline = os.path.join(scratch, "baseline.py")
-        Path(baseline).write_text(BASELINE)
-        commands = {"bare aiohttp": [sys.executable, baseline, answer, PATH],
-                    "sequrity-mock": [sys.executable, "-c", "import sys; from mockserver.cli import main; "
-                                      "sys.exit(main())", "serve", "--port", "0"]}
+        commands = server_commands(scratch)
         print("| mode | bare aiohttp instructions/request | sequrity-mock instructions/request | bare / ours |")
         print("|---|---|---|---|")
         for mode in TARGETS:

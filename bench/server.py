@@ -157,6 +157,18 @@ def _wrk(url: str, lua: str, body: str, seconds: int) -> dict[str, Any]:
     return result
 
 
+def server_commands(scratch: str) -> dict[str, list[str]]:
+    """The commands of the two servers under test, by name: the bare handler (its script and
+    answer written into the folder ``scratch``) and ``sequrity-mock serve`` on a free port."""
+    answer = os.path.join(scratch, "answer.json")
+    Path(answer).write_text(json.dumps(_bench_answer()))
+    baseline = os.path.join(scratch, "baseline.py")
+    Path(baseline).write_text(BASELINE)
+    return {"bare aiohttp": [sys.executable, baseline, answer, PATH],
+            "sequrity-mock": [sys.executable, "-c", "import sys; from mockserver.cli import main; sys.exit(main())",
+                              "serve", "--port", "0"]}
+
+
 class Server:
     """A server process under test, started in its own session and ended by its group id."""
 
@@ -265,16 +277,9 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as scratch:
         lua = os.path.join(scratch, "post.lua")
         Path(lua).write_text(LUA)
-        answer = os.path.join(scratch, "answer.json")
-        Path(answer).write_text(json.dumps(_bench_answer()))
-        baseline = os.path.join(scratch, "baseline.py")
-        Path(baseline).write_text(BASELINE)
-        mock_cli = [sys.executable, "-c", "import sys; from mockserver.cli import main; sys.exit(main())",
-                    "serve", "--port", "0"]
         servers: list[Server] = []
         try:
-            servers.append(Server("bare aiohttp", [sys.executable, baseline, answer, PATH]))
-            servers.append(Server("sequrity-mock", mock_cli))
+            servers.extend(Server(name, command) for name, command in server_commands(scratch).items())
             measure(servers, lua, args)
         finally:
             for server in servers:
