@@ -74,6 +74,7 @@ async def admin_health(request: web.Request) -> web.Response:
     return web.json_response({
         "status": "ok",
         "requests": len(state.journal),
+        "journal_bytes": state.journal.body_bytes,
         "sessions": len(state.sessions),
         "cached_answers": len(state.answers),
         "worker": {"index": state.config.worker, "pid": os.getpid()},

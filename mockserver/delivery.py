@@ -17,7 +17,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from aiohttp import web
+from aiohttp import hdrs, web
+from multidict import istr
 
 from schemas import chunks_of, to_events
 
@@ -27,6 +28,8 @@ from .responder import SESSION_TOKEN
 from .sse import encode_event, parse_events
 
 SSE_HEADERS = {"Content-Type": "text/event-stream", "Cache-Control": "no-cache"}
+# Response header names as multidict ``istr``: the response's header map need not fold their case.
+CONTENT_TYPE, X_SESSION_ID = hdrs.CONTENT_TYPE, istr("X-Session-ID")
 _TOKEN = SESSION_TOKEN.encode()
 
 
@@ -133,7 +136,7 @@ class Delivery:
         """The non-streaming answer, now (no latency)."""
         entry.status = 200
         return web.Response(body=rendered.json_bytes(session_id.encode()),
-                            headers={"Content-Type": "application/json", "X-Session-ID": session_id})
+                            headers={CONTENT_TYPE: "application/json", X_SESSION_ID: session_id})
 
     async def send_stream(self, request: web.Request, rendered: Rendered, session_id: str,
                           entry: JournalEntry) -> web.StreamResponse:

@@ -56,11 +56,31 @@ def check_content_type(headers: Mapping[str, str]) -> None:
                           "(send the body as JSON with 'Content-Type: application/json')")
 
 
-async def read_body(request: web.Request, limit: int) -> bytes:
-    """The raw body; a 413 when it is larger than ``limit`` bytes."""
+def _check_length(request: web.Request, limit: int) -> None:
     length = request.content_length
     if length is not None and length > limit:
         raise ApiError(413, f"request body of {length} bytes: expected at most {limit} bytes")
+
+
+def buffered_body(request: web.Request, limit: int) -> bytes | None:
+    """The raw body when all of it has arrived already (the common case: a small request in one
+    segment), taken without waiting; None when more is to come (then use :func:`read_body`). A 413
+    when it is larger than ``limit`` bytes. The body is taken once: a later ``request.read()``
+    gets nothing, so only the pipeline's last reader may use this."""
+    _check_length(request, limit)
+    content = request.content
+    if not content.is_eof():
+        return None
+    raw = content.read_nowait()
+    if len(raw) > limit:
+        raise ApiError(413, f"request body: expected at most {limit} bytes")
+    return raw
+
+
+async def read_body(request: web.Request, limit: int) -> bytes:
+    """The raw body, waiting for all of it (kept by the request: later reads get it again); a 413
+    when it is larger than ``limit`` bytes."""
+    _check_length(request, limit)
     try:
         return await request.read()
     except web.HTTPRequestEntityTooLarge:

@@ -12,6 +12,8 @@ import itertools
 import time
 from collections import deque
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from itertools import chain
 from typing import Any
 
 from aiohttp import web
@@ -19,6 +21,8 @@ from aiohttp import web
 #: Headers whose values never reach the journal.
 CREDENTIAL_HEADERS = frozenset({"authorization", "x-api-key", "proxy-authorization", "cookie"})
 REDACTED = "<redacted>"
+#: ``body_bytes`` of an entry that has left the journal.
+DROPPED = -1
 
 
 def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
@@ -31,11 +35,37 @@ def _text(raw: bytes) -> str:
     return raw.decode("utf-8", "surrogateescape")
 
 
+def pack_headers(raw_headers: tuple[tuple[bytes, bytes], ...]) -> bytes:
+    """A request's raw header pairs as one bytes object: names and values alternating, joined by CRLF
+    (which HTTP forbids inside names and values). A held journal of ten thousand entries then keeps
+    one object per entry's headers rather than a tuple, a pair and two bytes per header."""
+    return b"\r\n".join(chain.from_iterable(raw_headers))
+
+
+def unpack_headers(packed: bytes) -> dict[str, str]:
+    """The headers of :func:`pack_headers`, decoded as aiohttp decodes them (a repeated name: the last value)."""
+    if not packed:
+        return {}
+    parts = packed.split(b"\r\n")
+    return {_text(name): _text(value) for name, value in zip(parts[::2], parts[1::2], strict=True)}
+
+
+@dataclass(frozen=True, slots=True)
+class JournalRoute:
+    """What every request to one route shares: method, path, endpoint type and provider (None for
+    routes other than messages), and the index of the serving worker process."""
+
+    method: str
+    path: str
+    endpoint_type: str | None = None
+    provider: str | None = None
+    worker: int = 0
+
+
 class JournalEntry:
     """One request and its answer. Fields are filled in as the request is handled."""
 
-    __slots__ = ("__dict__", "_headers", "body", "body_bytes", "endpoint_type", "method", "path", "provider", "seq",
-                 "session_id", "status", "time", "worker")
+    __slots__ = ("__dict__", "_headers", "body", "body_bytes", "route", "seq", "session_id", "status", "time")
 
     # Fields most requests leave as they are: class-level defaults, so a new entry does not
     # store them; an entry gets its own value (in its ``__dict__``) when one is set.
@@ -51,25 +81,42 @@ class JournalEntry:
     violations: tuple[dict[str, Any], ...] = ()
     """Contract violations the validating proxy found (see :mod:`mockserver.violation_report`)."""
 
-    def __init__(self, seq: int, request: web.BaseRequest, endpoint_type: str | None = None,
-                 provider: str | None = None, worker: int = 0, path: str | None = None) -> None:
+    def __init__(self, seq: int, route: JournalRoute, packed_headers: bytes, when: float) -> None:
         self.seq = seq
-        self.worker = worker
-        self.time = time.time()
-        self.method = request.method
-        self.path = request.path if path is None else path
-        # The headers as one bytes object, ``Name: value`` lines joined by CRLF (which HTTP forbids
-        # inside names and values): a held journal of ten thousand entries keeps one object per
-        # entry's headers rather than a tuple, a pair and two bytes per header. The ``headers``
-        # property decodes and redacts them.
-        self._headers = b"\r\n".join(map(b": ".join, request.raw_headers))
-        self.endpoint_type = endpoint_type
-        self.provider = provider
+        self.route = route
+        self.time = when
+        self._headers = packed_headers
+        """The request headers as :func:`pack_headers` made them; the ``headers`` property decodes and redacts."""
         self.body: Any = None
         self.body_bytes = 0
         """The size of the raw body, counted against the journal's byte budget."""
         self.session_id: str | None = None
         self.status: int | None = None
+
+    @property
+    def method(self) -> str:
+        """The request's method."""
+        return self.route.method
+
+    @property
+    def path(self) -> str:
+        """The request's path."""
+        return self.route.path
+
+    @property
+    def endpoint_type(self) -> str | None:
+        """The endpoint type of the messages route asked (None for other routes)."""
+        return self.route.endpoint_type
+
+    @property
+    def provider(self) -> str | None:
+        """The provider of the messages route asked, if the route names one."""
+        return self.route.provider
+
+    @property
+    def worker(self) -> int:
+        """The index of the worker process that served the request."""
+        return self.route.worker
 
     def add_fault(self, record: dict[str, Any]) -> None:
         """Note one injected fault (entries start with an empty, shared tuple: most requests have none)."""
@@ -78,10 +125,7 @@ class JournalEntry:
     @property
     def headers(self) -> dict[str, str]:
         """The request headers, credentials redacted."""
-        if not self._headers:
-            return {}
-        lines = (line.partition(b": ") for line in self._headers.split(b"\r\n"))
-        return redact_headers({_text(name): _text(value) for name, _, value in lines})
+        return redact_headers(unpack_headers(self._headers))
 
     def set_events(self, events: Callable[[], list[dict[str, Any]]]) -> None:
         """Register how to list the stream's events (materialised only when the journal is read)."""
@@ -113,40 +157,54 @@ class JournalEntry:
 
 class Journal:
     """The ring buffer of :class:`JournalEntry` objects, oldest first, bounded by ``size`` entries
-    and ``max_bytes`` of request bodies; ``worker`` is the index of the serving process, copied
-    into every entry."""
+    and ``max_bytes`` of request bodies; ``worker`` is the index of the serving process, recorded
+    with every entry."""
 
     def __init__(self, size: int, worker: int = 0, max_bytes: int = 64 * 1024 * 1024) -> None:
+        if size < 1:
+            raise ValueError(f"size={size!r}: expected at least 1 journal entry")
         self.size = size
         self.worker = worker
         self.max_bytes = max_bytes
         self.body_bytes = 0
-        self._entries: deque[JournalEntry] = deque()
+        self._entries: deque[JournalEntry] = deque(maxlen=size)
         self._seq = itertools.count(1)
 
-    def _evict(self, keep_newest: int = 1) -> None:
-        while len(self._entries) > keep_newest and (
-                len(self._entries) > self.size or self.body_bytes > self.max_bytes):
-            self.body_bytes -= self._entries.popleft().body_bytes
+    def route(self, method: str, path: str, endpoint_type: str | None = None,
+              provider: str | None = None) -> JournalRoute:
+        """The :class:`JournalRoute` of this journal's worker for a route (made once per route by
+        the messages handlers; per request for the others)."""
+        return JournalRoute(method, path, endpoint_type, provider, self.worker)
 
-    def record(self, request: web.BaseRequest, endpoint_type: str | None = None,
-               provider: str | None = None, path: str | None = None) -> JournalEntry:
-        """Start the entry for ``request`` to the route ``endpoint_type``/``provider``
-        (the handler completes it); ``path`` is the request's path when the caller knows it
-        already (a route of fixed path), saving its decoding."""
-        entry = JournalEntry(next(self._seq), request, endpoint_type, provider, self.worker, path)
+    def record(self, request: web.BaseRequest, route: JournalRoute | None = None) -> JournalEntry:
+        """Start the entry for ``request`` to ``route`` (by default the request's own method and path,
+        for routes other than messages); the handler completes it."""
+        if route is None:
+            route = self.route(request.method, request.path)
+        entry = JournalEntry(next(self._seq), route, pack_headers(request.raw_headers), time.time())
         entries = self._entries
+        if len(entries) == self.size:  # the append below drops the oldest entry
+            self._dropped(entries[0])
         entries.append(entry)
-        if len(entries) > self.size:
-            self._evict()
         return entry
 
+    def _dropped(self, entry: JournalEntry) -> None:
+        """Uncount ``entry``, leaving the journal now; marked so that a body it reads later is not counted."""
+        self.body_bytes -= entry.body_bytes
+        entry.body_bytes = DROPPED
+
     def account(self, entry: JournalEntry, body_bytes: int) -> None:
-        """Count ``entry``'s body of ``body_bytes`` against the byte budget, dropping the oldest entries."""
+        """Count ``entry``'s body of ``body_bytes`` against the byte budget, dropping the oldest
+        entries (keeping the newest) while the budget is exceeded. An entry that already left the
+        journal (its request was still reading its body) counts nothing."""
+        if entry.body_bytes == DROPPED:
+            return
         entry.body_bytes = body_bytes
         self.body_bytes += body_bytes
         if self.body_bytes > self.max_bytes:
-            self._evict()
+            entries = self._entries
+            while len(entries) > 1 and self.body_bytes > self.max_bytes:
+                self._dropped(entries.popleft())
 
     def entries(self) -> list[JournalEntry]:
         """Every entry still held, oldest first."""
@@ -154,6 +212,8 @@ class Journal:
 
     def clear(self) -> None:
         """Forget every entry (sequence numbers keep counting)."""
+        for entry in self._entries:
+            entry.body_bytes = DROPPED
         self._entries.clear()
         self.body_bytes = 0
 

@@ -19,10 +19,11 @@ from multidict import istr
 from schemas import ENDPOINT_TYPES, PROVIDERS
 from schemas.headers import HEADER_DOCUMENTS
 
+from .answers import AnswerKey, Ready
 from .auth import bearer_key
 from .delivery import Rendered
 from .errors import ApiError
-from .intake import MAX_CACHED_BODY, check_content_type, read_body
+from .intake import MAX_CACHED_BODY, ValidBody, buffered_body, check_content_type, read_body
 from .journal import JournalEntry
 from .modes import MODE_HANDLER
 from .responder import SESSION_TOKEN, RequestContext
@@ -66,12 +67,13 @@ def messages_handler(app: web.Application, endpoint_type: str, provider: str | N
     journal, intake, sessions, scripting, delivery = (state.journal, state.intake, state.sessions, state.scripting,
                                                       state.delivery)
     api_keys, max_body_bytes, seed = state.config.api_keys, state.config.max_body_bytes, state.config.seed
-    answers = state.answers if state.responder.cacheable else None
+    cached = state.answers.get if state.responder.cacheable else None
     immediate = delivery.latency.is_zero
-    path = messages_path(endpoint_type, provider)  # the route's path is fixed: every request's path
+    # The route's method and path are fixed, hence every request's: one shared journal route.
+    route = journal.route("POST", messages_path(endpoint_type, provider), endpoint_type, provider)
 
     async def messages(request: web.Request) -> web.StreamResponse:
-        entry = journal.record(request, endpoint_type, provider, path)
+        entry = journal.record(request, route)
         raw: bytes | None = None
         try:
             if mode_handler is not None:
@@ -81,27 +83,32 @@ def messages_handler(app: web.Application, endpoint_type: str, provider: str | N
             headers = request.headers
             bearer_key(headers, api_keys)
             check_content_type(headers)
-            raw = await read_body(request, max_body_bytes)
-            valid = intake.body(raw)
+            # A mode handler has read the body already (request.read() keeps it); else take it as it lies.
+            raw = buffered_body(request, max_body_bytes) if mode_handler is None else None
+            if raw is None:
+                raw = await read_body(request, max_body_bytes)
+            raw_headers = (headers.get(X_FEATURES), headers.get(X_POLICY), headers.get(X_CONFIG))
+            key = (raw, endpoint_type, provider, *raw_headers)
+            ready = cached(key) if cached is not None else None  # a hit: verdicts and answer at once
+            if ready is None:
+                valid, parsed, rendered = intake.body(raw), intake.headers(raw_headers), None
+                turns = max_turns(parsed[2])
+            else:
+                valid, parsed, turns, rendered = ready
             entry.body = valid.body
             journal.account(entry, len(raw))
-            raw_headers = (headers.get(X_FEATURES), headers.get(X_POLICY), headers.get(X_CONFIG))
-            parsed = intake.headers(raw_headers)
             session_id = entry.session_id = sessions.resolve(
-                headers.get(X_SESSION_ID), valid.session_from_history, valid.starts_turn, max_turns(parsed[2]),
-                entry.time)
-            key = (raw, endpoint_type, provider, *raw_headers)
+                headers.get(X_SESSION_ID), valid.session_from_history, valid.starts_turn, turns, entry.time)
             if scripting.engaged(headers):
                 context = RequestContext(endpoint_type, provider, valid.body, session_id, seed, *parsed,
                                          headers=headers)
                 named = session_id if X_SESSION_ID in headers or valid.session_from_history else None
-                scripted = await _scripted(state, request, entry, key, context, valid.stream, named)
+                scripted = await _scripted(state, request, entry, key, valid, context, named)
                 if scripted is not None:
                     return scripted
-            rendered = answers.get(key) if answers is not None else None  # a cache hit costs no coroutine
             if rendered is None:
-                rendered = await _answer(state, key, RequestContext(endpoint_type, provider, valid.body, session_id,
-                                                                    seed, *parsed, headers=headers))
+                rendered = await _answer(state, key, valid, RequestContext(
+                    endpoint_type, provider, valid.body, session_id, seed, *parsed, headers=headers))
             if not immediate:
                 return await _deliver_late(state, request, rendered, valid.stream, session_id, entry)
             if valid.stream:
@@ -118,13 +125,13 @@ def messages_handler(app: web.Application, endpoint_type: str, provider: str | N
     return messages
 
 
-async def _scripted(state: ServerState, request: web.Request, entry: JournalEntry, key: tuple[Any, ...],
-                    context: RequestContext, stream: bool, named_session: str | None) -> web.StreamResponse | None:
+async def _scripted(state: ServerState, request: web.Request, entry: JournalEntry, key: AnswerKey, valid: ValidBody,
+                    context: RequestContext, named_session: str | None) -> web.StreamResponse | None:
     """The answer of a stub or with a fault, if scripting has one for this request (else None)."""
     stub_request = StubRequest(request.path, context.endpoint_type, context.provider, context.body, request.headers,
-                               context.session_id, stream)
+                               context.session_id, valid.stream)
     return await answer_scripted(state, request, entry, stub_request, named_session,
-                                 lambda: _answer(state, key, context))
+                                 lambda: _answer(state, key, valid, context))
 
 
 async def _deliver_late(state: ServerState, request: web.Request, rendered: Rendered, stream: bool,
@@ -142,18 +149,19 @@ async def _deliver_late(state: ServerState, request: web.Request, rendered: Rend
         state.slow_answers.discard(task)
 
 
-async def _answer(state: ServerState, key: tuple[Any, ...], context: RequestContext) -> Rendered:
-    """The rendered answer to ``context``: for a cacheable responder from the cache (``key``: body
-    bytes, route and configuration headers; made once with the session as a hole), else made
-    for the session."""
+async def _answer(state: ServerState, key: AnswerKey, valid: ValidBody, context: RequestContext) -> Rendered:
+    """The rendered answer to ``context`` (of the body ``valid``): for a cacheable responder from the
+    answer cache (made once with the session as a hole, and stored with the request's verdicts),
+    else made for the session."""
     responder = state.responder
     if not responder.cacheable:
         return _render(state, await responder.respond(context))
-    rendered = state.answers.get(key)
-    if rendered is None:
-        rendered = _render(state, await responder.respond(dataclasses.replace(context, session_id=SESSION_TOKEN)))
-        if len(key[0]) <= MAX_CACHED_BODY:
-            state.answers.put(key, rendered)
+    ready = state.answers.get(key)
+    if ready is not None:
+        return ready.rendered
+    rendered = _render(state, await responder.respond(dataclasses.replace(context, session_id=SESSION_TOKEN)))
+    if len(key[0]) <= MAX_CACHED_BODY:
+        state.answers.put(key, Ready.of(valid, (context.features, context.policy, context.config), rendered))
     return rendered
 
 

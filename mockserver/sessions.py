@@ -123,14 +123,6 @@ class SessionStore:
         self._turns = bytearray(self.limit)
         """Turns (0 or 1) of new session ``n`` at ``n % limit``."""
 
-    def _start(self, now: float, new_turn: bool) -> str:
-        """A new session for an anonymous request, counted in the ring; its id."""
-        count = self._count = self._count + 1
-        slot = count % self.limit
-        self._created[slot] = now
-        self._turns[slot] = new_turn
-        return self._ring_id(count)
-
     def _ring_id(self, count: int) -> str:
         """The id of new session number ``count``."""
         return f"{self._prefix}{count:012x}"
@@ -172,8 +164,12 @@ class SessionStore:
         """
         if now is None:
             now = time.time()
-        if header is None and from_history is None:
-            return self._start(now, new_turn)  # no turns used yet: within any max_n_turns
+        if header is None and from_history is None:  # a new session, counted in the ring
+            count = self._count = self._count + 1  # (no turns used yet: within any max_n_turns)
+            slot = count % self.limit
+            self._created[slot] = now
+            self._turns[slot] = new_turn
+            return f"{self._prefix}{count:012x}"  # self._ring_id(count), spelled out on the hot path
         session_id = parse_session_header(header) if header is not None else from_history
         assert session_id is not None
         sessions = self._sessions

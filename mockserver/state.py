@@ -8,9 +8,9 @@ from typing import Any
 
 from aiohttp import web
 
-from .cache import BoundedCache
+from .answers import AnswerCache
 from .config import MockConfig
-from .delivery import Delivery, Rendered
+from .delivery import Delivery
 from .intake import Intake
 from .journal import Journal
 from .responder import Responder
@@ -29,7 +29,7 @@ class ServerState:
     sessions: SessionStore = field(init=False)
     intake: Intake = field(init=False)
     delivery: Delivery = field(init=False)
-    answers: BoundedCache[tuple[bytes, str | None], Rendered] = field(init=False)
+    answers: AnswerCache = field(init=False)
     slow_answers: set[asyncio.Task[Any]] = field(init=False, default_factory=set)
     """Handlers waiting on configured latency; cancelled when the server shuts down."""
     scripting: Scripting = field(init=False)
@@ -41,7 +41,7 @@ class ServerState:
         self.sessions = SessionStore(self.config.seed, self.config.session_limit, self.config.worker)
         self.intake = Intake(self.config.cache_size)
         self.delivery = Delivery.from_config(self.config)
-        self.answers = BoundedCache(self.config.cache_size)
+        self.answers = AnswerCache(self.config.cache_size)
         self.scripting = Scripting(self.config)
 
     @classmethod
