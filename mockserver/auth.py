@@ -33,3 +33,22 @@ def bearer_key(headers: Mapping[str, str], accepted: tuple[str, ...]) -> str:
     if accepted and key not in accepted:
         raise ApiError(401, "Authorization header: the bearer key is not one of the server's --api-key keys")
     return key
+
+
+class Authenticator:
+    """:func:`bearer_key` for one server, remembering the ``Authorization`` values it let pass (up to
+    ``remember``), so that a client's repeated value is checked by one set lookup."""
+
+    def __init__(self, accepted: tuple[str, ...], remember: int = 64) -> None:
+        self.accepted = accepted
+        self.remember = remember
+        self._passed: set[str] = set()
+
+    def check(self, headers: Mapping[str, str]) -> None:
+        """Raise the 401 :class:`ApiError` of :func:`bearer_key` unless ``headers`` authenticate."""
+        value = headers.get(hdrs.AUTHORIZATION)
+        if value in self._passed:
+            return
+        bearer_key(headers, self.accepted)
+        if len(self._passed) < self.remember:
+            self._passed.add(value)  # type: ignore[arg-type]  # bearer_key refuses a missing value

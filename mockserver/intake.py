@@ -64,16 +64,16 @@ def _check_length(request: web.Request, limit: int) -> None:
 
 def buffered_body(request: web.Request, limit: int) -> bytes | None:
     """The raw body when all of it has arrived already (the common case: a small request in one
-    segment), taken without waiting; None when more is to come (then use :func:`read_body`). A 413
-    when it is larger than ``limit`` bytes. The body is taken once: a later ``request.read()``
-    gets nothing, so only the pipeline's last reader may use this."""
-    _check_length(request, limit)
+    segment), taken without waiting; None when more is to come (then use :func:`read_body`, which
+    refuses a declared ``Content-Length`` over the limit before waiting for the body). A 413 when
+    it is larger than ``limit`` bytes. The body is taken once: a later ``request.read()`` gets
+    nothing, so only the pipeline's last reader may use this."""
     content = request.content
     if not content.is_eof():
         return None
     raw = content.read_nowait()
     if len(raw) > limit:
-        raise ApiError(413, f"request body: expected at most {limit} bytes")
+        raise ApiError(413, f"request body of {len(raw)} bytes: expected at most {limit} bytes")
     return raw
 
 

@@ -20,7 +20,7 @@ from schemas import ENDPOINT_TYPES, PROVIDERS
 from schemas.headers import HEADER_DOCUMENTS
 
 from .answers import AnswerKey, Ready
-from .auth import bearer_key
+from .auth import Authenticator
 from .delivery import Rendered
 from .errors import ApiError
 from .intake import MAX_CACHED_BODY, ValidBody, buffered_body, check_content_type, read_body
@@ -66,7 +66,8 @@ def messages_handler(app: web.Application, endpoint_type: str, provider: str | N
     mode_handler = app.get(MODE_HANDLER)  # proxy, record, replay
     journal, intake, sessions, scripting, delivery = (state.journal, state.intake, state.sessions, state.scripting,
                                                       state.delivery)
-    api_keys, max_body_bytes, seed = state.config.api_keys, state.config.max_body_bytes, state.config.seed
+    max_body_bytes, seed = state.config.max_body_bytes, state.config.seed
+    authenticate = Authenticator(state.config.api_keys).check
     cached = state.answers.get if state.responder.cacheable else None
     immediate = delivery.latency.is_zero
     # The route's method and path are fixed, hence every request's: one shared journal route.
@@ -81,7 +82,7 @@ def messages_handler(app: web.Application, endpoint_type: str, provider: str | N
                 if answered is not None:
                     return answered
             headers = request.headers
-            bearer_key(headers, api_keys)
+            authenticate(headers)
             check_content_type(headers)
             # A mode handler has read the body already (request.read() keeps it); else take it as it lies.
             raw = buffered_body(request, max_body_bytes) if mode_handler is None else None
