@@ -61,16 +61,39 @@ def _fill(parts: tuple[bytes, ...], session: bytes) -> bytes:
 
 
 class Rendered:
-    """One answer, encoded: the JSON body and the SSE events, each with session holes."""
+    """One answer, encoded: the JSON body and the SSE events, each with session holes.
 
-    __slots__ = ("_events", "_json", "_stream", "key")
+    The JSON body is encoded at once (so a message changed later by its maker cannot change the
+    answer); the events the first time they are asked for (a non-streaming request never pays for
+    them), from that JSON, then kept. ``events`` is the list of stream events, or a function making
+    them from the message.
+    """
 
-    def __init__(self, message: dict[str, Any], events: list[dict[str, Any]], key: str) -> None:
+    __slots__ = ("_events", "_json", "_make_events", "_stream", "key")
+
+    def __init__(self, message: dict[str, Any],
+                 events: list[dict[str, Any]] | Callable[[dict[str, Any]], list[dict[str, Any]]], key: str) -> None:
         self.key = key
         self._json = _holes(json.dumps(message, ensure_ascii=False, separators=(",", ":")).encode())
+        self._make_events = events if callable(events) else None
+        self._events: tuple[tuple[bytes, ...], ...] | None = None
+        self._stream: tuple[bytes, ...] = ()
+        if not callable(events):
+            self._encode(events)
+
+    def _encode(self, events: list[dict[str, Any]]) -> tuple[tuple[bytes, ...], ...]:
         encoded = [encode_event(e) for e in events]
-        self._events = tuple(_holes(e) for e in encoded)
         self._stream = _holes(b"".join(encoded))
+        self._events = tuple(_holes(e) for e in encoded)
+        return self._events
+
+    def _encoded_events(self) -> tuple[tuple[bytes, ...], ...]:
+        events = self._events
+        if events is None:
+            assert self._make_events is not None
+            events = self._encode(self._make_events(json.loads(_TOKEN.join(self._json))))
+            self._make_events = None
+        return events
 
     def json_bytes(self, session: bytes) -> bytes:
         """The JSON body for ``session``."""
@@ -78,18 +101,20 @@ class Rendered:
 
     def stream_bytes(self, session: bytes) -> bytes:
         """The whole SSE stream for ``session``."""
+        self._encoded_events()
         return _fill(self._stream, session)
 
     def event_bytes(self, session: bytes) -> list[bytes]:
         """The SSE events, one bytes object each, for ``session``."""
-        return [_fill(parts, session) for parts in self._events]
+        return [_fill(parts, session) for parts in self._encoded_events()]
 
     def events(self, session: str) -> list[dict[str, Any]]:
         """The events as dicts (decoded again: for the journal, never on the hot path)."""
         return parse_events(self.stream_bytes(session.encode()))
 
     def __len__(self) -> int:
-        return len(self._events)
+        """The number of stream events."""
+        return len(self._encoded_events())
 
 
 @dataclass(frozen=True)
@@ -108,10 +133,13 @@ class Delivery:
         return cls(config.dialect, config.chunk_size, config.json_chunk_size, config.latency, config.seed)
 
     def render(self, message: dict[str, Any], key: str = "") -> Rendered:
-        """Encode ``message`` for both JSON and SSE delivery (``key`` seeds the latency jitter)."""
-        events = to_events(message, split_text=chunks_of(self.chunk_size),
-                           split_json=chunks_of(self.json_chunk_size), dialect=self.dialect)  # type: ignore[arg-type]
-        return Rendered(message, events, key)
+        """Encode ``message`` for JSON and (when first asked) SSE delivery (``key`` seeds the latency jitter)."""
+        return Rendered(message, self._events_of, key)
+
+    def _events_of(self, message: dict[str, Any]) -> list[dict[str, Any]]:
+        """The stream events of ``message`` in this delivery's dialect and delta sizes."""
+        return to_events(message, split_text=chunks_of(self.chunk_size), split_json=chunks_of(self.json_chunk_size),
+                         dialect=self.dialect)  # type: ignore[arg-type]
 
     def _delays(self, rendered: Rendered) -> Callable[[], float]:
         latency = self.latency
