@@ -25,7 +25,7 @@ from schemas import chunks_of, to_events
 from .config import Latency, MockConfig
 from .journal import JournalEntry
 from .responder import SESSION_TOKEN
-from .sse import encode_event, parse_events
+from .sse import encode_events, parse_events
 
 SSE_HEADERS = {"Content-Type": "text/event-stream", "Cache-Control": "no-cache"}
 # Response header names as multidict ``istr``: the response's header map need not fold their case.
@@ -69,31 +69,32 @@ class Rendered:
     them from the message.
     """
 
-    __slots__ = ("_events", "_json", "_make_events", "_stream", "key")
+    __slots__ = ("_count", "_json", "_make_events", "_stream", "key")
 
     def __init__(self, message: dict[str, Any],
                  events: list[dict[str, Any]] | Callable[[dict[str, Any]], list[dict[str, Any]]], key: str) -> None:
         self.key = key
         self._json = _holes(json.dumps(message, ensure_ascii=False, separators=(",", ":")).encode())
         self._make_events = events if callable(events) else None
-        self._events: tuple[tuple[bytes, ...], ...] | None = None
-        self._stream: tuple[bytes, ...] = ()
+        self._stream: tuple[bytes, ...] | None = None
+        """The whole stream with session holes: the one form kept (one write delivers it; the
+        events, for a stream with latency, are cut from it at their blank lines)."""
+        self._count = 0
         if not callable(events):
             self._encode(events)
 
-    def _encode(self, events: list[dict[str, Any]]) -> tuple[tuple[bytes, ...], ...]:
-        encoded = [encode_event(e) for e in events]
-        self._stream = _holes(b"".join(encoded))
-        self._events = tuple(_holes(e) for e in encoded)
-        return self._events
+    def _encode(self, events: list[dict[str, Any]]) -> tuple[bytes, ...]:
+        self._count = len(events)
+        self._stream = _holes(encode_events(events))
+        return self._stream
 
-    def _encoded_events(self) -> tuple[tuple[bytes, ...], ...]:
-        events = self._events
-        if events is None:
+    def _encoded_stream(self) -> tuple[bytes, ...]:
+        stream = self._stream
+        if stream is None:
             assert self._make_events is not None
-            events = self._encode(self._make_events(json.loads(_TOKEN.join(self._json))))
+            stream = self._encode(self._make_events(json.loads(_TOKEN.join(self._json))))
             self._make_events = None
-        return events
+        return stream
 
     def json_bytes(self, session: bytes) -> bytes:
         """The JSON body for ``session``."""
@@ -101,12 +102,12 @@ class Rendered:
 
     def stream_bytes(self, session: bytes) -> bytes:
         """The whole SSE stream for ``session``."""
-        self._encoded_events()
-        return _fill(self._stream, session)
+        return _fill(self._encoded_stream(), session)
 
     def event_bytes(self, session: bytes) -> list[bytes]:
-        """The SSE events, one bytes object each, for ``session``."""
-        return [_fill(parts, session) for parts in self._encoded_events()]
+        """The SSE events, one bytes object each, for ``session`` (an encoded event holds a blank
+        line only at its end: see :func:`~mockserver.sse.encode_event`)."""
+        return [event + b"\n\n" for event in self.stream_bytes(session).split(b"\n\n")[:-1]]
 
     def events(self, session: str) -> list[dict[str, Any]]:
         """The events as dicts (decoded again: for the journal, never on the hot path)."""
@@ -114,7 +115,8 @@ class Rendered:
 
     def __len__(self) -> int:
         """The number of stream events."""
-        return len(self._encoded_events())
+        self._encoded_stream()
+        return self._count
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,8 @@ from typing import Any
 
 
 def encode_event(event: dict[str, Any]) -> bytes:
-    """One SSE event: its ``type`` as the ``event:`` line and compact one-line JSON as ``data:``."""
+    """One SSE event: its ``type`` as the ``event:`` line and compact one-line JSON as ``data:``.
+    The only blank line is the one that ends it (JSON escapes newlines; a type is a contract name)."""
     data = json.dumps(event, ensure_ascii=False, separators=(",", ":"))
     return f"event: {event['type']}\ndata: {data}\n\n".encode()
 
