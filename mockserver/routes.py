@@ -92,12 +92,14 @@ def messages_handler(app: web.Application, endpoint_type: str, provider: str | N
             key = (raw, endpoint_type, provider, *raw_headers)
             ready = cached(key) if cached is not None else None  # a hit: verdicts and answer at once
             if ready is None:
-                valid, parsed, rendered = intake.body(raw), intake.headers(raw_headers), None
-                turns = max_turns(parsed[2])
+                valid = intake.body(raw)
             else:
                 valid, parsed, turns, rendered = ready
-            entry.body = valid.body
+            entry.body = valid.body  # journalled even when a configuration header is refused next
             journal.account(entry, len(raw))
+            if ready is None:
+                parsed, rendered = intake.headers(raw_headers), None
+                turns = max_turns(parsed[2])
             session_id = entry.session_id = sessions.resolve(
                 headers.get(X_SESSION_ID), valid.session_from_history, valid.starts_turn, turns, entry.time)
             if scripting.engaged(headers):

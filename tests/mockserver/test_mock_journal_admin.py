@@ -164,3 +164,11 @@ def test_a_server_that_is_not_running_says_so() -> None:
         _ = server.url
     with pytest.raises(RuntimeError, match="not running"):
         _ = server.requests
+
+
+def test_a_refused_configuration_header_still_journals_the_valid_body(server: MockServer) -> None:
+    for _ in range(2):  # the second time, the body's verdict comes from the cache
+        refused = post(server.messages_url(), HI, {"X-Config": '{"fsm": {"max_n_turns": 0}}'})
+        assert refused.status == 400 and "X-Config header" in refused.json()["detail"]
+    assert [e["body"] for e in server.requests] == [HI, HI]
+    assert all("X-Config header" in e["error"] for e in server.requests)
