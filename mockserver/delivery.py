@@ -61,7 +61,7 @@ def _fill(parts: tuple[bytes, ...], session: bytes) -> bytes:
 
 
 class Rendered:
-    """One answer, encoded: the JSON body and the SSE events, each with session holes.
+    """One answer, encoded: the JSON body and the SSE stream, each with session holes.
 
     The JSON body is encoded at once (so a message changed later by its maker cannot change the
     answer); the events the first time they are asked for (a non-streaming request never pays for
@@ -170,20 +170,24 @@ class Delivery:
 
     async def send_stream(self, request: web.Request, rendered: Rendered, session_id: str,
                           entry: JournalEntry) -> web.StreamResponse:
-        """Stream the answer as SSE; a client that leaves is noticed and journalled."""
+        """Stream the answer as SSE; a client that leaves is noticed and journalled. The stream is
+        encoded before the status line goes out, so an answer that cannot be streamed is still
+        refused with a whole error response."""
+        session = session_id.encode()
+        immediate = self.latency.is_zero
+        writes = [rendered.stream_bytes(session)] if immediate else rendered.event_bytes(session)
         entry.stream = True
         entry.set_events(lambda: rendered.events(session_id))
         response = web.StreamResponse(headers={**SSE_HEADERS, "X-Session-ID": session_id})
-        session = session_id.encode()
         entry.status = 200
         with noting_disconnect(entry):
             await response.prepare(request)
-            if self.latency.is_zero:
-                await response.write(rendered.stream_bytes(session))
+            if immediate:  # the whole stream in one write
+                await response.write(writes[0])
                 entry.events_sent = len(rendered)
             else:
                 next_delay = self._delays(rendered)
-                for event in rendered.event_bytes(session):
+                for event in writes:
                     await asyncio.sleep(next_delay())
                     if client_gone(request):
                         entry.disconnected = True

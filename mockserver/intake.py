@@ -56,10 +56,18 @@ def check_content_type(headers: Mapping[str, str]) -> None:
                           "(send the body as JSON with 'Content-Type: application/json')")
 
 
+def _too_large(request: web.Request, limit: int) -> ApiError:
+    """The 413 for a body over ``limit`` bytes (naming its declared ``Content-Length``, if any)."""
+    length = request.content_length
+    if length is not None and length > limit:
+        return ApiError(413, f"request body of {length} bytes: expected at most {limit} bytes")
+    return ApiError(413, f"request body: expected at most {limit} bytes")
+
+
 def _check_length(request: web.Request, limit: int) -> None:
     length = request.content_length
     if length is not None and length > limit:
-        raise ApiError(413, f"request body of {length} bytes: expected at most {limit} bytes")
+        raise _too_large(request, limit)
 
 
 def buffered_body(request: web.Request, limit: int) -> bytes | None:
@@ -73,7 +81,7 @@ def buffered_body(request: web.Request, limit: int) -> bytes | None:
         return None
     raw = content.read_nowait()
     if len(raw) > limit:
-        raise ApiError(413, f"request body of {len(raw)} bytes: expected at most {limit} bytes")
+        raise _too_large(request, limit)
     return raw
 
 
@@ -84,7 +92,7 @@ async def read_body(request: web.Request, limit: int) -> bytes:
     try:
         return await request.read()
     except web.HTTPRequestEntityTooLarge:
-        raise ApiError(413, f"request body: expected at most {limit} bytes") from None
+        raise _too_large(request, limit) from None
 
 
 class Intake:

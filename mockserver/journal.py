@@ -89,7 +89,8 @@ class JournalEntry:
         """The request headers as :func:`pack_headers` made them; the ``headers`` property decodes and redacts."""
         self.body: Any = None
         self.body_bytes = 0
-        """The size of the raw body, counted against the journal's byte budget."""
+        """The size of the raw body, counted against the journal's byte budget (:data:`DROPPED` once
+        the entry has left the journal)."""
         self.session_id: str | None = None
         self.status: int | None = None
 

@@ -46,14 +46,20 @@ async def _in_parts(server: MockServer, parts: list[bytes], pause_s: float = 0.2
     return answer
 
 
-async def _chunked(server: MockServer, body: bytes, chunk: int) -> tuple[int, Any]:
+async def _chunked(server: MockServer, body: bytes, chunk: int, pause_s: float = 0) -> tuple[int, Any]:
+    """Send ``body`` chunked, ``chunk`` bytes a chunk: in one write, or chunk by chunk with pauses."""
     reader, writer = await _open(server)
-    writer.write(_head(server, "Transfer-Encoding: chunked\r\n"))
-    for start in range(0, len(body), chunk):
-        piece = body[start:start + chunk]
-        writer.write(b"%x\r\n%s\r\n" % (len(piece), piece))
-        await writer.drain()
-    writer.write(b"0\r\n\r\n")
+    pieces = [body[start:start + chunk] for start in range(0, len(body), chunk)]
+    encoded = [b"%x\r\n%s\r\n" % (len(piece), piece) for piece in pieces] + [b"0\r\n\r\n"]
+    head = _head(server, "Transfer-Encoding: chunked\r\n")
+    if not pause_s:
+        writer.write(head + b"".join(encoded))
+    else:
+        writer.write(head)
+        for part in encoded:
+            await writer.drain()
+            await asyncio.sleep(pause_s)
+            writer.write(part)
     answer = await _answer(reader)
     writer.close()
     return answer
@@ -69,13 +75,14 @@ async def test_a_body_arriving_in_parts_is_read_whole() -> None:
 
 
 @pytest.mark.anyio
-async def test_a_chunked_body_is_read_whole_and_limited() -> None:
+async def test_a_chunked_body_is_read_whole_and_limited_alike_however_it_arrives() -> None:
     async with MockServer(max_body_bytes=len(BODY)) as server:
         status, message = await _chunked(server, BODY, chunk=7)
         assert status == 200 and message["type"] == "message"
-        status, error = await _chunked(server, BODY + b" " * 10, chunk=7)
-        assert status == 413
-        assert f"at most {len(BODY)} bytes" in error["error"]["message"]
+        refusals = [await _chunked(server, BODY + b" " * 10, chunk=7, pause_s=pause) for pause in (0, 0.1)]
+        assert [status for status, _ in refusals] == [413, 413]
+        assert refusals[0][1] == refusals[1][1]  # in one segment or in parts: the same answer
+        assert f"at most {len(BODY)} bytes" in refusals[0][1]["error"]["message"]
 
 
 @pytest.mark.anyio
