@@ -33,36 +33,34 @@ async def _answer(reader: asyncio.StreamReader) -> tuple[int, Any]:
     return int(head.split()[1]), json.loads(body)
 
 
-async def _in_parts(server: MockServer, parts: list[bytes], pause_s: float = 0.2) -> tuple[int, Any]:
-    """Send the head with ``Content-Length``, then ``parts`` with a pause before each."""
+async def _send(server: MockServer, extra_head: str, parts: list[bytes], pause_s: float) -> tuple[int, Any]:
+    """Send the head (plus ``extra_head`` lines), then ``parts``: with ``pause_s`` before each, or
+    all in the head's write when ``pause_s`` is 0."""
     reader, writer = await _open(server)
-    writer.write(_head(server, f"Content-Length: {sum(map(len, parts))}\r\n"))
-    for part in parts:
-        await writer.drain()
-        await asyncio.sleep(pause_s)
-        writer.write(part)
-    answer = await _answer(reader)
-    writer.close()
-    return answer
-
-
-async def _chunked(server: MockServer, body: bytes, chunk: int, pause_s: float = 0) -> tuple[int, Any]:
-    """Send ``body`` chunked, ``chunk`` bytes a chunk: in one write, or chunk by chunk with pauses."""
-    reader, writer = await _open(server)
-    pieces = [body[start:start + chunk] for start in range(0, len(body), chunk)]
-    encoded = [b"%x\r\n%s\r\n" % (len(piece), piece) for piece in pieces] + [b"0\r\n\r\n"]
-    head = _head(server, "Transfer-Encoding: chunked\r\n")
+    head = _head(server, extra_head)
     if not pause_s:
-        writer.write(head + b"".join(encoded))
+        writer.write(head + b"".join(parts))
     else:
         writer.write(head)
-        for part in encoded:
+        for part in parts:
             await writer.drain()
             await asyncio.sleep(pause_s)
             writer.write(part)
     answer = await _answer(reader)
     writer.close()
     return answer
+
+
+async def _in_parts(server: MockServer, parts: list[bytes], pause_s: float = 0.2) -> tuple[int, Any]:
+    """Send a body of ``Content-Length`` as ``parts`` with a pause before each."""
+    return await _send(server, f"Content-Length: {sum(map(len, parts))}\r\n", parts, pause_s)
+
+
+async def _chunked(server: MockServer, body: bytes, chunk: int, pause_s: float = 0) -> tuple[int, Any]:
+    """Send ``body`` chunked, ``chunk`` bytes a chunk: in one write, or chunk by chunk with pauses."""
+    pieces = [body[start:start + chunk] for start in range(0, len(body), chunk)]
+    encoded = [b"%x\r\n%s\r\n" % (len(piece), piece) for piece in pieces] + [b"0\r\n\r\n"]
+    return await _send(server, "Transfer-Encoding: chunked\r\n", encoded, pause_s)
 
 
 @pytest.mark.anyio
