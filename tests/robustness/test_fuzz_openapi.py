@@ -32,6 +32,9 @@ from schemas.openapi import openapi_document
 SCHEMA = schemathesis.openapi.from_dict(openapi_document())
 #: The coverage phase enumerates every boundary case of the schema (about a minute): bench/fuzz.py runs it.
 SCHEMA.config.phases.update(phases=["examples", "fuzzing"])
+#: schemathesis stops reading an event stream after 20 events by default, and a streamed answer has
+#: more (thinking, long text): read every event, so that the stream can be accumulated and checked.
+SCHEMA.config.max_stream_events = 1_000_000
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_headers_conformance,
           response_schema_conformance, negative_data_rejection]
 AUTH = {"Authorization": "Bearer fuzz-key"}
