@@ -64,12 +64,6 @@ def _too_large(request: web.Request, limit: int) -> ApiError:
     return ApiError(413, f"request body: expected at most {limit} bytes")
 
 
-def _check_length(request: web.Request, limit: int) -> None:
-    length = request.content_length
-    if length is not None and length > limit:
-        raise _too_large(request, limit)
-
-
 def buffered_body(request: web.Request, limit: int) -> bytes | None:
     """The raw body when all of it has arrived already (the common case: a small request in one
     segment), taken without waiting; None when more is to come (then use :func:`read_body`, which
@@ -87,8 +81,10 @@ def buffered_body(request: web.Request, limit: int) -> bytes | None:
 
 async def read_body(request: web.Request, limit: int) -> bytes:
     """The raw body, waiting for all of it (kept by the request: later reads get it again); a 413
-    when it is larger than ``limit`` bytes."""
-    _check_length(request, limit)
+    when it is larger than ``limit`` bytes (a declared ``Content-Length`` is refused before waiting)."""
+    length = request.content_length
+    if length is not None and length > limit:
+        raise _too_large(request, limit)
     try:
         return await request.read()
     except web.HTTPRequestEntityTooLarge:
