@@ -169,7 +169,7 @@ class SessionStore:
             slot = count % self.limit
             self._created[slot] = now
             self._turns[slot] = new_turn
-            return f"{self._prefix}{count:012x}"  # self._ring_id(count), spelled out on the hot path
+            return self._ring_id(count)
         session_id = parse_session_header(header) if header is not None else from_history
         assert session_id is not None
         sessions = self._sessions
