@@ -8,7 +8,7 @@ import os
 
 from hypothesis import settings
 
-import contract_tests.plugin  # noqa: F401  (registers the profiles even without the entry point)
+from sequrity_contract.contract_tests import plugin  # noqa: F401  (registers the profiles even without the entry point)
 
 settings.load_profile(
     os.environ.get("SEQURITY_HYPOTHESIS_PROFILE") or ("sequrity-ci" if os.environ.get("CI") else "sequrity-dev")

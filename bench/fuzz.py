@@ -33,7 +33,7 @@ CHECKS = ("not_a_server_error,status_code_conformance,content_type_conformance,r
 
 def run_schemathesis(url: str, max_examples: int, seed: int | None) -> tuple[int, str]:
     """``st run`` against ``url``; its exit code and output."""
-    from schemas.openapi import openapi_document
+    from sequrity_contract.schemas.openapi import openapi_document
 
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as document:
         json.dump(openapi_document(), document)

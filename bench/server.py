@@ -105,10 +105,10 @@ web.run_app(app, host="127.0.0.1", port=0, access_log=None,
 
 def _bench_answer() -> dict[str, Any]:
     """Our server's answer to the bench request, as JSON text and as SSE events."""
-    from mockserver import MockConfig
-    from mockserver.delivery import Delivery
-    from mockserver.responder import RequestContext
-    from mockserver.synthesis import synthesize
+    from sequrity_contract.mockserver import MockConfig
+    from sequrity_contract.mockserver.pipeline.delivery import Delivery
+    from sequrity_contract.mockserver.pipeline.responder import RequestContext
+    from sequrity_contract.mockserver.synthesis.messages import synthesize
 
     config = MockConfig()
     session = "00000000-0000-4000-8000-000000000000"
@@ -180,8 +180,7 @@ def server_commands(scratch: str) -> dict[str, list[str]]:
     baseline = os.path.join(scratch, "baseline.py")
     Path(baseline).write_text(BASELINE)
     return {"bare aiohttp": [sys.executable, baseline, answer, PATH],
-            "sequrity-mock": [sys.executable, "-c", "import sys; from mockserver.cli import main; sys.exit(main())",
-                              "serve", "--port", "0"]}
+            "sequrity-mock": [sys.executable, "-m", "sequrity_contract", "serve", "--port", "0"]}
 
 
 class Server:

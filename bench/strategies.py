@@ -31,8 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from record import record  # noqa: E402
 
-import schemas  # noqa: E402
-import strategies  # noqa: E402
+from sequrity_contract import schemas, strategies  # noqa: E402
 
 SEED_SCHEMA = ROOT / "tests" / "fixtures" / "seed" / "AnthropicMessageRequest.json"
 

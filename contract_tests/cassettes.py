@@ -30,10 +30,9 @@ from typing import Any
 
 import pytest
 
-from mockserver import CassetteError, MockConfig, MockServer
-from mockserver.jsonpath import PathError, parse_path
-from mockserver.modes import RECORD_MODES
-from mockserver.replay import parse_replay_speed
+from sequrity_contract.mockserver import CassetteError, MockConfig, MockServer
+from sequrity_contract.mockserver.modes.options import RECORD_MODES, parse_replay_speed
+from sequrity_contract.mockserver.support.jsonpath import PathError, parse_path
 
 __all__ = [
     "MARKER",

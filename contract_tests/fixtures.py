@@ -21,7 +21,7 @@ from collections.abc import Iterator
 import aiohttp
 import pytest
 
-from mockserver import MockConfig, MockServer
+from sequrity_contract.mockserver import MockConfig, MockServer
 
 from .cassettes import MARKER, CassetteSettings, cassette_server, parse_marker, read_cassette_settings
 from .client import AiohttpTransport, HttpRequest, HttpResponse, ReferenceClient

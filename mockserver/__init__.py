@@ -6,13 +6,13 @@
 """
 
 from .app import create_app
-from .cassette import Cassette, CassetteError
 from .config import Latency, MockConfig
-from .errors import ApiError
+from .errors import ApiError, MockServerError
 from .handle import MockServer
-from .matching import Difference
-from .responder import Reply, RequestContext, Responder
-from .synthesis import Synthesizer, synthesize
+from .modes.cassette import Cassette, CassetteError
+from .modes.matching import Difference
+from .pipeline.responder import Reply, RequestContext, Responder
+from .synthesis import Synthesizer, register_synthesizer, synthesize
 
 __all__ = [
     "ApiError",
@@ -22,10 +22,12 @@ __all__ = [
     "Latency",
     "MockConfig",
     "MockServer",
+    "MockServerError",
     "Reply",
     "RequestContext",
     "Responder",
     "Synthesizer",
     "create_app",
+    "register_synthesizer",
     "synthesize",
 ]

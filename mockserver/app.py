@@ -6,11 +6,16 @@ from collections.abc import Sequence
 
 from aiohttp import web
 
+from sequrity_contract.schemas import ENDPOINTS
+
+from .admin.app import PREFIX as ADMIN_PREFIX
+from .admin.app import admin_app
 from .config import MockConfig
-from .matching import Matcher
-from .modes import install_modes
-from .responder import Responder
-from .routes import add_routes
+from .modes.handler import install_modes
+from .modes.matching import Matcher
+from .pipeline.fallbacks import method_not_allowed, not_found
+from .pipeline.responder import Responder
+from .pipeline.routes import endpoint_handler, health
 from .state import STATE, ServerState
 
 
@@ -35,3 +40,20 @@ def create_app(config: MockConfig | None = None, *, responder: Responder | None 
     install_modes(app, config, matchers)
     add_routes(app)
     return app
+
+
+def add_routes(app: web.Application) -> None:
+    """Register every route of the mock on ``app``: the one place that wires them. The routes of
+    every registered endpoint (:data:`~sequrity_contract.schemas.ENDPOINTS`), health, the admin
+    sub-application, and last the catch-all 404."""
+    refuse_post_only = method_not_allowed("POST")
+    for endpoint in ENDPOINTS.values():
+        for endpoint_type, provider, path in endpoint.routes():
+            resource = app.router.add_resource(path)
+            resource.add_route("POST", endpoint_handler(app, endpoint, endpoint_type, provider))
+            resource.add_route("*", refuse_post_only)
+    resource = app.router.add_resource("/control/health")
+    resource.add_route("GET", health)
+    resource.add_route("*", method_not_allowed("GET"))
+    app.add_subapp(ADMIN_PREFIX, admin_app())
+    app.router.add_route("*", r"/{tail:[\s\S]*}", not_found)  # [\s\S]: newlines (%0A) too

@@ -10,53 +10,17 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
-from schemas import DIALECTS
+from sequrity_contract.schemas import DIALECTS
+
+from .modes.options import check_mode_options
+from .pipeline.latency import Latency
+from .scripting.faults import parse_fault
+from .scripting.stubs import StubError, parse_stub
+from .support.checks import is_int
 
 DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024
 
 
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-@dataclass(frozen=True)
-class Latency:
-    """Simulated timing of answers, in seconds.
-
-    ``first_event`` delays the first SSE event (and a non-streaming answer), ``per_event``
-    separates successive events, ``jitter`` adds a seeded random 0..jitter to every delay.
-    """
-
-    first_event: float = 0.0
-    per_event: float = 0.0
-    jitter: float = 0.0
-
-    def __post_init__(self) -> None:
-        for name in ("first_event", "per_event", "jitter"):
-            value = getattr(self, name)
-            if not _is_number(value) or not 0 <= value <= 3600:
-                raise ValueError(f"latency.{name}={value!r}: expected a number of seconds from 0 to 3600")
-
-    @property
-    def is_zero(self) -> bool:
-        """True when no delay of any kind is configured (streams are then written in one go)."""
-        return self.first_event == 0 and self.per_event == 0 and self.jitter == 0
-
-    @classmethod
-    def parse(cls, text: str) -> Latency:
-        """Read ``FIRST_MS[,PER_EVENT_MS[,JITTER_MS]]`` (milliseconds), e.g. ``"200,20,5"``."""
-        parts = [p.strip() for p in str(text).split(",")]
-        if not 1 <= len(parts) <= 3:
-            raise ValueError(f"latency={text!r}: expected FIRST_MS[,PER_EVENT_MS[,JITTER_MS]], e.g. 200,20,5")
-        try:
-            values = [float(p) / 1000 for p in parts]
-        except ValueError:
-            raise ValueError(f"latency={text!r}: expected numbers of milliseconds, e.g. 200,20,5") from None
-        return cls(*values)
 
 
 @dataclass(frozen=True)
@@ -110,9 +74,9 @@ class MockConfig:
     def __post_init__(self) -> None:
         if not isinstance(self.host, str) or not self.host:
             raise ValueError(f"host={self.host!r}: expected a host name or address, e.g. 127.0.0.1")
-        if not _is_int(self.port) or not 0 <= self.port <= 65535:
+        if not is_int(self.port) or not 0 <= self.port <= 65535:
             raise ValueError(f"port={self.port!r}: expected an integer from 0 (any free port) to 65535")
-        if not _is_int(self.seed):
+        if not is_int(self.seed):
             raise TypeError(f"seed={self.seed!r}: expected an integer")
         keys = self.api_keys
         if isinstance(keys, str) or not isinstance(keys, tuple | list | frozenset | set):
@@ -130,25 +94,20 @@ class MockConfig:
         for name, low in (("chunk_size", 1), ("json_chunk_size", 1), ("journal_size", 1), ("journal_bytes", 1),
                           ("session_limit", 1), ("cache_size", 0), ("max_body_bytes", 1)):
             value = getattr(self, name)
-            if not _is_int(value) or value < low:
+            if not is_int(value) or value < low:
                 raise ValueError(f"{name}={value!r}: expected an integer >= {low}")
         if self.admin_token is not None and (not isinstance(self.admin_token, str) or not self.admin_token.strip()):
             raise ValueError("admin_token: expected None or a non-empty string")
-        if not _is_int(self.worker) or self.worker < 0:
+        if not is_int(self.worker) or self.worker < 0:
             raise ValueError(f"worker={self.worker!r}: expected an integer >= 0")
         if not isinstance(self.reuse_port, bool):
             raise TypeError(f"reuse_port={self.reuse_port!r}: expected True or False")
         self._check_scripting()
-        from .modes import check_mode_options
-
         for name, value in check_mode_options(self).items():
             object.__setattr__(self, name, value)
 
     def _check_scripting(self) -> None:
         """Check ``strict``, ``fault`` and ``stubs`` (errors name the field and the JSON path)."""
-        from .faults import parse_fault
-        from .stubs import StubError, parse_stub
-
         if not isinstance(self.strict, bool):
             raise TypeError(f"strict={self.strict!r}: expected True or False")
         if self.fault is not None:

@@ -1,4 +1,5 @@
-"""The contract's error answer (CONTRACT.md §8): :class:`ApiError` and its JSON body.
+"""The mock server's errors: :class:`MockServerError`, the base of every error it raises, and the
+contract's error answer (docs/contract.md §8), :class:`ApiError`, with its JSON body.
 
 ``{"type": "error", "error": {"type": T, "message": M}, "detail": M}`` serves both the
 Anthropic SDK (``error.type``/``error.message``) and the official client (``detail``).
@@ -12,7 +13,7 @@ from typing import Any
 
 from aiohttp import web
 
-from schemas import ERROR_TYPES
+from sequrity_contract.schemas import ERROR_TYPES
 
 
 def error_type_for(status: int) -> str:
@@ -27,7 +28,12 @@ def error_body(status: int, message: str) -> dict[str, Any]:
     return {"type": "error", "error": {"type": error_type_for(status), "message": message}, "detail": message}
 
 
-class ApiError(Exception):
+class MockServerError(Exception):
+    """The base of every error :mod:`sequrity_contract.mockserver` raises (a bad stub, fault or
+    cassette, a worker that cannot start, an error answer): catch it to catch them all."""
+
+
+class ApiError(MockServerError):
     """An answer that is an HTTP error: ``status``, a ``message`` naming the cause, extra ``headers``."""
 
     def __init__(self, status: int, message: str, headers: Mapping[str, str] | None = None) -> None:

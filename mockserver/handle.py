@@ -14,18 +14,17 @@ from typing import Any, TypeVar
 
 from aiohttp import web
 
-from schemas import ENDPOINT_TYPES, PROVIDERS
+from sequrity_contract.schemas import MESSAGES, get_endpoint
 
-from .admin import OPEN_CONNECTIONS
+from .admin.routes import OPEN_CONNECTIONS
 from .app import create_app
 from .config import MockConfig
-from .matching import Matcher
-from .modes import MODE_HANDLER
-from .responder import Responder
-from .routes import messages_path
-from .script_handles import FaultHandle, StubHandle, add_stub, set_fault
+from .modes.handler import MODE_HANDLER
+from .modes.matching import Matcher
+from .modes.violation_report import ViolationReport
+from .pipeline.responder import Responder
+from .scripting.handles import FaultHandle, StubHandle, add_stub, set_fault
 from .state import STATE, ServerState
-from .violation_report import ViolationReport
 
 T = TypeVar("T")
 #: Seconds open requests get to finish when the server stops; then they are cancelled.
@@ -138,15 +137,18 @@ class MockServer:
             raise RuntimeError("MockServer is not running: use it as a (async) context manager first")
         return f"http://{self.config.host}:{self.port}"
 
+    def endpoint_url(self, endpoint: str = "messages", endpoint_type: str = "chat", provider: str | None = None) -> str:
+        """The full URL of a route of ``endpoint``, e.g. ``endpoint_url("messages", "code", "openai")``."""
+        described = get_endpoint(endpoint)
+        if endpoint_type not in described.endpoint_types:
+            raise ValueError(f"endpoint_type={endpoint_type!r}: expected one of {', '.join(described.endpoint_types)}")
+        if provider is not None and provider not in described.providers:
+            raise ValueError(f"provider={provider!r}: expected None or one of {', '.join(described.providers)}")
+        return self.url + described.route_path(endpoint_type, provider)
+
     def messages_url(self, endpoint_type: str = "chat", provider: str | None = None) -> str:
         """The full URL of a messages route, e.g. ``messages_url("code", "openai")``."""
-        if endpoint_type not in ENDPOINT_TYPES:
-            raise ValueError(f"endpoint_type={endpoint_type!r}: expected one of {', '.join(ENDPOINT_TYPES)}")
-        if provider is not None and provider not in PROVIDERS:
-            raise ValueError(f"provider={provider!r}: expected None or one of {', '.join(PROVIDERS)}")
-        return self.url + messages_path(endpoint_type, provider)
-
-    # -- state -----------------------------------------------------------------------
+        return self.endpoint_url(MESSAGES.name, endpoint_type, provider)
 
     def _call(self, read: Callable[[ServerState], T]) -> T:
         """Run ``read`` on the server's state inside its event loop (thread-safe)."""

@@ -8,14 +8,14 @@ from typing import Any
 
 from aiohttp import web
 
-from .answers import AnswerCache
 from .config import MockConfig
-from .delivery import Delivery
-from .intake import Intake
-from .journal import Journal
-from .responder import Responder
-from .scripting import Scripting
-from .sessions import SessionStore
+from .pipeline.answers import AnswerCache
+from .pipeline.delivery import Delivery
+from .pipeline.intake import Intake
+from .pipeline.journal import Journal
+from .pipeline.responder import Responder
+from .pipeline.sessions import SessionStore
+from .scripting.engine import Scripting
 from .synthesis import Synthesizer
 
 
@@ -40,7 +40,8 @@ class ServerState:
                                max_bytes=self.config.journal_bytes)
         self.sessions = SessionStore(self.config.seed, self.config.session_limit, self.config.worker)
         self.intake = Intake(self.config.cache_size)
-        self.delivery = Delivery.from_config(self.config)
+        config = self.config
+        self.delivery = Delivery(config.dialect, config.chunk_size, config.json_chunk_size, config.latency, config.seed)
         self.answers = AnswerCache(self.config.cache_size)
         self.scripting = Scripting(self.config)
 

@@ -1,6 +1,6 @@
-"""The Sequrity Messages contract as data: JSON Schema documents, semantic rules,
-the message <-> stream-events codec, the route and header vocabulary, typed models and
-the OpenAPI export.
+"""The Sequrity Control API contract as data: JSON Schema documents, semantic rules,
+the message <-> stream-events codecs, the endpoints (:class:`Endpoint`), the route, header and
+SSE vocabulary, typed models and the OpenAPI export.
 
 >>> from schemas import validate, check
 >>> validate("request", {"model": "m", "max_tokens": 1, "messages": []})
@@ -13,10 +13,30 @@ from __future__ import annotations
 
 from typing import Any
 
+from .endpoint import (
+    ENDPOINTS,
+    Endpoint,
+    StreamCodec,
+    UnknownEndpointError,
+    get_endpoint,
+    register_endpoint,
+    unregister_endpoint,
+)
 from .headers import HEADER_DOCUMENTS, one_line_json
-from .registry import DOCUMENTS, EVENT_DEFINITIONS, NAMES, is_valid, load, validate
-from .routes import ENDPOINT_TYPES, PROVIDERS
+from .messages_endpoint import MESSAGES
+from .registry import (
+    DOCUMENTS,
+    EVENT_DEFINITIONS,
+    NAMES,
+    is_valid,
+    load,
+    register_document,
+    unregister_document,
+    validate,
+)
+from .routes import CONTROL_API_PATHS, ENDPOINT_TYPES, PROVIDERS
 from .rules import ERROR_TYPES, RULES, TOOL_USE_ID, Context, Rule, rules_for, tool_use_id
+from .sse import DATA_ONLY, NAMED_EVENTS, SSEFormat
 from .stream import (
     DIALECTS,
     Accumulator,
@@ -27,36 +47,51 @@ from .stream import (
     to_events,
 )
 from .user_schemas import user_schema_violations
-from .violations import ContractViolationError, Violation, json_path
+from .violations import ContractError, ContractViolationError, Violation, json_path
 
 __all__ = [
+    "CONTROL_API_PATHS",
+    "DATA_ONLY",
     "DIALECTS",
     "DOCUMENTS",
+    "ENDPOINTS",
     "ENDPOINT_TYPES",
     "ERROR_TYPES",
     "EVENT_DEFINITIONS",
     "HEADER_DOCUMENTS",
+    "MESSAGES",
+    "NAMED_EVENTS",
     "NAMES",
     "PROVIDERS",
     "RULES",
     "TOOL_USE_ID",
     "Accumulator",
     "Context",
+    "ContractError",
     "ContractViolationError",
+    "Endpoint",
     "Rule",
+    "SSEFormat",
+    "StreamCodec",
     "StreamErrorEvent",
     "StreamProtocolError",
+    "UnknownEndpointError",
     "Violation",
     "accumulate",
     "check",
     "chunks_of",
+    "get_endpoint",
     "is_valid",
     "json_path",
     "load",
     "one_line_json",
+    "register_document",
+    "register_endpoint",
     "rules_for",
     "to_events",
     "tool_use_id",
+    "unregister_document",
+    "unregister_endpoint",
     "user_schema_violations",
     "validate",
 ]

@@ -28,24 +28,12 @@ DOCUMENTS: dict[str, str] = {
     "x-config": "x-config.json",
 }
 
-#: Stream event types and the definition that describes each one.
-EVENT_DEFINITIONS: dict[str, str] = {
-    "message_start": "MessageStartEvent",
-    "content_block_start": "ContentBlockStartEvent",
-    "content_block_delta": "ContentBlockDeltaEvent",
-    "content_block_stop": "ContentBlockStopEvent",
-    "message_delta": "MessageDeltaEvent",
-    "message_stop": "MessageStopEvent",
-    "ping": "PingEvent",
-    "error": "ErrorEvent",
-}
-
-#: Every name :func:`load` and :func:`validate` accept.
-NAMES: tuple[str, ...] = (*DOCUMENTS, *(f"event.{t}" for t in EVENT_DEFINITIONS))
+#: Documents registered at run time (:func:`register_document`): name -> schema.
+_REGISTERED: dict[str, dict[str, Any]] = {}
 
 
 def _unknown(name: object) -> KeyError:
-    return KeyError(f"unknown schema name={name!r}; expected one of: {', '.join(NAMES)}")
+    return KeyError(f"unknown schema name={name!r}; expected one of: {', '.join(names())}")
 
 
 @cache
@@ -54,17 +42,55 @@ def _raw(filename: str) -> dict[str, Any]:
     return json.loads(text)
 
 
+def _event_definitions() -> dict[str, str]:
+    mapping = _raw(DOCUMENTS["event"])["discriminator"]["mapping"]
+    return {event_type: ref.rsplit("/", 1)[-1] for event_type, ref in mapping.items()}
+
+
+#: Stream event types of messages and the definition that describes each one (read from the
+#: event document's discriminator: the document is the one place that lists them).
+EVENT_DEFINITIONS: dict[str, str] = _event_definitions()
+
+#: Every name :func:`load` and :func:`validate` accept for the package's own documents.
+NAMES: tuple[str, ...] = (*DOCUMENTS, *(f"event.{t}" for t in EVENT_DEFINITIONS))
+
+
+def names() -> tuple[str, ...]:
+    """Every name :func:`load` and :func:`validate` accept now: :data:`NAMES` and registered documents."""
+    return (*NAMES, *_REGISTERED)
+
+
+def register_document(name: str, schema: dict[str, Any]) -> None:
+    """Make ``schema`` a document called ``name`` (for an endpoint of one's own); its ``$id``, when
+    given, makes it a target of ``$ref`` from other documents. Refuses a taken name or an invalid schema."""
+    if not isinstance(name, str) or not name or name in NAMES or name in _REGISTERED:
+        raise ValueError(f"name={name!r}: expected a new document name (taken: {', '.join(names())})")
+    Draft202012Validator.check_schema(schema)
+    _REGISTERED[name] = copy.deepcopy(schema)
+    registry.cache_clear()
+    validator.cache_clear()
+
+
+def unregister_document(name: str) -> None:
+    """Forget the registered document ``name`` (for tests that register their own)."""
+    if _REGISTERED.pop(name, None) is not None:
+        registry.cache_clear()
+        validator.cache_clear()
+
+
 @cache
 def registry() -> Registry:
     """A ``referencing`` registry holding every document under its ``$id``."""
-    return Registry().with_resources(
-        (BASE_URI + filename, Resource.from_contents(_raw(filename))) for filename in DOCUMENTS.values()
-    )
+    own = [(BASE_URI + filename, Resource.from_contents(_raw(filename))) for filename in DOCUMENTS.values()]
+    registered = [(schema["$id"], Resource.from_contents(schema)) for schema in _REGISTERED.values() if "$id" in schema]
+    return Registry().with_resources([*own, *registered])
 
 
 def _schema(name: str) -> dict[str, Any]:
     if name in DOCUMENTS:
         return _raw(DOCUMENTS[name])
+    if name in _REGISTERED:
+        return _REGISTERED[name]
     if name.startswith("event.") and name[6:] in EVENT_DEFINITIONS:
         return {"$ref": f"{BASE_URI}event.json#/$defs/{EVENT_DEFINITIONS[name[6:]]}"}
     raise _unknown(name)

@@ -1,5 +1,5 @@
-"""The path vocabulary of the Control API (CONTRACT.md §1):
-``/control/{endpoint_type}[/{provider}]/v1/messages``."""
+"""The path vocabulary of the Control API (docs/contract.md §1):
+``/control/{endpoint_type}[/{provider}]`` followed by an endpoint's path (see :mod:`.endpoint`)."""
 
 from __future__ import annotations
 
@@ -8,3 +8,7 @@ ENDPOINT_TYPES: tuple[str, ...] = ("chat", "code", "agent", "lang-graph")
 
 PROVIDERS: tuple[str, ...] = ("openai", "openrouter", "anthropic", "sequrity_azure", "llama")
 """The ``{provider}`` path segment (CONTRACT.md §1; ``llama`` from the newer docs)."""
+
+CONTROL_API_PATHS: tuple[str, ...] = ("/v1/messages", "/v1/chat/completions", "/v1/responses")
+"""The endpoint paths the Control API serves after ``/control/{endpoint_type}[/{provider}]``
+(besides ``/control/policy-gen[/{provider}]/v1/generate`` and ``GET /control/health``)."""

@@ -15,7 +15,7 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Literal
 
-from .violations import Violation
+from .violations import ContractError, Violation
 
 Dialect = Literal["sequrity", "anthropic"]
 DIALECTS: tuple[Dialect, ...] = ("sequrity", "anthropic")
@@ -122,7 +122,7 @@ def _block_events(index: int, block: dict[str, Any], split_text: Splitter, split
     ]
 
 
-class StreamProtocolError(ValueError):
+class StreamProtocolError(ContractError, ValueError):
     """A stream broke the event-order contract; ``rule`` names the clause, ``index`` the event."""
 
     def __init__(self, rule: str, index: int, expected: str, event: Any) -> None:
@@ -138,7 +138,7 @@ class StreamProtocolError(ValueError):
         return Violation(f"stream:{self.rule}", f"$.events[{self.index}]", self.expected, self.event)
 
 
-class StreamErrorEvent(RuntimeError):
+class StreamErrorEvent(ContractError, RuntimeError):
     """The stream carried an ``error`` event (anthropic dialect): the upstream failed mid-stream."""
 
     def __init__(self, error_type: str, message: str) -> None:

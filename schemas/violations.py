@@ -85,7 +85,11 @@ class Violation:
         return f"[{self.rule}] {self.message}"
 
 
-class ContractViolationError(ValueError):
+class ContractError(Exception):
+    """The base of every error :mod:`sequrity_contract.schemas` raises: catch it to catch them all."""
+
+
+class ContractViolationError(ContractError, ValueError):
     """Raised by helpers that refuse an instance outright; carries the violations."""
 
     def __init__(self, what: str, violations: list[Violation]) -> None:

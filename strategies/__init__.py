@@ -22,7 +22,7 @@ from hypothesis.strategies import SearchStrategy
 from jsonschema.exceptions import SchemaError
 from jsonschema.validators import validator_for
 
-import schemas
+from sequrity_contract import schemas
 
 from . import compiler, leaves
 from .conversation import draw_history

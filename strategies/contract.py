@@ -11,8 +11,8 @@ from typing import Any
 
 from hypothesis.strategies import SearchStrategy
 
-from schemas import DOCUMENTS, load
-from schemas.registry import BASE_URI
+from sequrity_contract.schemas import DOCUMENTS, load
+from sequrity_contract.schemas.registry import BASE_URI
 
 from .compiler import compile_schema, to_strategy
 

@@ -14,7 +14,7 @@ from typing import Any
 import hypothesis.strategies as st
 from hypothesis.strategies import SearchStrategy
 
-from schemas import tool_use_id
+from sequrity_contract.schemas import tool_use_id
 
 from . import leaves
 

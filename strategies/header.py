@@ -7,7 +7,7 @@ from typing import Any
 
 from hypothesis.strategies import SearchStrategy
 
-from schemas import HEADER_DOCUMENTS, one_line_json
+from sequrity_contract.schemas import HEADER_DOCUMENTS, one_line_json
 
 from .contract import contract_strategy
 

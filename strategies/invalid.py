@@ -14,7 +14,7 @@ from typing import Any
 
 import hypothesis.strategies as st
 
-from schemas.rules import MIN_THINKING_BUDGET
+from sequrity_contract.schemas.rules import MIN_THINKING_BUDGET
 
 from . import leaves
 

@@ -12,7 +12,7 @@ from typing import Any
 import hypothesis.strategies as st
 from hypothesis.strategies import SearchStrategy
 
-from schemas import tool_use_id
+from sequrity_contract.schemas import tool_use_id
 
 texts: SearchStrategy[str] = st.text(max_size=24)
 """Short text, any Unicode (multi-byte characters included)."""

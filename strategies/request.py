@@ -14,7 +14,7 @@ from typing import Any
 import hypothesis.strategies as st
 from hypothesis.strategies import SearchStrategy
 
-from schemas.rules import MIN_THINKING_BUDGET
+from sequrity_contract.schemas.rules import MIN_THINKING_BUDGET
 
 from . import leaves
 from .conversation import draw_history
@@ -132,7 +132,7 @@ def _sampling_fields() -> SearchStrategy[dict[str, Any]]:
 
 def session_of(request: dict[str, Any]) -> str | None:
     """The session a request's history embeds in its tool ids (``tc-<session>-<uuid>``), if any."""
-    from schemas.rules import TOOL_USE_ID
+    from sequrity_contract.schemas.rules import TOOL_USE_ID
 
     for message in request.get("messages", []):
         content = message.get("content")

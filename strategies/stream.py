@@ -12,8 +12,8 @@ from typing import Any
 
 import hypothesis.strategies as st
 
-import schemas
-from schemas.stream import Dialect
+from sequrity_contract import schemas
+from sequrity_contract.schemas.stream import Dialect
 
 _MAX_CUTS = 4
 

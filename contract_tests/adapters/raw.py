@@ -10,8 +10,8 @@ from typing import Any
 
 import aiohttp
 
-import schemas
-from mockserver.sse import SSEParser
+from sequrity_contract import schemas
+from sequrity_contract.schemas.sse import SSEParser
 
 from ..client.body import drop_nulls
 from ..client.errors import error_from_response

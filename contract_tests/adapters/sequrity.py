@@ -15,7 +15,7 @@ import inspect
 from collections.abc import Iterable
 from typing import Any
 
-import schemas
+from sequrity_contract import schemas
 
 from .base import AdapterError, SequrityOptions, StreamResult
 

@@ -10,8 +10,8 @@ from collections.abc import Awaitable, Callable, Mapping
 from types import TracebackType
 from typing import Any, Final
 
-from schemas import DIALECTS, ENDPOINT_TYPES
-from schemas.stream import Dialect
+from sequrity_contract.schemas import DIALECTS, ENDPOINT_TYPES
+from sequrity_contract.schemas.stream import Dialect
 
 from .body import encode_body
 from .errors import APIConnectionError, APIStatusError, InvalidResponseError, error_from_response

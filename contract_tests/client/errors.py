@@ -25,7 +25,7 @@ import json
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from schemas import ERROR_TYPES
+from sequrity_contract.schemas import ERROR_TYPES
 
 __all__ = [
     "APIConnectionError",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from schemas import one_line_json
+from sequrity_contract.schemas import one_line_json
 
 __all__ = ["HeaderValue", "build_headers", "one_line_json"]
 

@@ -10,9 +10,9 @@ from typing import Any
 
 from multidict import CIMultiDictProxy
 
-from mockserver.sse import SSEEvent, SSEParser
-from schemas import Accumulator, StreamErrorEvent, StreamProtocolError
-from schemas.stream import Dialect
+from sequrity_contract.schemas import Accumulator, StreamErrorEvent, StreamProtocolError
+from sequrity_contract.schemas.sse import SSEEvent, SSEParser
+from sequrity_contract.schemas.stream import Dialect
 
 from .errors import APIConnectionError, StreamError
 from .transport import HttpResponse

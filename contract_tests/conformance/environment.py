@@ -19,8 +19,8 @@ from typing import Any, TypeVar
 
 import aiohttp
 
-from mockserver import ApiError, MockServer, Reply, RequestContext, Synthesizer
-from mockserver.sse import parse_events
+from sequrity_contract.mockserver import ApiError, MockServer, Reply, RequestContext, Synthesizer
+from sequrity_contract.schemas.sse import parse_events
 
 from ..adapters.base import AsyncAdapter, SequrityOptions
 

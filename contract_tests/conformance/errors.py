@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 import hypothesis.strategies as st
 
-from mockserver import ApiError
-from schemas import ERROR_TYPES
+from sequrity_contract.mockserver import ApiError
+from sequrity_contract.schemas import ERROR_TYPES
 
 from ..adapters.base import AdapterError
 from .environment import ConformanceEnv

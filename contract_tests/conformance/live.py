@@ -8,8 +8,7 @@ from typing import Any
 
 import hypothesis.strategies as st
 
-import schemas
-import strategies
+from sequrity_contract import schemas, strategies
 
 from ..adapters.base import StreamResult
 from .checks import call_adapter

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import hypothesis.strategies as st
 
-from mockserver import ApiError
+from sequrity_contract.mockserver import ApiError
 
 from ..adapters.base import AdapterError
 from .checks import call_adapter, compare

@@ -10,9 +10,8 @@ from typing import Any
 
 import hypothesis.strategies as st
 
-import strategies
-from mockserver.routes import messages_path
-from schemas import ENDPOINT_TYPES, PROVIDERS
+from sequrity_contract import strategies
+from sequrity_contract.schemas import ENDPOINT_TYPES, MESSAGES, PROVIDERS
 
 from ..adapters.base import StreamResult
 from ..client.body import drop_nulls
@@ -99,7 +98,7 @@ async def request_round_trip(env: ConformanceEnv, case: RequestCase) -> None:
         raise ClauseFailure("the body's stream flag differs from the call made",
                             f"Expected: stream={case.stream}\nReceived: stream={shorten(sent_stream)}",
                             reproduction=repro)
-    expected_path = messages_path(case.endpoint_type, case.provider)
+    expected_path = MESSAGES.route_path(case.endpoint_type, case.provider)
     if entry["path"] != expected_path:
         raise ClauseFailure("the request went to the wrong route",
                             f"Expected: POST {expected_path}\nReceived: {entry['method']} {entry['path']}",

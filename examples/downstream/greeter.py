@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from contract_tests.client import ReferenceClient
+from sequrity_contract.contract_tests.client import ReferenceClient
 
 
 async def greet(client: ReferenceClient, name: str) -> str:

@@ -3,7 +3,7 @@ Run ``pytest --sequrity-conformance --sequrity-client=my_adapter:make_adapter``.
 
 from __future__ import annotations
 
-from contract_tests.adapters.reference import ReferenceAdapter
+from sequrity_contract.contract_tests.adapters.reference import ReferenceAdapter
 
 
 class MyAdapter(ReferenceAdapter):

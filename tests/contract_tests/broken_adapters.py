@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from contract_tests.adapters import SequrityOptions, StreamResult
-from contract_tests.adapters.reference import ReferenceAdapter
+from sequrity_contract.contract_tests.adapters import SequrityOptions, StreamResult
+from sequrity_contract.contract_tests.adapters.reference import ReferenceAdapter
 
 
 class DropsSystem(ReferenceAdapter):

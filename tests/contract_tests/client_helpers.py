@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 from hypothesis import strategies as st
 
-from contract_tests.client import HttpRequest, HttpResponse
+from sequrity_contract.contract_tests.client import HttpRequest, HttpResponse
 
 T = TypeVar("T")
 

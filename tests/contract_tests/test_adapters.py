@@ -10,7 +10,7 @@ import types
 import pytest
 from client_helpers import run
 
-from contract_tests.adapters import (
+from sequrity_contract.contract_tests.adapters import (
     BUILTIN_ADAPTERS,
     AdapterError,
     AsyncAdapter,

@@ -15,10 +15,10 @@ from typing import Any
 import pytest
 from client_helpers import run
 
-import schemas
-from contract_tests.adapters import AdapterError, AsyncAdapter, SequrityOptions, as_async, get_adapter
-from contract_tests.client import drop_nulls
-from mockserver import MockServer
+from sequrity_contract import schemas
+from sequrity_contract.contract_tests.adapters import AdapterError, AsyncAdapter, SequrityOptions, as_async, get_adapter
+from sequrity_contract.contract_tests.client import drop_nulls
+from sequrity_contract.mockserver import MockServer
 
 ADAPTERS = ["reference", "raw", "sequrity", "sequrity-async", "anthropic"]
 KEY = "sq-good"

@@ -11,7 +11,7 @@ from client_helpers import REQUEST, Recorder, json_answer, message_answer, messa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from contract_tests.client import (
+from sequrity_contract.contract_tests.client import (
     APITimeoutError,
     FunctionTransport,
     HttpResponse,
@@ -20,8 +20,8 @@ from contract_tests.client import (
     StreamError,
     drop_nulls,
 )
-from mockserver.sse import encode_events
-from schemas import to_events
+from sequrity_contract.schemas import to_events
+from sequrity_contract.schemas.sse import encode_events
 
 
 def client_for(recorder: Recorder, **kwargs) -> ReferenceClient:

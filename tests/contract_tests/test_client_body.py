@@ -9,7 +9,7 @@ from client_helpers import json_objects, json_values
 from hypothesis import given
 from hypothesis import strategies as st
 
-from contract_tests.client import FREE_FORM_KEYS, drop_nulls, encode_body
+from sequrity_contract.contract_tests.client import FREE_FORM_KEYS, drop_nulls, encode_body
 
 
 def _nulls_outside_free_form(value, free=False):

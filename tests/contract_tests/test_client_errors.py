@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from contract_tests.client import (
+from sequrity_contract.contract_tests.client import (
     APIStatusError,
     AuthenticationError,
     BadRequestError,
@@ -20,7 +20,7 @@ from contract_tests.client import (
     RequestTooLargeError,
     error_from_response,
 )
-from schemas import ERROR_TYPES
+from sequrity_contract.schemas import ERROR_TYPES
 
 CLASSES = {400: BadRequestError, 401: AuthenticationError, 403: PermissionDeniedError, 404: NotFoundError,
            413: RequestTooLargeError, 429: RateLimitError, 500: InternalServerError, 529: OverloadedError}

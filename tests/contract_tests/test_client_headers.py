@@ -9,7 +9,7 @@ from client_helpers import json_objects
 from hypothesis import given
 from hypothesis import strategies as st
 
-from contract_tests.client import build_headers, one_line_json
+from sequrity_contract.contract_tests.client import build_headers, one_line_json
 
 
 @given(features=json_objects, policy=json_objects, config=json_objects)

@@ -10,7 +10,7 @@ from client_helpers import REQUEST, Recorder, json_answer, message_answer, messa
 from hypothesis import given
 from hypothesis import strategies as st
 
-from contract_tests.client import (
+from sequrity_contract.contract_tests.client import (
     APIConnectionError,
     BadRequestError,
     FunctionTransport,
@@ -21,8 +21,8 @@ from contract_tests.client import (
     RetryPolicy,
     parse_retry_after,
 )
-from mockserver.sse import encode_events
-from schemas import to_events
+from sequrity_contract.schemas import to_events
+from sequrity_contract.schemas.sse import encode_events
 
 
 class FakeClock:

@@ -8,7 +8,7 @@ import functools
 
 import pytest
 
-from contract_tests.conformance import CLAUSES, ClauseResult, run_conformance
+from sequrity_contract.contract_tests.conformance import CLAUSES, ClauseResult, run_conformance
 
 EXAMPLES = 10
 OUTPUT_CONFIG = "output_config.format.schema goes out as `schema_`: the server answers 400"

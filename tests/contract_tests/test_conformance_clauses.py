@@ -13,8 +13,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-from contract_tests.conformance import CLAUSES, ClauseResult, ConformanceRunner, run_conformance
-from mockserver import MockServer
+from sequrity_contract.contract_tests.conformance import CLAUSES, ClauseResult, ConformanceRunner, run_conformance
+from sequrity_contract.mockserver import MockServer
 
 #: Examples per clause: enough to meet every field and block type a few times, cheap in CI.
 EXAMPLES = 10

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from mockserver.cli import main
+from sequrity_contract.cli import main
 
 
 def test_a_passing_client_exits_0_with_the_table_and_the_report(tmp_path, capsys):

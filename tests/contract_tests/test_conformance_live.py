@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from contract_tests.conformance import LiveSettings, run_conformance
-from mockserver import MockServer
+from sequrity_contract.contract_tests.conformance import LiveSettings, run_conformance
+from sequrity_contract.mockserver import MockServer
 
 LIVE = ["live_responses_conform", "live_streams_conform"]
 

@@ -12,9 +12,9 @@ import hypothesis.strategies as st
 import pytest
 from hypothesis import given
 
-import contract_tests.conformance as conformance
-from contract_tests.adapters import SequrityOptions
-from contract_tests.conformance import (
+from sequrity_contract.contract_tests import conformance
+from sequrity_contract.contract_tests.adapters import SequrityOptions
+from sequrity_contract.contract_tests.conformance import (
     CLAUSES,
     ClauseFailure,
     ClauseRegistry,

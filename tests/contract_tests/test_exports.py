@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-import contract_tests.adapters
-import contract_tests.client
+from sequrity_contract import contract_tests
+from sequrity_contract.contract_tests import adapters as adapters
+from sequrity_contract.contract_tests import client as client
 
 
 @pytest.mark.parametrize("module", [contract_tests.client, contract_tests.adapters], ids=lambda m: m.__name__)

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from mockserver import MockServer, RequestContext, Synthesizer
+from sequrity_contract.mockserver import MockServer, RequestContext, Synthesizer
 
 pytest_plugins = ["pytester"]
 

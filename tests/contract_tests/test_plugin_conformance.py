@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from mockserver import MockServer
+from sequrity_contract.mockserver import MockServer
 
 pytest_plugins = ["pytester"]
 

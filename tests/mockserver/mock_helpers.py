@@ -10,7 +10,7 @@ from typing import Any
 import aiohttp
 from hypothesis import strategies as st
 
-from mockserver.sse import parse_events
+from sequrity_contract.schemas.sse import parse_events
 
 AUTH = {"Authorization": "Bearer test-key"}
 

@@ -15,8 +15,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mockserver import MockServer
-from mockserver.cassette import Cassette, CassetteError
+from sequrity_contract.mockserver import MockServer
+from sequrity_contract.mockserver.modes.cassette import Cassette, CassetteError
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers(-10**6, 10**6) | st.floats(allow_nan=False, allow_infinity=False)
@@ -95,7 +95,7 @@ def test_an_unusable_cassette_names_the_file_and_the_problem(tmp_path: Path, con
 def test_the_cli_reports_a_corrupt_cassette_without_a_traceback(tmp_path: Path) -> None:
     path = tmp_path / "corrupt.json"
     path.write_text('{"version": 1, "interactions": [{"request": ')
-    done = subprocess.run([sys.executable, "-m", "mockserver.cli", "serve", "--port", "0", "--mode", "replay",
+    done = subprocess.run([sys.executable, "-m", "sequrity_contract", "serve", "--port", "0", "--mode", "replay",
                            "--cassette", str(path)], capture_output=True, text=True, timeout=60)
     assert done.returncode == 2
     assert f"cassette {path}: is not valid JSON" in done.stderr
@@ -117,7 +117,7 @@ def test_a_write_that_fails_midway_leaves_the_previous_cassette(tmp_path: Path) 
 
 WRITER = """
 import sys
-from mockserver.cassette import Cassette
+from sequrity_contract.mockserver.modes.cassette import Cassette
 path, size = sys.argv[1], int(sys.argv[2])
 pad = "x" * 2000
 cassette = Cassette(path, [{"request": {"method": "POST", "path": "/p", "headers": {}, "body": {"n": n, "pad": pad}},

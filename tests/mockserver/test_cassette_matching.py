@@ -10,7 +10,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mockserver.matching import MISSING, Difference, closest, difference, parse_path, replace_paths, without_paths
+from sequrity_contract.mockserver.modes.matching import (
+    MISSING,
+    Difference,
+    closest,
+    difference,
+    parse_path,
+    replace_paths,
+    without_paths,
+)
 
 scalars = st.none() | st.booleans() | st.integers(-100, 100) | st.text(max_size=5)
 json_values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=3)

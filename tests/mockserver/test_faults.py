@@ -17,10 +17,10 @@ from mock_helpers import call, post
 from sequrity import SequrityClient
 from sequrity._exceptions import SequrityAPIError
 
-import schemas
-from mockserver import MockServer
-from mockserver.cassette import Cassette
-from mockserver.stubs import retry_after_headers
+from sequrity_contract import schemas
+from sequrity_contract.mockserver import MockServer
+from sequrity_contract.mockserver.modes.cassette import Cassette
+from sequrity_contract.mockserver.scripting.stubs import retry_after_headers
 
 HELLO = [{"role": "user", "content": "weather in Oslo?"}]
 ASK = {"model": "m", "max_tokens": 300, "messages": HELLO}

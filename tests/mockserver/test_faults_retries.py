@@ -9,7 +9,7 @@ import pytest
 from sequrity import SequrityClient
 from sequrity._exceptions import SequrityAPIError
 
-from mockserver import MockServer
+from sequrity_contract.mockserver import MockServer
 
 HELLO = [{"role": "user", "content": "hello"}]
 

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from mock_helpers import call, post
 
-import schemas
-from mockserver import MockServer
-from mockserver.responder import Reply, RequestContext
-from mockserver.synthesis import Synthesizer
+from sequrity_contract import schemas
+from sequrity_contract.mockserver import MockServer
+from sequrity_contract.mockserver.pipeline.responder import Reply, RequestContext
+from sequrity_contract.mockserver.synthesis import Synthesizer
 
 
 class Counting:

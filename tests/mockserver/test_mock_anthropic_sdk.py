@@ -5,8 +5,8 @@ from __future__ import annotations
 import anthropic
 import pytest
 
-import schemas
-from mockserver import MockServer
+from sequrity_contract import schemas
+from sequrity_contract.mockserver import MockServer
 
 WEATHER = {
     "name": "get_weather",

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from mock_helpers import AUTH, call
 
-import schemas
-from mockserver import MockServer
+from sequrity_contract import schemas
+from sequrity_contract.mockserver import MockServer
 
 GOOD = {"model": "m", "max_tokens": 10, "messages": [{"role": "user", "content": "hi"}]}
 MESSAGES = "/control/chat/v1/messages"
@@ -161,7 +161,8 @@ CASES = [
         "unknown provider 'nope'",
     ),
     ("unknown-path", "GET", "/v1/messages", None, {}, 404, "no route /v1/messages"),
-    ("sibling-api", "POST", "/control/chat/v1/chat/completions", body(), {}, 404, "only the messages routes"),
+    ("sibling-api", "POST", "/control/chat/v1/chat/completions", body(), {}, 404,
+     "this mock does not serve /v1/chat/completions"),
 ]
 
 

@@ -10,7 +10,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from mockserver import MockServer
+from sequrity_contract.mockserver import MockServer
 
 BODY = json.dumps({"model": "m", "max_tokens": 50, "messages": [{"role": "user", "content": "slowly now"}]}).encode()
 

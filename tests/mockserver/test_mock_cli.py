@@ -9,7 +9,7 @@ import sys
 import httpx
 import pytest
 
-SERVE = [sys.executable, "-c", "import sys; from mockserver.cli import main; sys.exit(main())", "serve"]
+SERVE = [sys.executable, "-c", "import sys; from sequrity_contract.cli import main; sys.exit(main())", "serve"]
 
 
 def start(*args: str) -> subprocess.Popen[str]:

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from mockserver import Latency, MockConfig
+from sequrity_contract.mockserver import Latency, MockConfig
 
 BAD = [
     ({"port": -1}, ValueError, "port=-1"),

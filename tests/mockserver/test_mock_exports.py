@@ -1,6 +1,6 @@
 """The public surface of ``mockserver`` is exactly what ``__all__`` lists."""
 
-import mockserver
+from sequrity_contract import mockserver
 
 
 def test_all_is_pinned_and_sorted() -> None:
@@ -12,11 +12,13 @@ def test_all_is_pinned_and_sorted() -> None:
         "Latency",
         "MockConfig",
         "MockServer",
+        "MockServerError",
         "Reply",
         "RequestContext",
         "Responder",
         "Synthesizer",
         "create_app",
+        "register_synthesizer",
         "synthesize",
     ]
     assert sorted(mockserver.__all__) == mockserver.__all__

@@ -9,8 +9,8 @@ from urllib.parse import urlsplit
 import pytest
 from mock_helpers import post
 
-import schemas
-from mockserver import MockServer
+from sequrity_contract import schemas
+from sequrity_contract.mockserver import MockServer
 
 HELLO = [{"role": "user", "content": "Say hello to Ada, please"}]
 

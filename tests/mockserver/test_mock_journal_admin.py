@@ -10,7 +10,7 @@ import aiohttp
 import pytest
 from mock_helpers import AUTH, call, post
 
-from mockserver import MockServer
+from sequrity_contract.mockserver import MockServer
 
 HI = {"model": "m", "max_tokens": 200, "messages": [{"role": "user", "content": "hi there"}]}
 

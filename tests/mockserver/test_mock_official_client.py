@@ -9,8 +9,8 @@ import pytest
 from sequrity import AsyncSequrityClient, SequrityClient
 from sequrity._exceptions import SequrityAPIError
 
-import schemas
-from mockserver import MockServer
+from sequrity_contract import schemas
+from sequrity_contract.mockserver import MockServer
 
 HELLO = [{"role": "user", "content": "Hello from the official client"}]
 

@@ -8,7 +8,7 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mockserver.sse import SSEParser, encode_event, encode_events, parse_events, parse_sse
+from sequrity_contract.schemas.sse import SSEParser, encode_event, encode_events, parse_events, parse_sse
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(),

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from mock_helpers import post
 
-import schemas
-from mockserver import MockServer
-from mockserver.synthesis import count_tokens
+from sequrity_contract import schemas
+from sequrity_contract.mockserver import MockServer
+from sequrity_contract.mockserver.synthesis.messages import count_tokens
 
 WEATHER = {
     "name": "get_weather",

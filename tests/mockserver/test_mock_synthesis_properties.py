@@ -13,10 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from mock_helpers import AUTH, features_headers, requests
 
-import schemas
-import strategies
-from mockserver import MockServer
-from mockserver.sse import parse_events
+from sequrity_contract import schemas, strategies
+from sequrity_contract.mockserver import MockServer
+from sequrity_contract.schemas.sse import parse_events
 
 
 def _headers(features: dict[str, Any] | None) -> dict[str, str]:

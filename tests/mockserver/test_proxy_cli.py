@@ -14,7 +14,7 @@ import pytest
 from mock_helpers import post
 from upstream_helpers import start_serve, upstream_process
 
-from mockserver import MockConfig, MockServer
+from sequrity_contract.mockserver import MockConfig, MockServer
 
 
 def test_serve_proxy_writes_its_report_on_shutdown(tmp_path: Path) -> None:
@@ -51,7 +51,7 @@ BAD_OPTIONS = [
 
 @pytest.mark.parametrize(("args", "message"), BAD_OPTIONS, ids=[" ".join(a) for a, _ in BAD_OPTIONS])
 def test_bad_mode_options_are_named_and_exit_2(args: list[str], message: str) -> None:
-    done = subprocess.run([sys.executable, "-m", "mockserver.cli", "serve", "--port", "0", *args],
+    done = subprocess.run([sys.executable, "-m", "sequrity_contract", "serve", "--port", "0", *args],
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 2
     assert message in done.stderr

@@ -12,9 +12,9 @@ import pytest
 from aiohttp import web
 from upstream_helpers import free_port, serve_app
 
-import schemas
-from mockserver import MockServer
-from mockserver.sse import encode_events, parse_events
+from sequrity_contract import schemas
+from sequrity_contract.mockserver import MockServer
+from sequrity_contract.schemas.sse import encode_events, parse_events
 
 pytestmark = pytest.mark.anyio
 

@@ -15,10 +15,10 @@ import pytest
 from mock_helpers import AUTH, RawAnswer, call, post
 from upstream_helpers import UpstreamProcess, upstream_process
 
-import schemas
-from mockserver import MockServer
-from mockserver.cassette import Cassette
-from mockserver.matching import Difference
+from sequrity_contract import schemas
+from sequrity_contract.mockserver import MockServer
+from sequrity_contract.mockserver.modes.cassette import Cassette
+from sequrity_contract.mockserver.modes.matching import Difference
 
 
 @pytest.fixture(scope="module")

@@ -18,9 +18,9 @@ from sequrity import SequrityClient
 from sequrity.control import FeaturesHeader
 from upstream_helpers import upstream_process
 
-import schemas
-from mockserver import MockServer
-from mockserver.cassette import Cassette
+from sequrity_contract import schemas
+from sequrity_contract.mockserver import MockServer
+from sequrity_contract.mockserver.modes.cassette import Cassette
 
 SEQURITY_KEY = "sk-seq-SECRET-7f3a9c"
 LLM_KEY = "llm-SECRET-2b8e41"

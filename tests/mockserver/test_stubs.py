@@ -14,9 +14,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from mock_helpers import call, post, requests
 
-import schemas
-from mockserver import MockServer
-from mockserver.stubs import StubError, is_subset, load_stub_file
+from sequrity_contract import schemas
+from sequrity_contract.mockserver import MockServer
+from sequrity_contract.mockserver.scripting.stubs import StubError, is_subset, load_stub_file
 
 ASK = {"model": "m", "max_tokens": 50, "messages": [{"role": "user", "content": "weather in Oslo?"}]}
 SESSION_A = "0b3c9a52-2f4e-4d7c-9a51-3c1e6f0d2b8a"
@@ -215,7 +215,7 @@ def test_stub_file_is_loaded_at_start_and_restored_by_clear(tmp_path: Path) -> N
 def test_cli_serves_stubs_from_a_file_strictly(tmp_path: Path) -> None:
     path = tmp_path / "stubs.json"
     path.write_text(json.dumps([{"match": {"model": "m"}, "message": {"content": "from the CLI"}}]))
-    process = subprocess.Popen([sys.executable, "-m", "mockserver.cli", "serve", "--port", "0", "--stubs", str(path),
+    process = subprocess.Popen([sys.executable, "-m", "sequrity_contract", "serve", "--port", "0", "--stubs", str(path),
                                 "--strict"], stdout=subprocess.PIPE, text=True)
     try:
         assert process.stdout is not None
@@ -230,7 +230,7 @@ def test_cli_serves_stubs_from_a_file_strictly(tmp_path: Path) -> None:
 def test_cli_rejects_a_bad_stub_file_naming_the_stub_and_path(tmp_path: Path) -> None:
     path = tmp_path / "stubs.json"
     path.write_text(json.dumps([{"message": {"content": "ok"}}, {"message": {"content": [{"type": "txt"}]}}]))
-    result = subprocess.run([sys.executable, "-m", "mockserver.cli", "serve", "--port", "0", "--stubs", str(path)],
+    result = subprocess.run([sys.executable, "-m", "sequrity_contract", "serve", "--port", "0", "--stubs", str(path)],
                             capture_output=True, text=True, timeout=30)
     assert result.returncode == 2
     assert f"stubs file {path}: [1]: stub: $.message.content[0].type" in result.stderr

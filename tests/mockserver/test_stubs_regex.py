@@ -12,8 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from mock_helpers import call, post
 
-from mockserver import MockServer
-from mockserver.regex_guard import MATCHES_MAX_LENGTH, regex_risk
+from sequrity_contract.mockserver import MockServer
+from sequrity_contract.mockserver.support.regex_guard import MATCHES_MAX_LENGTH, regex_risk
 
 ATOMS = st.sampled_from(["a", r"\w", r"\s", ".", "[ab]", "(?:ab)"])
 VARIABLE = st.sampled_from(["*", "+", "?", "{1,5}", "{2,}"])

@@ -8,7 +8,7 @@ from typing import Any
 import anthropic
 from sequrity import SequrityClient
 
-from mockserver import MockServer
+from sequrity_contract.mockserver import MockServer
 
 WEATHER = {"name": "get_weather", "input_schema": {
     "type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}}

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from aiohttp import web
 
-SERVE = [sys.executable, "-m", "mockserver.cli", "serve"]
+SERVE = [sys.executable, "-m", "sequrity_contract", "serve"]
 
 
 @dataclass

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from mockserver import MockServer
+from sequrity_contract.mockserver import MockServer
 
 
 @pytest.fixture(scope="module")

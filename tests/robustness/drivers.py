@@ -22,11 +22,11 @@ from typing import Any
 
 import aiohttp
 
-from mockserver.sse import SSEParser
+from sequrity_contract.schemas.sse import SSEParser
 
 AUTH = {"Authorization": "Bearer robustness-key", "Content-Type": "application/json"}
 PATH = "/control/chat/v1/messages"
-SERVE = [sys.executable, "-m", "mockserver.cli", "serve", "--port", "0"]
+SERVE = [sys.executable, "-m", "sequrity_contract", "serve", "--port", "0"]
 
 
 def fuzz_examples(default: int) -> int:

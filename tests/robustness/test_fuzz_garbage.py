@@ -14,10 +14,9 @@ import pytest
 from drivers import PATH, fuzz_examples
 from hypothesis import HealthCheck, given, settings
 
-import schemas
-import strategies
-from mockserver import MockServer
-from mockserver.sse import parse_events
+from sequrity_contract import schemas, strategies
+from sequrity_contract.mockserver import MockServer
+from sequrity_contract.schemas.sse import parse_events
 
 KEY = {"Authorization": "Bearer fuzz-key"}
 JSON = {**KEY, "Content-Type": "application/json"}

@@ -24,10 +24,10 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-import schemas
-from mockserver import MockServer
-from mockserver.sse import parse_events
-from schemas.openapi import openapi_document
+from sequrity_contract import schemas
+from sequrity_contract.mockserver import MockServer
+from sequrity_contract.schemas.openapi import openapi_document
+from sequrity_contract.schemas.sse import parse_events
 
 SCHEMA = schemathesis.openapi.from_dict(openapi_document())
 #: The coverage phase enumerates every boundary case of the schema (about a minute): bench/fuzz.py runs it.

@@ -12,8 +12,8 @@ import aiohttp
 import pytest
 from drivers import PATH, ServeProcess, stream_request
 
-import schemas
-from mockserver import MockConfig, MockServer
+from sequrity_contract import schemas
+from sequrity_contract.mockserver import MockConfig, MockServer
 
 SEQURITY_KEY = "sq-live-4f1c9e7a2b-SECRET"
 LLM_KEY = "sk-ant-api03-9d8e7f-SECRET"

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from drivers import ServeProcess, open_streams
 
-import schemas
-from mockserver.sse import SSEParser
+from sequrity_contract import schemas
+from sequrity_contract.schemas.sse import SSEParser
 
 STREAMS = 50
 EXIT_WITHIN = 5.0

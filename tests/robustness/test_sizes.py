@@ -14,9 +14,9 @@ import aiohttp
 import pytest
 from drivers import PATH
 
-import schemas
-from mockserver import MockServer
-from mockserver.sse import parse_events
+from sequrity_contract import schemas
+from sequrity_contract.mockserver import MockServer
+from sequrity_contract.schemas.sse import parse_events
 
 JSON = {"Authorization": "Bearer size-key", "Content-Type": "application/json"}
 CLIENT_TIMEOUT = aiohttp.ClientTimeout(total=10)

@@ -68,7 +68,7 @@ def test_sigint_stops_every_worker_with_exit_code_0() -> None:
     (["--workers", "2", "--host", "256.1.1.1"], "cannot listen on 256.1.1.1"),
 ])
 def test_bad_worker_settings_are_named(args: list[str], message: str) -> None:
-    done = subprocess.run([sys.executable, "-m", "mockserver.cli", "serve", "--port", "0", *args],
+    done = subprocess.run([sys.executable, "-m", "sequrity_contract", "serve", "--port", "0", *args],
                           capture_output=True, text=True, timeout=30)
     assert done.returncode in (1, 2)
     assert message in done.stderr

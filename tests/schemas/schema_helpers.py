@@ -16,7 +16,7 @@ from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from schemas.registry import BASE_URI, DOCUMENTS, registry
+from sequrity_contract.schemas.registry import BASE_URI, DOCUMENTS, registry
 
 #: Keywords that annotate a schema and do not change which instances it accepts.
 ANNOTATIONS = frozenset({"title", "description", "$schema", "$id", "$defs", "$comment", "examples"})
@@ -148,7 +148,7 @@ def definition_validator(document: str, definition: str) -> Draft202012Validator
 
 def definitions_of(document: str) -> list[str]:
     """The names under ``$defs`` of our document ``document``."""
-    from schemas import load
+    from sequrity_contract.schemas import load
 
     return sorted(load(document).get("$defs", {}))
 
@@ -227,7 +227,7 @@ def valid_instances(name: str) -> st.SearchStrategy[Any]:
     """hypothesis-jsonschema's strategy for the schema ``name``, built once (building is slow)."""
     from hypothesis_jsonschema import from_schema
 
-    from schemas.openapi import bundle
+    from sequrity_contract.schemas.openapi import bundle
 
     return from_schema(bundle(name))
 

@@ -24,10 +24,9 @@ from schema_helpers import (
     valid_instances,
 )
 
-import schemas.models as models
-from schemas import DOCUMENTS, NAMES, is_valid, load
-from schemas.models import DOCUMENT_MODELS, as_document
-from schemas.registry import registry
+from sequrity_contract.schemas import DOCUMENTS, NAMES, is_valid, load, models
+from sequrity_contract.schemas.models import DOCUMENT_MODELS, as_document
+from sequrity_contract.schemas.registry import registry
 
 
 def _document_core(name: str) -> Any:

@@ -18,8 +18,8 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 from schema_examples import INVALID_REQUESTS, VALID_REQUESTS, VALID_RESPONSES
 
-from schemas import ENDPOINT_TYPES, ERROR_TYPES, PROVIDERS, is_valid, load
-from schemas.openapi import bundle, openapi_document
+from sequrity_contract.schemas import ENDPOINT_TYPES, ERROR_TYPES, PROVIDERS, is_valid, load
+from sequrity_contract.schemas.openapi import bundle, openapi_document
 
 MESSAGES_WITH_PROVIDER = "/control/{endpoint_type}/{provider}/v1/messages"
 MESSAGES_DEFAULT = "/control/{endpoint_type}/v1/messages"
@@ -206,7 +206,7 @@ def test_bundle_refuses_an_unknown_name() -> None:
 
 def test_sequrity_mock_openapi_prints_the_document(document: dict[str, Any]) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "mockserver.cli", "openapi"],
+        [sys.executable, "-m", "sequrity_contract", "openapi"],
         capture_output=True,
         text=True,
         timeout=60,

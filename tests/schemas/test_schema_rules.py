@@ -11,8 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from schema_examples import RESPONSE, SESSION, TOOL_USE_ID, VALID_REQUESTS, VALID_RESPONSES, WEATHER_TOOL
 
-import schemas
-from schemas import RULES, Context, check, is_valid
+from sequrity_contract import schemas
+from sequrity_contract.schemas import RULES, Context, check, is_valid
 
 REQUEST = VALID_REQUESTS["minimal"]
 TOOLS_REQUEST = VALID_REQUESTS["tool_round_trip"]

@@ -25,7 +25,7 @@ from schema_helpers import (
     normalise_standalone,
 )
 
-from schemas import validate
+from sequrity_contract.schemas import validate
 
 SEED = Path(__file__).parent.parent / "fixtures" / "seed"
 FIXTURES = sorted(p.stem for p in SEED.glob("*.json"))

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from schema_examples import TOOL_USE_ID, VALID_RESPONSES
 from schema_helpers import examples, valid_instances
 
-from schemas import (
+from sequrity_contract.schemas import (
     DIALECTS,
     Accumulator,
     StreamErrorEvent,

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from schemas import Violation, validate
+from sequrity_contract.schemas import Violation, validate
 
 
 def _nested_lists(depth: int) -> list[Any]:

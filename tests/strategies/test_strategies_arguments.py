@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis.errors import InvalidArgument
 
-import strategies
+from sequrity_contract import strategies
 
 VALID_REQUEST = {"model": "m", "max_tokens": 5, "messages": [{"role": "user", "content": "hi"}]}
 VALID_RESPONSE = {"id": "msg_1", "type": "message", "role": "assistant", "model": "m",

@@ -16,8 +16,8 @@ from hypothesis_jsonschema import from_schema as reference_from_schema
 from jsonschema.validators import validator_for
 from strategies_corpus import CORPUS, UNSUPPORTED
 
-import schemas
-from strategies.compiler import (
+from sequrity_contract import schemas
+from sequrity_contract.strategies.compiler import (
     UnsupportedSchema,
     compile_schema,
     contract_documents,

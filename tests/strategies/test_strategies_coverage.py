@@ -20,7 +20,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import strategies
+from sequrity_contract import strategies
 
 EXAMPLES = 300
 

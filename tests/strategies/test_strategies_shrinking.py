@@ -6,8 +6,7 @@ from typing import Any
 
 from hypothesis import find, settings
 
-import schemas
-import strategies
+from sequrity_contract import schemas, strategies
 
 
 def has_tool_result(request: dict[str, Any]) -> bool:

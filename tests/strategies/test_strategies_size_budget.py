@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 from jsonschema.validators import validator_for
 from strategies_corpus import CORPUS
 
-from strategies.compiler import (
+from sequrity_contract.strategies.compiler import (
+    DEFAULT_MAX_SIZE,
     SchemaTooLarge,
     UnsupportedSchema,
     compile_schema,
@@ -22,7 +23,6 @@ from strategies.compiler import (
     sample_value,
     to_strategy,
 )
-from strategies.size_budget import DEFAULT_MAX_SIZE
 
 
 def size_of(value: Any) -> int:

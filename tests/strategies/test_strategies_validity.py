@@ -12,10 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import schemas
-import strategies
-from schemas import HEADER_DOCUMENTS
-from strategies.invalid import MUTATIONS
+from sequrity_contract import schemas, strategies
+from sequrity_contract.schemas import HEADER_DOCUMENTS
+from sequrity_contract.strategies.invalid import MUTATIONS
 
 SESSION = "0f8fad5b-d9cb-469f-a165-70867728950e"
 # twice the profile's example count: 200 under sequrity-ci, 4000 nightly

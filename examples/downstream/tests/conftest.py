@@ -2,7 +2,7 @@
 
 import pytest
 
-from mockserver import MockConfig
+from sequrity_contract.mockserver import MockConfig
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,130 @@
+"""The admin API of stubs and the server-wide fault.
+
+- ``POST /__admin/stubs``: register a stub (or a list of stubs) -> 201 with the stub(s) and ids;
+- ``GET /__admin/stubs``: every stub, oldest first, each with its ``calls`` count;
+- ``DELETE /__admin/stubs``: unregister every stub;
+- ``GET``/``DELETE /__admin/stubs/{id}``: one stub (404 when unknown);
+- ``GET``/``PUT``/``DELETE /__admin/fault``: the server-wide fault.
+
+A bad definition gets a 400 whose message names the JSON path (``stub: $.match.model: ...``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiohttp import web
+
+from ..errors import ApiError, bad_request
+from ..pipeline.fallbacks import method_not_allowed
+from ..pipeline.intake import parse_json
+from ..scripting.faults import FaultError, parse_fault
+from ..scripting.stubs import Stub, StubError, parse_stub
+from ..state import STATE
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def _listed(request: web.Request, stub: Stub) -> dict[str, Any]:
+    return {**stub.as_dict(), "calls": request.config_dict[STATE].scripting.stubs.calls(stub.id)}
+
+
+async def _json_body(request: web.Request) -> Any:
+    return parse_json(await request.read(), "admin request body")
+
+
+def _answer(handler: Handler) -> Handler:
+    """``handler`` with :class:`ApiError` turned into its error response."""
+
+    async def answer(request: web.Request) -> web.StreamResponse:
+        try:
+            return await handler(request)
+        except ApiError as error:
+            return error.response()
+
+    return answer
+
+
+async def add_stubs(request: web.Request) -> web.Response:
+    """``POST /__admin/stubs``: one definition or a list of them (all checked before any is added)."""
+    body = await _json_body(request)
+    definitions = body if isinstance(body, list) else [body]
+    stubs: list[Stub] = []
+    for index, definition in enumerate(definitions):
+        try:
+            stubs.append(parse_stub(definition))
+        except StubError as exc:
+            raise bad_request(f"{exc}" if not isinstance(body, list) else f"[{index}]: {exc}") from None
+    scripting = request.config_dict[STATE].scripting
+    for stub in stubs:
+        scripting.add_stub(stub)
+    listed = [_listed(request, s) for s in stubs]
+    return web.json_response(listed if isinstance(body, list) else listed[0], status=201)
+
+
+async def list_stubs(request: web.Request) -> web.Response:
+    """``GET /__admin/stubs``."""
+    return web.json_response([_listed(request, s) for s in request.config_dict[STATE].scripting.stubs.all()])
+
+
+async def remove_stubs(request: web.Request) -> web.Response:
+    """``DELETE /__admin/stubs``."""
+    scripting = request.config_dict[STATE].scripting
+    count = len(scripting.stubs)
+    scripting.clear_stubs()
+    return web.json_response({"removed": count})
+
+
+def _stub_or_404(request: web.Request) -> Stub:
+    stub_id = request.match_info["stub_id"]
+    stub = request.config_dict[STATE].scripting.stubs.get(stub_id)
+    if stub is None:
+        known = ", ".join(repr(s.id) for s in request.config_dict[STATE].scripting.stubs.all()) or "none"
+        raise ApiError(404, f"no stub with id {stub_id!r}; registered: {known}")
+    return stub
+
+
+async def get_stub(request: web.Request) -> web.Response:
+    """``GET /__admin/stubs/{id}``."""
+    return web.json_response(_listed(request, _stub_or_404(request)))
+
+
+async def remove_stub(request: web.Request) -> web.Response:
+    """``DELETE /__admin/stubs/{id}``."""
+    stub = _stub_or_404(request)
+    request.config_dict[STATE].scripting.remove_stub(stub.id)
+    return web.json_response({"removed": 1})
+
+
+async def get_fault(request: web.Request) -> web.Response:
+    """``GET /__admin/fault``: ``{"fault": spec or null}``."""
+    fault = request.config_dict[STATE].scripting.server_fault
+    return web.json_response({"fault": fault.as_dict() if fault else None})
+
+
+async def put_fault(request: web.Request) -> web.Response:
+    """``PUT /__admin/fault``: the body is the new server-wide fault."""
+    try:
+        fault = parse_fault(await _json_body(request), "fault")
+    except FaultError as exc:
+        raise bad_request(str(exc)) from None
+    request.config_dict[STATE].scripting.set_fault(fault)
+    return web.json_response({"fault": fault.as_dict()})
+
+
+async def remove_fault(request: web.Request) -> web.Response:
+    """``DELETE /__admin/fault``."""
+    request.config_dict[STATE].scripting.set_fault(None)
+    return web.json_response({"fault": None})
+
+
+def add_stub_routes(admin: web.Application) -> None:
+    """Register the stub and fault routes on the ``admin`` sub-application."""
+    for path, methods in (("/stubs", {"POST": add_stubs, "GET": list_stubs, "DELETE": remove_stubs}),
+                          ("/stubs/{stub_id}", {"GET": get_stub, "DELETE": remove_stub}),
+                          ("/fault", {"GET": get_fault, "PUT": put_fault, "DELETE": remove_fault})):
+        resource = admin.router.add_resource(path)
+        for method, handler in methods.items():
+            resource.add_route(method, _answer(handler))
+        resource.add_route("*", method_not_allowed(", ".join(methods)))

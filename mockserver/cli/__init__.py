@@ -1,0 +1,1 @@
+"""The ``sequrity-mock`` commands of the server: ``serve`` (with ``--workers``) and ``openapi``."""

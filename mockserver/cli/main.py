@@ -1,0 +1,175 @@
+"""The ``sequrity-mock`` command line."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import json
+import os
+import signal
+import sys
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..handle import MockServer
+
+Command = Callable[[argparse.Namespace], int]
+Commands = argparse._SubParsersAction  # type: ignore[type-arg]
+"""The sub-parsers a command adds itself to."""
+
+
+def _openapi(args: argparse.Namespace) -> int:
+    from sequrity_contract.schemas.openapi import openapi_document
+
+    text = json.dumps(openapi_document(), indent=2 if args.indent else None)
+    try:
+        sys.stdout.write(text + "\n")
+        sys.stdout.flush()
+    except BrokenPipeError:  # e.g. `sequrity-mock openapi | head`: the reader left, which is fine
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from ..config import MockConfig
+    from ..handle import MockServer
+    from .mode_options import mode_options
+    from .scripting_options import scripting_options
+
+    try:
+        config = MockConfig(
+            host=args.host, port=args.port, seed=args.seed, api_keys=tuple(args.api_key),
+            dialect=args.dialect, latency=args.latency, chunk_size=args.chunk_size,
+            json_chunk_size=args.json_chunk_size, journal_size=args.journal_size, journal_bytes=args.journal_bytes,
+            max_body_bytes=args.max_body_bytes,
+            admin_token=args.admin_token, worker=args.worker, reuse_port=args.reuse_port,
+            **mode_options(args), **scripting_options(args),
+        )
+        if args.workers < 1:
+            raise ValueError(f"workers={args.workers}: expected an integer >= 1")
+    except (TypeError, ValueError) as exc:
+        print(f"sequrity-mock serve: error: {exc}", file=sys.stderr)
+        return 2
+    if args.workers > 1:
+        from .workers import run_workers
+
+        return run_workers(args.serve_argv, config.host, config.port, args.workers, args.journal_file)
+    return asyncio.run(_run_until_signalled(MockServer(config), args.journal_file))
+
+
+def write_journal(server: MockServer, path: str) -> None:
+    """Write the journal of ``server`` (running or stopped) to ``path`` as JSON lines, atomically
+    (a temporary file renamed into place)."""
+    import os
+
+    if server.state is None:
+        raise RuntimeError("write_journal: the server never started")
+    temporary = f"{path}.tmp-{os.getpid()}"
+    with open(temporary, "w", encoding="utf-8") as out:
+        for entry in server.state.journal.entries():
+            out.write(json.dumps(entry.as_dict(), ensure_ascii=False, default=str) + "\n")
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(temporary, path)
+
+
+async def _run_until_signalled(server: MockServer, journal_file: str | None = None) -> int:
+    """Serve until SIGINT or SIGTERM, then shut down cleanly (exit code 0)."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    from ..modes.cassette import CassetteError
+
+    try:
+        await server.start()
+    except CassetteError as exc:
+        print(f"sequrity-mock serve: error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        where = f"{server.config.host}:{server.config.port}"
+        print(f"sequrity-mock serve: error: cannot listen on {where}: {exc}", file=sys.stderr)
+        return 1
+    print(f"listening on {server.url}", flush=True)
+    # What start-up built (modules, schemas, validators) lives as long as the process: moved out
+    # of the collector's sight, it is not walked again by every full collection (shorter pauses).
+    gc.freeze()
+    try:
+        await stop.wait()
+    finally:
+        await server.stop()
+        if journal_file:
+            write_journal(server, journal_file)
+    return 0
+
+
+def _add_serve(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    from .mode_options import add_mode_arguments
+    from .scripting_options import add_scripting_arguments
+
+    serve = commands.add_parser("serve", help="run the mock server until SIGINT/SIGTERM")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8765, help="port; 0 picks a free one (default 8765)")
+    serve.add_argument("--seed", type=int, default=0, help="seed of every synthesized answer (default 0)")
+    serve.add_argument("--api-key", action="append", default=[], metavar="KEY",
+                       help="accept only this bearer key (repeatable; default: any non-empty key)")
+    serve.add_argument("--dialect", choices=("sequrity", "anthropic"), default="sequrity",
+                       help="SSE dialect; anthropic adds ping events (default sequrity)")
+    serve.add_argument("--latency", default="0", metavar="FIRST_MS[,PER_EVENT_MS[,JITTER_MS]]",
+                       help="delay before the first event, between events, and seeded jitter (default 0)")
+    serve.add_argument("--chunk-size", type=int, default=16,
+                       help="characters per streamed text delta (default 16)")
+    serve.add_argument("--json-chunk-size", type=int, default=16,
+                       help="characters per streamed tool-input JSON delta (default 16)")
+    serve.add_argument("--journal-size", type=int, default=10_000,
+                       help="requests the journal keeps (default 10000)")
+    serve.add_argument("--journal-bytes", type=int, default=64 * 1024 * 1024,
+                       help="request-body bytes the journal keeps; the oldest entries go first (default 64 MiB)")
+    serve.add_argument("--max-body-bytes", type=int, default=32 * 1024 * 1024,
+                       help="largest accepted request body; larger ones get 413 (default 32 MiB)")
+    serve.add_argument("--admin-token", default=os.environ.get("SEQURITY_MOCK_ADMIN_TOKEN") or None, metavar="TOKEN",
+                       help="require 'Authorization: Bearer TOKEN' on /__admin (default: $SEQURITY_MOCK_ADMIN_TOKEN, "
+                            "else the admin API is open)")
+    serve.add_argument("--workers", type=int, default=1, metavar="N",
+                       help="server processes sharing the port with SO_REUSEPORT, Linux (default 1)")
+    serve.add_argument("--journal-file", default=None, metavar="PATH",
+                       help="on exit, write the journal to PATH as JSON lines (PATH.I per worker)")
+    serve.add_argument("--worker", type=int, default=0, help=argparse.SUPPRESS)
+    serve.add_argument("--reuse-port", action="store_true", help=argparse.SUPPRESS)
+    add_mode_arguments(serve)
+    add_scripting_arguments(serve)
+    serve.set_defaults(run=_serve)
+
+
+def build_parser(*more_commands: Callable[[Commands], None]) -> argparse.ArgumentParser:
+    """The argument parser of the server's sub-commands, and of ``more_commands`` (each adds its
+    own sub-parser)."""
+    parser = argparse.ArgumentParser(
+        prog="sequrity-mock",
+        description="A mock Sequrity Control API server and the tools around its contract.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    openapi = commands.add_parser("openapi", help="print the OpenAPI 3.1 document of the messages routes")
+    openapi.add_argument("--indent", action="store_true", help="pretty-print the JSON")
+    openapi.set_defaults(run=_openapi)
+    _add_serve(commands)
+    for add in more_commands:
+        add(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, parser: argparse.ArgumentParser | None = None) -> int:
+    """Run ``sequrity-mock`` (``parser``: :func:`build_parser`'s, or one with more commands);
+    returns the process exit code."""
+    parser = parser or build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = parser.parse_args(argv)
+    args.serve_argv = argv  # what ``--workers`` hands on to each worker process
+    run: Command | None = getattr(args, "run", None)
+    if run is None:
+        parser.print_help()
+        return 0
+    return run(args)
+

@@ -1,0 +1,154 @@
+"""Matching a request against recorded ones: JSON paths, :func:`difference` and matchers.
+
+A request is compared in its recorded form, a dict ``{"method", "path", "headers", "body"}``
+(see :mod:`mockserver.cassette`). By default two requests match when the method, the route
+and the normalized body are equal; ``ignore`` lists JSON paths left out of the comparison
+(``metadata.user_id``, ``messages[*].content``). A custom :data:`Matcher` adds a clause of
+its own. :func:`difference` lists what differs, in order, and serves both the matching and
+the "closest recorded request" error message.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sequrity_contract.schemas.violations import json_path, short_repr
+
+from ..support.jsonpath import MISSING, Step
+from ..support.jsonpath import parse_path as parse_path  # re-exported: cassette and modes read paths here
+
+PathPart = Step
+
+Matcher = Callable[[dict[str, Any], dict[str, Any]], "Difference | str | None"]
+"""``matcher(recorded, actual)``: None when the two requests match as far as this matcher
+cares, else a :class:`Difference` or a sentence saying how they differ."""
+
+def _locations(document: Any, path: Sequence[PathPart]) -> Iterable[tuple[Any, str | int]]:
+    """The (container, key) pairs ``path`` reaches in ``document`` (only existing values)."""
+    if not path:
+        return
+    head, rest = path[0], path[1:]
+    if isinstance(document, dict):
+        keys = list(document) if head is None else [head] if isinstance(head, str) and head in document else []
+    elif isinstance(document, list):
+        keys = (list(range(len(document))) if head is None
+                else [head] if isinstance(head, int) and head < len(document) else [])
+    else:
+        keys = []
+    for key in keys:
+        if rest:
+            yield from _locations(document[key], rest)
+        else:
+            yield document, key
+
+
+def without_paths(document: Any, paths: Iterable[Sequence[PathPart]]) -> Any:
+    """A copy of ``document`` with the values at ``paths`` removed (list items set to None)."""
+    document = copy.deepcopy(document)
+    for path in paths:
+        for container, key in list(_locations(document, path)):
+            if isinstance(container, dict):
+                container.pop(key, None)
+            else:
+                container[key] = None
+    return document
+
+
+def replace_paths(document: Any, paths: Iterable[Sequence[PathPart]], value: Any) -> Any:
+    """A copy of ``document`` with every existing value at ``paths`` replaced by ``value``."""
+    document = copy.deepcopy(document)
+    for path in paths:
+        for container, key in list(_locations(document, path)):
+            container[key] = value
+    return document
+
+
+@dataclass(frozen=True)
+class Difference:
+    """One way a request differs from a recorded one: ``where`` (``method``, ``route``, a JSON
+    path into the body, a header, or a custom matcher's name), the recorded and the actual value."""
+
+    where: str
+    recorded: Any = MISSING
+    actual: Any = MISSING
+    note: str | None = None
+
+    def describe(self) -> str:
+        """``$.messages[0].content: recorded "hi", got "hello"`` (or the matcher's own sentence)."""
+        if self.note is not None:
+            return f"{self.where}: {self.note}"
+        recorded = "nothing" if self.recorded is MISSING else short_repr(self.recorded)
+        actual = "nothing" if self.actual is MISSING else short_repr(self.actual)
+        return f"{self.where}: recorded {recorded}, got {actual}"
+
+
+def _same_scalar(a: Any, b: Any) -> bool:
+    if isinstance(a, bool) or isinstance(b, bool):
+        return type(a) is type(b) and a == b
+    if isinstance(a, int | float) and isinstance(b, int | float):
+        return a == b
+    return type(a) is type(b) and a == b
+
+
+def json_difference(recorded: Any, actual: Any, path: tuple[str | int, ...] = ()) -> list[Difference]:
+    """Every place two JSON values differ, in document order (recorded keys first)."""
+    if isinstance(recorded, dict) and isinstance(actual, dict):
+        out: list[Difference] = []
+        for key in [*recorded, *(k for k in actual if k not in recorded)]:
+            out += json_difference(recorded.get(key, MISSING), actual.get(key, MISSING), (*path, key))
+        return out
+    if isinstance(recorded, list) and isinstance(actual, list):
+        out = []
+        for index in range(max(len(recorded), len(actual))):
+            out += json_difference(recorded[index] if index < len(recorded) else MISSING,
+                                   actual[index] if index < len(actual) else MISSING, (*path, index))
+        return out
+    if recorded is MISSING and actual is MISSING:
+        return []
+    if recorded is MISSING or actual is MISSING or not _same_scalar(recorded, actual):
+        return [Difference(json_path(path), recorded, actual)]
+    return []
+
+
+def _matcher_name(matcher: Matcher) -> str:
+    return getattr(matcher, "__name__", type(matcher).__name__)
+
+
+def difference(recorded: dict[str, Any], actual: dict[str, Any], *,
+               ignore: Iterable[Sequence[PathPart]] = (), matchers: Sequence[Matcher] = ()) -> list[Difference]:
+    """How ``actual`` differs from the ``recorded`` request: method, route, then the body (minus
+    the ``ignore`` paths) by JSON path, then each custom matcher's verdict. Empty: they match."""
+    out: list[Difference] = []
+    if recorded.get("method") != actual.get("method"):
+        out.append(Difference("method", recorded.get("method"), actual.get("method")))
+    if recorded.get("path") != actual.get("path"):
+        out.append(Difference("route", recorded.get("path"), actual.get("path")))
+    ignore = list(ignore)
+    out += json_difference(without_paths(recorded.get("body"), ignore), without_paths(actual.get("body"), ignore))
+    for matcher in matchers:
+        verdict = matcher(recorded, actual)
+        if verdict is None:
+            continue
+        if isinstance(verdict, Difference):
+            out.append(verdict)
+        else:
+            out.append(Difference(f"matcher {_matcher_name(matcher)}", note=str(verdict)))
+    return out
+
+
+def closest(actual: dict[str, Any], recorded: Sequence[dict[str, Any]], *,
+            ignore: Iterable[Sequence[PathPart]] = (), matchers: Sequence[Matcher] = ()
+            ) -> tuple[int, list[Difference]] | None:
+    """The index of the recorded request nearest to ``actual`` and how they differ (a different
+    method or route weighs more than any body difference); None when nothing is recorded."""
+    ignore = list(ignore)
+    best: tuple[tuple[int, int, int], int, list[Difference]] | None = None
+    for index, candidate in enumerate(recorded):
+        found = difference(candidate, actual, ignore=ignore, matchers=matchers)
+        score = (sum(d.where == "method" for d in found), sum(d.where == "route" for d in found), len(found))
+        if best is None or score < best[0]:
+            best = (score, index, found)
+    return None if best is None else (best[1], best[2])

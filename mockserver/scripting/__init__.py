@@ -1,0 +1,1 @@
+"""Scripting: stubs (answers chosen by matching the request), scenarios, and fault injection."""

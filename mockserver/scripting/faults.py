@@ -1,0 +1,232 @@
+"""Fault injection: the vocabulary, parsing and validation of fault specs, and the seeded
+decision whether a fault fires.
+
+A fault spec is a JSON object (the ``X-Mock-Fault`` header, a stub's ``fault``, the
+server's ``--fault``), e.g. ``{"status": 429, "retry_after": 1, "times": 2}`` or
+``{"disconnect_after_events": 3}``. :func:`parse_fault` checks it field by field and
+raises :class:`FaultError` naming the JSON path; :class:`FaultLedger` decides, per
+(session, fault), whether the next request gets it (``times``, seeded ``probability``).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from multidict import istr
+
+from sequrity_contract.schemas.violations import short_repr
+
+from ..errors import MockServerError
+from ..support.cache import BoundedCache
+from ..support.checks import is_int, is_number
+from ..support.strict_json import InvalidJson, loads_strict
+
+#: HTTP statuses a ``status`` fault may answer with (CONTRACT.md §8 plus 502/503).
+FAULT_STATUSES = (400, 401, 403, 404, 413, 429, 500, 502, 503, 529)
+#: Longest delay a latency field accepts, in milliseconds (ten minutes).
+MAX_DELAY_MS = 600_000
+#: Faults that decide how a request ends; a spec may carry at most one of them.
+OUTCOMES = ("status", "reset_before_headers", "empty_response", "headers_then_silence",
+            "disconnect_after_events", "disconnect_inside_tool_json", "error_event", "never_end")
+#: Faults that only exist for streaming requests.
+STREAM_ONLY = frozenset({"disconnect_after_events", "disconnect_inside_tool_json", "malformed_data_line",
+                         "multiline_data", "error_event", "never_end", "delay_between_events_ms"})
+#: Fields that shape when or how a fault fires but inject nothing by themselves.
+MODIFIERS = ("times", "probability", "key", "retry_after", "message")
+#: Where a header fault comes from.
+FAULT_HEADER = istr("X-Mock-Fault")
+
+
+class FaultError(MockServerError, ValueError):
+    """A fault spec that is not valid; the message names the place and what was expected."""
+
+
+
+
+Check = Callable[[Any], str | None]
+"""Returns what was expected when the value is wrong, else None."""
+
+
+def _int_at_least(low: int) -> Check:
+    return lambda v: None if is_int(v) and v >= low else f"an integer >= {low}"
+
+
+def _number_between(low: float, high: float, unit: str = "") -> Check:
+    return lambda v: None if is_number(v) and low <= v <= high else f"a number{unit} from {low:g} to {high:g}"
+
+
+def _boolean(value: Any) -> str | None:
+    return None if isinstance(value, bool) else "true or false"
+
+
+def _status(value: Any) -> str | None:
+    return None if is_int(value) and value in FAULT_STATUSES else \
+        f"one of {', '.join(map(str, FAULT_STATUSES))}"
+
+
+def _text(value: Any) -> str | None:
+    return None if isinstance(value, str) and value else "a non-empty string"
+
+
+_MS = _number_between(0, MAX_DELAY_MS, " of milliseconds")
+
+#: Every field of the vocabulary: its check and what it does (the README documents the same).
+FIELDS: dict[str, tuple[Check, str]] = {
+    "status": (_status, "answer with this HTTP status and the contract error body"),
+    "retry_after": (_number_between(0, 3600, " of seconds"),
+                    "with status: send retry-after (seconds, rounded up) and retry-after-ms"),
+    "message": (_text, "with status or error_event: the error message"),
+    "times": (_int_at_least(1), "fire on the first N matching requests per (session, fault), then pass"),
+    "probability": (_number_between(0, 1), "fire with this seeded probability"),
+    "key": (_text, "a label that gives the fault its own counters (e.g. the test's name)"),
+    "delay_headers_ms": (_MS, "wait before sending the response headers"),
+    "delay_first_event_ms": (_MS, "wait before the first event (or the JSON body)"),
+    "delay_between_events_ms": (_MS, "wait between events"),
+    "jitter_ms": (_MS, "add a seeded random 0..jitter_ms to every delay"),
+    "disconnect_after_events": (_int_at_least(0), "close the connection after N events"),
+    "disconnect_inside_tool_json": (_boolean, "close the connection while a tool input's JSON is incomplete"),
+    "malformed_data_line": (_int_at_least(0), "event N's data line is not JSON"),
+    "multiline_data": (_int_at_least(0), "event N's JSON is split over two data: lines"),
+    "error_event": (_int_at_least(0), "after N events send event: error (overloaded_error) and end"),
+    "never_end": (_boolean, "send every event but the last (message_stop; data: [DONE]), then keep the stream open"),
+    "reset_before_headers": (_boolean, "reset the connection (TCP RST) before any byte"),
+    "empty_response": (_boolean, "close the connection without sending a byte"),
+    "headers_then_silence": (_boolean, "send 200 and the headers, then nothing"),
+}
+
+
+@dataclass(frozen=True)
+class Fault:
+    """A validated fault spec. ``spec`` is the JSON object as given (canonical key order)."""
+
+    spec: Mapping[str, Any]
+    identity: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "identity", json.dumps(self.spec, sort_keys=True, separators=(",", ":")))
+
+    def get(self, name: str, default: Any = None) -> Any:
+        """The value of field ``name`` (``default`` when absent or false)."""
+        value = self.spec.get(name)
+        return default if value is None or value is False else value
+
+    def effects(self, stream: bool) -> list[str]:
+        """The fields that inject something into a request (streaming or not), in vocabulary order."""
+        return [name for name in FIELDS
+                if name not in MODIFIERS and self.get(name) is not None and (stream or name not in STREAM_ONLY)]
+
+    @property
+    def outcome(self) -> str | None:
+        """The field deciding how the request ends, if any (see :data:`OUTCOMES`)."""
+        return next((name for name in OUTCOMES if self.get(name) is not None), None)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The spec as a JSON-ready dict."""
+        return dict(self.spec)
+
+
+def parse_fault(value: Any, where: str, path: str = "$") -> Fault:
+    """``value`` checked as a fault spec; :class:`FaultError` names ``where`` and the JSON path."""
+    if isinstance(value, Fault):
+        return value
+    if not isinstance(value, Mapping):
+        raise FaultError(f"{where}: {path}: expected a JSON object of fault fields, e.g. "
+                         f'{{"status": 429, "times": 2}}, got {short_repr(value)}')
+    for name, item in value.items():
+        if name not in FIELDS:
+            raise FaultError(f"{where}: {path}.{name}: unknown fault field; expected one of "
+                             f"{', '.join(FIELDS)}")
+        expected = FIELDS[name][0](item)
+        if expected is not None:
+            raise FaultError(f"{where}: {path}.{name}: expected {expected}, got {short_repr(item)}")
+    fault = Fault({name: value[name] for name in FIELDS if name in value})
+    outcomes = [name for name in OUTCOMES if fault.get(name) is not None]
+    if len(outcomes) > 1:
+        raise FaultError(f"{where}: {path}: fields {outcomes[0]} and {outcomes[1]} cannot be combined: a "
+                         f"request ends one way; keep one of {', '.join(OUTCOMES)}")
+    if not fault.effects(stream=True):
+        raise FaultError(f"{where}: {path}: expected at least one fault field besides "
+                         f"{', '.join(MODIFIERS)}, e.g. {{\"status\": 429}} or {{\"disconnect_after_events\": 3}}")
+    for name, needs in (("retry_after", ("status",)), ("message", ("status", "error_event"))):
+        if name in fault.spec and not any(fault.get(n) is not None for n in needs):
+            raise FaultError(f"{where}: {path}.{name}: only applies together with {' or '.join(needs)}")
+    return fault
+
+
+def parse_fault_header(text: str) -> Fault:
+    """The ``X-Mock-Fault`` header's fault; :class:`FaultError` naming the header when invalid."""
+    where = f"{FAULT_HEADER} header"
+    try:
+        value = loads_strict(text)
+    except InvalidJson as exc:
+        raise FaultError(f"{where}: expected a JSON object, e.g. {{\"status\": 429}}, got {exc.got}") from None
+    return parse_fault(value, where)
+
+
+@dataclass(frozen=True)
+class Injection:
+    """A fault that fires on one request: what, from where, and the seeded random source."""
+
+    fault: Fault
+    source: str
+    attempt: int
+    effects: tuple[str, ...]
+    rng: random.Random
+
+    def delay(self, name: str) -> float:
+        """The delay of latency field ``name`` in seconds, seeded jitter included (0 when not set)."""
+        base = self.fault.get(name, 0)
+        jitter = self.fault.get("jitter_ms", 0)
+        if not base and not jitter:
+            return 0.0
+        return (base + (self.rng.uniform(0, jitter) if jitter else 0.0)) / 1000
+
+    def record(self) -> dict[str, Any]:
+        """The journal's note of this injection."""
+        return {"source": self.source, "fault": self.fault.as_dict(), "attempt": self.attempt,
+                "injected": list(self.effects)}
+
+
+class FaultLedger:
+    """Counts, per (scope, source, fault), the requests seen and the faults fired; decides the next.
+
+    ``scope`` is the session the request names (header or history), or None for requests that
+    name none (they share one counter per fault). Decisions depend only on the seed and counts.
+    """
+
+    def __init__(self, seed: int, size: int = 10_000) -> None:
+        self.seed = seed
+        self.size = size
+        self._counts: dict[str, BoundedCache[tuple[str | None, str], list[int]]] = {}
+
+    def decide(self, fault: Fault, source: str, scope: str | None, stream: bool) -> Injection | None:
+        """The injection for the next request with ``fault``, or None when it does not fire."""
+        effects = tuple(fault.effects(stream))
+        if not effects:
+            return None
+        counters = self._counts.get(source) or self._counts.setdefault(source, BoundedCache(self.size))
+        key = (scope, fault.identity)
+        counts = counters.get(key) or counters.put(key, [0, 0])
+        seen, fired = counts
+        counts[0] += 1
+        times = fault.get("times")
+        if times is not None and fired >= times:
+            return None
+        rng = random.Random(f"fault:{self.seed}:{source}:{fault.identity}:{scope}:{seen}")
+        probability = fault.get("probability")
+        if probability is not None and not rng.random() < probability:
+            return None
+        counts[1] += 1
+        return Injection(fault, source, seen + 1, effects, rng)
+
+    def forget(self, source: str) -> None:
+        """Forget the counts of the faults from ``source`` (a stub or the server fault was replaced)."""
+        self._counts.pop(source, None)
+
+    def clear(self) -> None:
+        """Forget every count."""
+        self._counts.clear()

@@ -1,0 +1,266 @@
+"""The synthesizer of messages: a deterministic answer consistent with the request.
+
+The answer is a pure function of the server seed, the request body and the ``X-Features``
+header: the same inputs give the same message, byte for byte. Rules:
+
+- **Text** is a short English answer naming up to three words of the last user message (or,
+  after a tool result, of the result), followed by one to three stock sentences.
+- **Tokens** are counted as one per four characters (rounded up), for text, thinking and
+  tool-input JSON alike; ``input_tokens`` counts the JSON of system, messages and tools.
+- **max_tokens** is respected: an answer that would exceed it is cut to ``max_tokens * 4``
+  characters, ``stop_reason: "max_tokens"`` and ``output_tokens == max_tokens``.
+- **stop_sequences**: a free-text answer continues with one of the requested (non-empty)
+  stop sequences after its first sentence, so it always hits one; the text is cut before
+  the earliest occurrence of any requested sequence (``stop_reason: "stop_sequence"``).
+  Structured and dual-LLM answers are cut only where a sequence occurs naturally.
+- **tools**: ``tool_choice`` ``any``/``tool`` force a tool call, ``auto`` (the default) calls
+  a tool unless the last user message carries tool results (so agent loops end), ``none``
+  never does; one call, or two distinct tools for ``auto``/``any`` about a third of the time
+  unless ``disable_parallel_tool_use``. Inputs come from the tool's ``input_schema``
+  (:func:`~mockserver.values.schema_value`); a forced call whose schema yields no valid input
+  becomes a ``refusal``. Ids read ``tc-<session>-<uuid>``.
+- **thinking** ``enabled``/``adaptive`` puts a thinking block first, within ``budget_tokens``
+  (adaptive: half of ``max_tokens``).
+- **output_config.format** json_schema: the text is a JSON document valid against the schema
+  (a ``refusal`` when none can be produced). It takes precedence over dual-LLM.
+- **X-Features agent_arch dual-llm**: the text is the dual-LLM result document
+  ``{"status": "success", "final_return_value": ..., "error": null, "program": ...}``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import re
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from sequrity_contract.schemas import tool_use_id
+
+from ..pipeline.responder import RequestContext
+from .registry import register_synthesizer
+from .values import NoValue, schema_value
+
+CHARS_PER_TOKEN = 4
+_WORD = re.compile(r"[^\W_][\w'-]*")
+_STOPWORDS = frozenset({
+    "what", "which", "where", "when", "there", "their", "these", "those", "this", "that", "with", "from",
+    "have", "your", "about", "would", "could", "should", "please",
+})
+_OPENERS = (
+    "You asked about {topic}.",
+    "Here is a short answer about {topic}.",
+    "Let me respond to your message about {topic}.",
+    "Thanks for writing about {topic}.",
+)
+_SENTENCES = (
+    "This reply comes from the Sequrity mock server.",
+    "It is synthesized from the seed and the request, not by a model.",
+    "The same request always gets the same answer.",
+    "Nothing was sent to a real language model.",
+    "Details would depend on your own data.",
+    "That should be enough for a test.",
+)
+_AFTER_TOOL = (
+    "The tool result mentions {topic}.",
+    "Based on the tool output about {topic}, the task is complete.",
+    "I read the tool result ({topic}) and I am done.",
+)
+
+
+def count_tokens(text: str) -> int:
+    """Tokens in ``text``: one per four characters, rounded up."""
+    return (len(text) + CHARS_PER_TOKEN - 1) // CHARS_PER_TOKEN
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def request_seed(seed: int, body: dict[str, Any], features: dict[str, Any] | None) -> str:
+    """The string that seeds the generator for one request: seed + digest of body (but for
+    ``stream``, so streamed and plain answers agree) and features."""
+    answered = {k: v for k, v in body.items() if k != "stream"}
+    digest = hashlib.sha256(json.dumps([answered, features], sort_keys=True, ensure_ascii=False).encode())
+    return f"{seed}:{digest.hexdigest()}"
+
+
+def _text_of(content: Any) -> str:
+    if isinstance(content, str):
+        return content
+    parts: list[str] = []
+    for block in content if isinstance(content, list) else []:
+        if not isinstance(block, dict):
+            continue
+        if block.get("type") == "text" and isinstance(block.get("text"), str):
+            parts.append(block["text"])
+        elif block.get("type") == "tool_result":
+            parts.append(_text_of(block.get("content")))
+    return " ".join(parts)
+
+
+def _has_tool_result(content: Any) -> bool:
+    blocks = content if isinstance(content, list) else []
+    return any(isinstance(b, dict) and b.get("type") == "tool_result" for b in blocks)
+
+
+def _topic(text: str) -> str:
+    """Up to three distinct words of ``text``, quoted, preferring words that carry meaning."""
+    found = _WORD.findall(text)
+    meaningful = [w for w in found if len(w) > 3 and w.lower() not in _STOPWORDS]
+    words: list[str] = []
+    for word in meaningful or found:
+        word = word[:24]
+        if word.lower() not in (w.lower() for w in words):
+            words.append(word)
+        if len(words) == 3:
+            break
+    if not words:
+        return "your message"
+    if len(words) == 1:
+        return f'"{words[0]}"'
+    return ", ".join(f'"{w}"' for w in words[:-1]) + f' and "{words[-1]}"'
+
+
+@dataclass
+class _Budget:
+    limit: int
+    used: int = 0
+
+    @property
+    def left(self) -> int:
+        return self.limit - self.used
+
+
+@register_synthesizer("messages")
+def synthesize(context: RequestContext) -> dict[str, Any]:
+    """The deterministic answer to a valid request (see the module docstring for the rules)."""
+    body = context.body
+    rng = random.Random(request_seed(context.seed, body, context.features))
+    messages = body["messages"]
+    last_user = next((m for m in reversed(messages) if m.get("role") == "user"), messages[-1])
+    after_tool = _has_tool_result(last_user.get("content"))
+    topic = _topic(_text_of(last_user.get("content")))
+    budget = _Budget(int(body["max_tokens"]))  # JSON Schema counts 3.0 as an integer
+    content: list[dict[str, Any]] = []
+    message_id = f"msg_{rng.getrandbits(96):024x}"
+
+    thinking = body.get("thinking") or {}
+    if thinking.get("type") in ("enabled", "adaptive"):
+        enabled = thinking["type"] == "enabled"
+        cap = int(thinking.get("budget_tokens", budget.limit)) if enabled else budget.limit // 2
+        cap = max(0, min(cap, budget.limit - 1))
+        text = (f"The user wrote about {topic}. A short, direct answer fits; "
+                f"no further research is needed.")[: cap * CHARS_PER_TOKEN]
+        content.append({"type": "thinking", "text": text})
+        budget.used += count_tokens(text)
+
+    stop_reason, stop_sequence = _answer(body, context, rng, topic, after_tool, budget, content)
+    input_tokens = max(1, count_tokens(_dumps([body.get("system"), messages, body.get("tools")])))
+    return {
+        "id": message_id,
+        "type": "message",
+        "role": "assistant",
+        "content": content,
+        "model": body["model"],
+        "stop_reason": stop_reason,
+        "stop_sequence": stop_sequence,
+        "usage": {"input_tokens": input_tokens, "output_tokens": budget.used,
+                  "cache_creation_input_tokens": 0, "cache_read_input_tokens": 0, "service_tier": "standard"},
+    }
+
+
+def _answer(body: dict[str, Any], context: RequestContext, rng: random.Random, topic: str, after_tool: bool,
+            budget: _Budget, content: list[dict[str, Any]]) -> tuple[str, str | None]:
+    """Append the answer blocks after any thinking; return (stop_reason, stop_sequence)."""
+    forced, tools = _tools_to_call(body, rng, after_tool)
+    calls: list[dict[str, Any]] = []
+    for tool in tools:
+        try:
+            value = schema_value(tool.get("input_schema"), rng)
+        except NoValue:
+            continue
+        if isinstance(value, dict):
+            call_id = tool_use_id(context.session_id, uuid.UUID(int=rng.getrandbits(128), version=4))
+            calls.append({"type": "tool_use", "id": call_id, "name": tool["name"], "input": value})
+    if calls:
+        return _tool_answer(calls, budget, content)
+    if forced:
+        names = ", ".join(t["name"] for t in tools) or "the requested tool"
+        return _text_answer(f"I cannot call {names}: no input satisfies its input_schema.", "refusal",
+                            [], budget, content)
+    text, reason = _final_text(body, context, rng, topic, after_tool)
+    sequences = [s for s in body.get("stop_sequences") or [] if s]
+    if sequences and reason == "free":
+        first, _, rest = text.partition(". ")
+        text = f"{first}. {rng.choice(sequences)} {rest}" if rest else f"{text} {rng.choice(sequences)}"
+    return _text_answer(text, "end_turn" if reason != "refusal" else "refusal", sequences, budget, content)
+
+
+def _tools_to_call(body: dict[str, Any], rng: random.Random, after_tool: bool
+                   ) -> tuple[bool, list[dict[str, Any]]]:
+    tools = [t for t in body.get("tools") or [] if isinstance(t, dict) and isinstance(t.get("name"), str)]
+    choice = body.get("tool_choice") or {}
+    kind = choice.get("type", "auto")
+    if not tools or kind == "none" or (kind == "auto" and after_tool):
+        return False, []
+    if kind == "tool":
+        return True, [t for t in tools if t["name"] == choice.get("name")][:1]
+    distinct = list({t["name"]: t for t in tools}.values())
+    parallel = len(distinct) > 1 and not choice.get("disable_parallel_tool_use")
+    count = 2 if parallel and rng.random() < 0.3 else 1
+    return kind == "any", rng.sample(distinct, count)
+
+
+def _tool_answer(calls: list[dict[str, Any]], budget: _Budget, content: list[dict[str, Any]]
+                 ) -> tuple[str, str | None]:
+    names = " and ".join(c["name"] for c in calls)
+    preface = f"I will call {names}."
+    cost = sum(max(1, count_tokens(_dumps(c["input"]))) for c in calls)
+    if cost + count_tokens(preface) <= budget.left:
+        content.append({"type": "text", "text": preface})
+        budget.used += count_tokens(preface)
+    if cost > budget.left:  # the call does not fit: the model is cut off while writing it
+        content.append({"type": "text", "text": preface[: budget.left * CHARS_PER_TOKEN]})
+        budget.used = budget.limit
+        return "max_tokens", None
+    content.extend(calls)
+    budget.used += cost
+    return "tool_use", None
+
+
+def _final_text(body: dict[str, Any], context: RequestContext, rng: random.Random, topic: str,
+                after_tool: bool) -> tuple[str, str]:
+    """The answer text and its kind: ``free``, ``structured``, ``dual`` or ``refusal``."""
+    fmt = (body.get("output_config") or {}).get("format") or {}
+    if isinstance(fmt.get("schema"), dict):
+        try:
+            return _dumps(schema_value(fmt["schema"], rng)), "structured"
+        except NoValue:
+            return "I cannot produce JSON valid against the output_config.format schema.", "refusal"
+    opener = rng.choice(_AFTER_TOOL if after_tool else _OPENERS).format(topic=topic)
+    sentences = rng.sample(_SENTENCES, rng.randint(1, 3))
+    text = " ".join([opener, *sentences])
+    if (context.features or {}).get("agent_arch") == "dual-llm":
+        document = {"status": "success", "final_return_value": text, "error": None,
+                    "program": f"final_return_value = {json.dumps(text, ensure_ascii=False)}"}
+        return _dumps(document), "dual"
+    return text, "free"
+
+
+def _text_answer(text: str, reason: str, sequences: list[str], budget: _Budget, content: list[dict[str, Any]]
+                 ) -> tuple[str, str | None]:
+    stop_sequence = None
+    hits = [(text.find(s), i) for i, s in enumerate(sequences) if s in text]
+    if hits:
+        position, index = min(hits)
+        text, reason, stop_sequence = text[:position], "stop_sequence", sequences[index]
+    if count_tokens(text) > budget.left:
+        content.append({"type": "text", "text": text[: budget.left * CHARS_PER_TOKEN]})
+        budget.used = budget.limit
+        return "max_tokens", None
+    content.append({"type": "text", "text": text})
+    budget.used += count_tokens(text)
+    return reason, stop_sequence

@@ -1,0 +1,87 @@
+"""The ``sequrity-mock`` command: the server's commands (``serve``, ``openapi``) and ``conformance``.
+
+This module sits above every layer: it joins the mock server's command line
+(:mod:`sequrity_contract.mockserver.cli.main`) with the conformance runner of
+:mod:`sequrity_contract.contract_tests`, each imported only when its command runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from sequrity_contract.mockserver.cli.main import Commands
+from sequrity_contract.mockserver.cli.main import build_parser as build_server_parser
+from sequrity_contract.mockserver.cli.main import main as run_parser
+
+
+def run_conformance_command(args: argparse.Namespace) -> int:
+    """Run the conformance suite in-process; 0 when no clause failed, 1 otherwise, 2 on bad arguments."""
+    from sequrity_contract.contract_tests.adapters import UnknownAdapterError
+    from sequrity_contract.contract_tests.conformance import (
+            CLAUSES,
+            LiveSettings,
+            UnknownClauseError,
+            format_table,
+            run_conformance,
+            write_json_report,
+        )
+
+    def fail(message: object) -> int:
+        print(f"sequrity-mock conformance: error: {message}", file=sys.stderr)
+        return 2
+
+    if args.max_examples is not None and args.max_examples < 1:
+        return fail(f"--max-examples={args.max_examples}: expected an integer >= 1")
+    live = None
+    if args.live_url:
+        try:
+            live = LiveSettings(args.live_url, args.api_key or os.environ.get("SEQURITY_API_KEY") or None,
+                                args.live_budget)
+        except ValueError as exc:
+            return fail(exc)
+    try:
+        names = args.clause or None
+        if names is not None:
+            CLAUSES.select(names)
+        results = run_conformance(args.client, names, max_examples=args.max_examples, live=live)
+    except (UnknownAdapterError, UnknownClauseError, ImportError) as exc:
+        return fail(exc.args[0] if exc.args else exc)
+    print(format_table(results, width=200))
+    for result in results:
+        if result.outcome == "failed":
+            print()
+            print(result.describe())
+    if args.report:
+        write_json_report(results, args.report)
+        print(f"report written to {args.report}")
+    return 1 if any(r.outcome == "failed" for r in results) else 0
+
+
+def add_conformance_command(commands: Commands) -> None:
+    run = commands.add_parser("conformance", help="run the client conformance suite against in-process mock servers")
+    run.add_argument("--client", required=True, metavar="NAME",
+                     help="reference, raw, sequrity, sequrity-async, anthropic, or package.module:factory")
+    run.add_argument("--clause", action="append", default=[], metavar="NAME",
+                     help="run only this clause (repeatable; default: all)")
+    run.add_argument("--max-examples", type=int, default=None, metavar="N",
+                     help="hypothesis examples per clause (default: the hypothesis profile's)")
+    run.add_argument("--report", metavar="PATH", help="write the results as JSON to PATH")
+    run.add_argument("--live-url", metavar="URL", help="also run the live clauses against this base URL")
+    run.add_argument("--api-key", metavar="KEY", help="key of the live endpoint (default: $SEQURITY_API_KEY)")
+    run.add_argument("--live-budget", type=int, default=10, metavar="N",
+                     help="requests each live clause may send (default 10)")
+    run.set_defaults(run=run_conformance_command)
+
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every sub-command."""
+    return build_server_parser(add_conformance_command)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``sequrity-mock``; returns the process exit code."""
+    return run_parser(argv, build_parser())
