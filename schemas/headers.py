@@ -1,4 +1,4 @@
-"""The JSON configuration headers of a request (CONTRACT.md §2): which document each
+"""The JSON configuration headers of a request (docs/contract.md §2): which document each
 header's value satisfies, and the one-line JSON form the value travels in."""
 
 from __future__ import annotations

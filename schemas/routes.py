@@ -4,10 +4,10 @@
 from __future__ import annotations
 
 ENDPOINT_TYPES: tuple[str, ...] = ("chat", "code", "agent", "lang-graph")
-"""The ``{endpoint_type}`` path segment of the Control API (CONTRACT.md §1)."""
+"""The ``{endpoint_type}`` path segment of the Control API (docs/contract.md §1)."""
 
 PROVIDERS: tuple[str, ...] = ("openai", "openrouter", "anthropic", "sequrity_azure", "llama")
-"""The ``{provider}`` path segment (CONTRACT.md §1; ``llama`` from the newer docs)."""
+"""The ``{provider}`` path segment (docs/contract.md §1; ``llama`` from the newer docs)."""
 
 CONTROL_API_PATHS: tuple[str, ...] = ("/v1/messages", "/v1/chat/completions", "/v1/responses")
 """The endpoint paths the Control API serves after ``/control/{endpoint_type}[/{provider}]``

@@ -28,7 +28,7 @@ ERROR_TYPES: dict[int, str] = {
     500: "api_error",
     529: "overloaded_error",
 }
-"""The ``error.type`` each status carries (CONTRACT.md §8); other 5xx use ``api_error``."""
+"""The ``error.type`` each status carries (docs/contract.md §8); other 5xx use ``api_error``."""
 
 UUID_PATTERN = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 TOOL_USE_ID = re.compile(rf"^tc-(?P<session>{UUID_PATTERN})-(?P<call>{UUID_PATTERN})$")

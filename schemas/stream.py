@@ -3,7 +3,7 @@ stream events accumulated back into the message.
 
 ``accumulate(to_events(message)) == message`` for every valid response. The server
 streams with :func:`to_events`, clients and the validating proxy read streams with
-:class:`Accumulator`, which also checks event order (CONTRACT.md §5) and raises
+:class:`Accumulator`, which also checks event order (docs/contract.md §5) and raises
 :class:`StreamProtocolError` naming the event and the clause it breaks.
 """
 

@@ -1,5 +1,5 @@
 """The ``anthropic`` adapter: the Anthropic SDK (``AsyncAnthropic``) pointed at the
-Sequrity route, as CONTRACT.md §1 describes.
+Sequrity route, as docs/contract.md §1 describes.
 
 ``base_url`` is ``{base}/control/{endpoint_type}/{provider}`` (the SDK appends
 ``/v1/messages``), ``auth_token`` the Sequrity key (sent as the bearer token); the LLM

@@ -1,4 +1,4 @@
-"""The request body as the client sends it: ``null`` fields dropped (CONTRACT.md §3).
+"""The request body as the client sends it: ``null`` fields dropped (docs/contract.md §3).
 
 Nulls are dropped from the request's own objects (the request, messages, content
 blocks, tools, ...) but kept inside free-form JSON values, where ``null`` is data:

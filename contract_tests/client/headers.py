@@ -1,4 +1,4 @@
-"""The request headers of the contract (CONTRACT.md §2): the two keys, the three JSON
+"""The request headers of the contract (docs/contract.md §2): the two keys, the three JSON
 configuration headers, the session and the caller's own headers."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Bearer authentication (CONTRACT.md §2): ``Authorization: Bearer <sequrity key>``."""
+"""Bearer authentication (docs/contract.md §2): ``Authorization: Bearer <sequrity key>``."""
 
 from __future__ import annotations
 

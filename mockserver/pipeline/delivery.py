@@ -2,7 +2,7 @@
 
 :class:`Rendered` holds the encoded bytes of one answer with the session id left as a
 hole (see :data:`~mockserver.responder.SESSION_TOKEN`), so a cached answer serves any
-session. :class:`Delivery` writes it: JSON in one response, or SSE (CONTRACT.md §5) made by
+session. :class:`Delivery` writes it: JSON in one response, or SSE (docs/contract.md §5) made by
 :func:`schemas.to_events` from the same message, in one write when no latency is
 configured and event by event (with seeded jitter) otherwise.
 """

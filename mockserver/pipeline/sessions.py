@@ -1,4 +1,4 @@
-"""Sessions (CONTRACT.md §7): resolving a request's session and remembering what it did.
+"""Sessions (docs/contract.md §7): resolving a request's session and remembering what it did.
 
 Resolution order: the ``X-Session-ID`` header; else the session the history embeds in its tool
 ids (``tc-<session>-<uuid>``, read by the endpoint's ``session_from_history``); else a new session. New ids are

@@ -25,7 +25,7 @@ from ..support.cache import BoundedCache
 from ..support.checks import is_int, is_number
 from ..support.strict_json import InvalidJson, loads_strict
 
-#: HTTP statuses a ``status`` fault may answer with (CONTRACT.md §8 plus 502/503).
+#: HTTP statuses a ``status`` fault may answer with (docs/contract.md §8 plus 502/503).
 FAULT_STATUSES = (400, 401, 403, 404, 413, 429, 500, 502, 503, 529)
 #: Longest delay a latency field accepts, in milliseconds (ten minutes).
 MAX_DELAY_MS = 600_000

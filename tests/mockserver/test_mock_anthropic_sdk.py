@@ -1,4 +1,4 @@
-"""The ``anthropic`` SDK, unchanged, against the real mock server (CONTRACT.md §1)."""
+"""The ``anthropic`` SDK, unchanged, against the real mock server (docs/contract.md §1)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The SSE encoder writes CONTRACT.md §5 events; the parser reads them back however the bytes
+"""The SSE encoder writes docs/contract.md §5 events; the parser reads them back however the bytes
 are cut."""
 
 from __future__ import annotations

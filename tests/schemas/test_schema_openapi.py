@@ -1,5 +1,5 @@
 """The OpenAPI 3.1 export: a valid document (checked by openapi-spec-validator), every
-reference resolvable, the routes, headers and responses of CONTRACT.md §1, §2 and §8, and
+reference resolvable, the routes, headers and responses of docs/contract.md §1, §2 and §8, and
 request bodies validated by the schemas it carries."""
 
 from __future__ import annotations
