@@ -1,0 +1,146 @@
+"""A second endpoint, registered from its own module only (``echo_endpoint``), gets everything the
+messages endpoint has: routes, validation with errors naming the JSON path, the journal, SSE in its
+own format, stubs, faults, and record/replay. Nothing outside that module knows about it."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import echo_endpoint
+import pytest
+import requests
+
+from sequrity_contract.mockserver import MockServer
+from sequrity_contract.schemas.sse import parse_events, parse_sse
+
+KEY = {"Authorization": "Bearer k"}
+BODY = {"model": "m", "text": "hello seam"}
+
+
+@pytest.fixture(scope="module")
+def echo() -> Iterator[None]:
+    """The echo endpoint, registered for this module's tests."""
+    echo_endpoint.register()
+    yield
+    echo_endpoint.unregister()
+
+
+@pytest.fixture
+def server(echo: None) -> Iterator[MockServer]:
+    with MockServer(seed=3, chunk_size=4) as server:
+        yield server
+
+
+def post(server: MockServer, body: Any, headers: dict[str, str] | None = None,
+         path: str = "/control/code/openai/v1/echo") -> requests.Response:
+    return requests.post(server.url + path, json=body, headers={**KEY, **(headers or {})}, timeout=10)
+
+
+def test_the_endpoint_gets_its_routes_and_its_synthesizer_answers(server: MockServer) -> None:
+    assert server.endpoint_url("echo", "code", "openai") == server.url + "/control/code/openai/v1/echo"
+    response = post(server, BODY)
+    assert response.status_code == 200
+    assert response.json() == {"id": "echo-10", "object": "echo", "model": "m", "text": "HELLO SEAM"}
+    assert response.headers["X-Session-ID"]
+    [entry] = server.requests
+    assert (entry["endpoint"], entry["endpoint_type"], entry["provider"]) == ("echo", "code", "openai")
+    assert entry["body"] == BODY and entry["status"] == 200
+
+
+def test_messages_still_answers_beside_it(server: MockServer) -> None:
+    body = {"model": "m", "max_tokens": 32, "messages": [{"role": "user", "content": "hi"}]}
+    response = requests.post(server.messages_url(), json=body, headers=KEY, timeout=10)
+    assert response.status_code == 200 and response.json()["type"] == "message"
+
+
+@pytest.mark.parametrize(("body", "path"), [
+    ({"model": "m"}, "$.text"),
+    ({"model": "m", "text": ""}, "$.text"),
+    ({"model": "m", "text": "x", "temperature": 1}, "$"),
+])
+def test_a_bad_body_is_a_400_naming_the_path(server: MockServer, body: dict[str, Any], path: str) -> None:
+    response = post(server, body)
+    assert response.status_code == 400
+    assert response.json()["error"]["type"] == "invalid_request_error"
+    assert f"request body: {path}" in response.json()["detail"]
+
+
+def test_an_unknown_provider_names_the_endpoints_own_list(server: MockServer) -> None:
+    response = post(server, BODY, path="/control/chat/nobody/v1/echo")
+    assert response.status_code == 404 and "unknown provider 'nobody'" in response.json()["detail"]
+
+
+def read_cut_stream(server: MockServer, body: Any, headers: dict[str, str], timeout: float = 10) -> bytes:
+    """The bytes of a stream the server cuts or stops sending (read until the cut or the timeout)."""
+    received = b""
+    with requests.post(server.url + "/control/chat/v1/echo", json=body, headers={**KEY, **headers}, stream=True,
+                       timeout=(5, timeout)) as response:
+        try:
+            for piece in response.iter_content(chunk_size=None):
+                received += piece
+        except (requests.exceptions.ChunkedEncodingError, requests.exceptions.ConnectionError):
+            pass
+    return received
+
+
+def test_a_stream_is_data_lines_then_done_and_accumulates_to_the_answer(server: MockServer) -> None:
+    plain = post(server, BODY).json()
+    response = post(server, {**BODY, "stream": True})
+    assert response.headers["Content-Type"] == "text/event-stream"
+    raw = response.content
+    assert b"event:" not in raw
+    assert raw.endswith(b"data: [DONE]\n\n")
+    assert [event.data for event in parse_sse(raw)][-1] == "[DONE]"
+    accumulator = echo_endpoint.EchoAccumulator()
+    for event in parse_events(raw):
+        accumulator.feed(event)
+    assert accumulator.message == plain
+    assert server.requests[-1]["stream"] is True
+
+
+def test_a_stub_names_the_endpoint_it_answers(server: MockServer) -> None:
+    server.stub({"endpoint": "echo", "match": {"body": {"text": "hello seam"}}, "message": {"text": "stubbed"}})
+    answer = post(server, BODY).json()
+    assert answer == {"id": answer["id"], "object": "echo", "model": "stub", "text": "stubbed"}
+    assert server.requests[-1]["stub"] is not None
+    streamed = post(server, {**BODY, "stream": True}).content
+    assert b"stubbed"[:4] in streamed and streamed.endswith(b"data: [DONE]\n\n")
+
+
+def test_a_stub_for_messages_does_not_answer_the_endpoint(server: MockServer) -> None:
+    server.stub({"match": {"model": "m"}, "message": {"content": "from messages"}})
+    assert post(server, BODY).json()["text"] == "HELLO SEAM"
+
+
+def test_a_stub_with_a_message_the_endpoint_refuses_is_refused(server: MockServer) -> None:
+    with pytest.raises(ValueError, match=r"\$\.message"):
+        server.stub({"endpoint": "echo", "message": {"text": 3}})
+    with pytest.raises(ValueError, match=r"\$\.endpoint"):
+        server.stub({"endpoint": "nope", "message": {"text": "x"}})
+
+
+def test_faults_apply_to_the_endpoint(server: MockServer) -> None:
+    response = post(server, BODY, headers={"X-Mock-Fault": json.dumps({"status": 429, "retry_after": 1})})
+    assert response.status_code == 429 and response.headers["retry-after"] == "1"
+    cut = read_cut_stream(server, {**BODY, "stream": True}, {"X-Mock-Fault": '{"disconnect_after_events": 2}'})
+    assert len(parse_sse(cut)) == 2 and b"[DONE]" not in cut
+    hanging = read_cut_stream(server, {**BODY, "stream": True}, {"X-Mock-Fault": '{"never_end": true}'}, timeout=1)
+    assert b'"finish":true' in hanging and b"[DONE]" not in hanging  # every event but the terminator
+
+
+def test_record_then_replay_serves_the_endpoint(echo: None, tmp_path: Path) -> None:
+    cassette = tmp_path / "echo.json"
+    with MockServer(seed=5) as upstream, \
+            MockServer(mode="record", upstream=upstream.url, cassette=str(cassette)) as recorder:
+        live = [post(recorder, BODY).json(), post(recorder, {**BODY, "stream": True}).content]
+        assert recorder.violations["violations"] == []
+    recorded = json.loads(cassette.read_text())["interactions"]
+    assert [i["request"]["path"] for i in recorded] == ["/control/code/openai/v1/echo"] * 2
+    with MockServer(mode="replay", cassette=str(cassette), replay_speed="none") as replay:
+        assert post(replay, BODY).json() == live[0]
+        replayed = post(replay, {**BODY, "stream": True}).content
+    assert parse_events(replayed) == parse_events(live[1])
+    assert replayed.endswith(b"data: [DONE]\n\n")
