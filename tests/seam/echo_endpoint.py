@@ -73,8 +73,9 @@ class EchoAccumulator:
 class EchoCodec:
     def to_events(self, message: dict[str, Any], *, split_text: Splitter, split_json: Splitter,
                   dialect: str) -> list[dict[str, Any]]:
-        chunks = [{"id": message["id"], "object": "echo.chunk", "delta": piece} for piece in split_text(message["text"])]
-        return [*chunks, {"id": message["id"], "object": "echo.chunk", "model": message["model"], "finish": True}]
+        chunk = {"id": message["id"], "object": "echo.chunk"}
+        deltas = [{**chunk, "delta": piece} for piece in split_text(message["text"])]
+        return [*deltas, {**chunk, "model": message["model"], "finish": True}]
 
     def accumulator(self, dialect: str) -> EchoAccumulator:
         return EchoAccumulator()
