@@ -24,6 +24,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, settings
 
+from .adapters.registry import BUILTIN_ADAPTERS
 from .cassettes import MARKER_HELP, add_cassette_options, check_marked_items, marker_problem
 from .fixtures import cassette_settings, sequrity_client, sequrity_mock, sequrity_mock_config, sequrity_mock_server
 
@@ -61,7 +62,7 @@ _SETTINGS = pytest.StashKey[dict[str, Any]]()
 # option name, ini name, help, ini type
 _OPTIONS: list[tuple[str, str, str, str]] = [
     ("--sequrity-client", "sequrity_client",
-     "client under test: a built-in adapter (reference, raw, sequrity, sequrity-async, anthropic) or "
+     f"client under test: a built-in adapter ({', '.join(BUILTIN_ADAPTERS)}) or "
      "package.module:factory (default reference)", "string"),
     ("--sequrity-clauses", "sequrity_clauses",
      "comma-separated clause names to run (default: all)", "string"),

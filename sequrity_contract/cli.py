@@ -12,6 +12,7 @@ import os
 import sys
 from collections.abc import Sequence
 
+from sequrity_contract.contract_tests.adapters.registry import BUILTIN_ADAPTERS
 from sequrity_contract.mockserver.cli.main import Commands
 from sequrity_contract.mockserver.cli.main import build_parser as build_server_parser
 from sequrity_contract.mockserver.cli.main import main as run_parser
@@ -63,7 +64,7 @@ def run_conformance_command(args: argparse.Namespace) -> int:
 def add_conformance_command(commands: Commands) -> None:
     run = commands.add_parser("conformance", help="run the client conformance suite against in-process mock servers")
     run.add_argument("--client", required=True, metavar="NAME",
-                     help="reference, raw, sequrity, sequrity-async, anthropic, or package.module:factory")
+                     help=f"{', '.join(BUILTIN_ADAPTERS)}, or package.module:factory")
     run.add_argument("--clause", action="append", default=[], metavar="NAME",
                      help="run only this clause (repeatable; default: all)")
     run.add_argument("--max-examples", type=int, default=None, metavar="N",

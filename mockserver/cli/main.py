@@ -16,6 +16,8 @@ if TYPE_CHECKING:
     from ..handle import MockServer
 
 Command = Callable[[argparse.Namespace], int]
+SERVE_PORT = 8765
+"""The port ``serve`` listens on by default (a library server, :class:`MockConfig`, picks a free one)."""
 Commands = argparse._SubParsersAction  # type: ignore[type-arg]
 """The sub-parsers a command adds itself to."""
 
@@ -106,29 +108,37 @@ async def _run_until_signalled(server: MockServer, journal_file: str | None = No
 
 
 def _add_serve(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    from sequrity_contract.schemas import DIALECTS
+
+    from ..config import MockConfig
     from .mode_options import add_mode_arguments
     from .scripting_options import add_scripting_arguments
 
+    default = MockConfig()  # the one place the defaults are spelled
     serve = commands.add_parser("serve", help="run the mock server until SIGINT/SIGTERM")
-    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=8765, help="port; 0 picks a free one (default 8765)")
-    serve.add_argument("--seed", type=int, default=0, help="seed of every synthesized answer (default 0)")
+    serve.add_argument("--host", default=default.host, help=f"address to listen on (default {default.host})")
+    serve.add_argument("--port", type=int, default=SERVE_PORT,
+                       help=f"port; 0 picks a free one (default {SERVE_PORT})")
+    serve.add_argument("--seed", type=int, default=default.seed,
+                       help=f"seed of every synthesized answer (default {default.seed})")
     serve.add_argument("--api-key", action="append", default=[], metavar="KEY",
                        help="accept only this bearer key (repeatable; default: any non-empty key)")
-    serve.add_argument("--dialect", choices=("sequrity", "anthropic"), default="sequrity",
-                       help="SSE dialect; anthropic adds ping events (default sequrity)")
+    serve.add_argument("--dialect", choices=DIALECTS, default=default.dialect,
+                       help=f"SSE dialect of messages; anthropic adds ping events (default {default.dialect})")
     serve.add_argument("--latency", default="0", metavar="FIRST_MS[,PER_EVENT_MS[,JITTER_MS]]",
                        help="delay before the first event, between events, and seeded jitter (default 0)")
-    serve.add_argument("--chunk-size", type=int, default=16,
-                       help="characters per streamed text delta (default 16)")
-    serve.add_argument("--json-chunk-size", type=int, default=16,
-                       help="characters per streamed tool-input JSON delta (default 16)")
-    serve.add_argument("--journal-size", type=int, default=10_000,
-                       help="requests the journal keeps (default 10000)")
-    serve.add_argument("--journal-bytes", type=int, default=64 * 1024 * 1024,
-                       help="request-body bytes the journal keeps; the oldest entries go first (default 64 MiB)")
-    serve.add_argument("--max-body-bytes", type=int, default=32 * 1024 * 1024,
-                       help="largest accepted request body; larger ones get 413 (default 32 MiB)")
+    serve.add_argument("--chunk-size", type=int, default=default.chunk_size,
+                       help=f"characters per streamed text delta (default {default.chunk_size})")
+    serve.add_argument("--json-chunk-size", type=int, default=default.json_chunk_size,
+                       help=f"characters per streamed tool-input JSON delta (default {default.json_chunk_size})")
+    serve.add_argument("--journal-size", type=int, default=default.journal_size,
+                       help=f"requests the journal keeps (default {default.journal_size})")
+    serve.add_argument("--journal-bytes", type=int, default=default.journal_bytes,
+                       help=f"request-body bytes the journal keeps; the oldest entries go first "
+                            f"(default {default.journal_bytes // 2**20} MiB)")
+    serve.add_argument("--max-body-bytes", type=int, default=default.max_body_bytes,
+                       help=f"largest accepted request body; larger ones get 413 "
+                            f"(default {default.max_body_bytes // 2**20} MiB)")
     serve.add_argument("--admin-token", default=os.environ.get("SEQURITY_MOCK_ADMIN_TOKEN") or None, metavar="TOKEN",
                        help="require 'Authorization: Bearer TOKEN' on /__admin (default: $SEQURITY_MOCK_ADMIN_TOKEN, "
                             "else the admin API is open)")
