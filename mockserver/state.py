@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -49,6 +51,19 @@ class ServerState:
     def create(cls, config: MockConfig, responder: Responder | None = None) -> ServerState:
         """The state of a fresh server (the synthesizer answers unless ``responder`` is given)."""
         return cls(config, responder or Synthesizer())
+
+    @contextmanager
+    def slow_answer(self) -> Iterator[None]:
+        """Around an answer that waits (latency, a scripted delay, a replay's timing): the running
+        task is one of :attr:`slow_answers` meanwhile, so shutting down cancels it at once."""
+        task = asyncio.current_task()
+        if task is not None:
+            self.slow_answers.add(task)
+        try:
+            yield
+        finally:
+            if task is not None:
+                self.slow_answers.discard(task)
 
     async def cancel_slow_answers(self) -> None:
         """End every answer still waiting on latency (on shutdown: open streams are closed at once)."""

@@ -17,7 +17,6 @@ was played, the last plays again (``new_episodes`` records a new one instead).
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Sequence
 from typing import Any
@@ -132,15 +131,8 @@ class ModeHandler:
 
     async def _play(self, request: web.Request, recorded: dict[str, Any], entry: JournalEntry,
                     endpoint: Endpoint) -> web.StreamResponse:
-        state = request.app[STATE]
-        task = asyncio.current_task()
-        if task is not None:
-            state.slow_answers.add(task)
-        try:
+        with request.app[STATE].slow_answer():
             return await play(request, recorded, self.config.replay_speed, entry, endpoint.sse)
-        finally:
-            if task is not None:
-                state.slow_answers.discard(task)
 
     async def _forward(self, request: web.Request, raw: bytes, entry: JournalEntry, endpoint: Endpoint, *,
                        record: bool) -> web.StreamResponse:

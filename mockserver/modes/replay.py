@@ -15,7 +15,7 @@ from aiohttp import web
 
 from sequrity_contract.schemas.sse import NAMED_EVENTS, SSEFormat
 
-from ..pipeline.delivery import SSE_HEADERS, client_gone, noting_disconnect
+from ..pipeline.delivery import SSE_HEADERS, noting_disconnect, write_events
 from ..pipeline.journal import JournalEntry
 
 
@@ -58,13 +58,10 @@ async def play(request: web.Request, interaction: dict[str, Any], speed: float |
     response = web.StreamResponse(status=status, headers={**SSE_HEADERS, **headers})
     with noting_disconnect(entry):
         await response.prepare(request)
-        for item in events:
-            await _sleep_until(started, float(item["at"]), factor)
-            if client_gone(request):
-                entry.disconnected = True
-                return response
-            await response.write(sse.encode_event(item["event"]))
-            entry.events_sent += 1
+        writes = [sse.encode_event(item["event"]) for item in events]
+        if not await write_events(request, response, writes,
+                                  lambda n: _sleep_until(started, float(events[n]["at"]), factor), entry):
+            return response
         if sse.terminator:
             await response.write(sse.terminator)
         await response.write_eof()

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -50,6 +50,21 @@ def noting_disconnect(entry: JournalEntry) -> Iterator[None]:
     except asyncio.CancelledError:
         entry.disconnected = True
         raise
+
+
+async def write_events(request: web.Request, response: web.StreamResponse, events: Sequence[bytes],
+                       wait: Callable[[int], Awaitable[object]], entry: JournalEntry) -> bool:
+    """Write ``events`` one write each, awaiting ``wait(n)`` before event ``n`` (latency, a fault's
+    delays, a replay's timing); the one loop every paced stream goes through. False when the client
+    left meanwhile (``entry.disconnected`` is set); ``entry.events_sent`` counts what was written."""
+    for number, event in enumerate(events):
+        await wait(number)
+        if client_gone(request):
+            entry.disconnected = True
+            return False
+        await response.write(event)
+        entry.events_sent += 1
+    return True
 
 
 def _holes(data: bytes) -> tuple[bytes, ...]:
@@ -187,12 +202,7 @@ class Delivery:
                 entry.events_sent = len(rendered)
             else:
                 next_delay = self._delays(rendered)
-                for event in writes:
-                    await asyncio.sleep(next_delay())
-                    if client_gone(request):
-                        entry.disconnected = True
-                        return response
-                    await response.write(event)
-                    entry.events_sent += 1
+                if not await write_events(request, response, writes, lambda _: asyncio.sleep(next_delay()), entry):
+                    return response
             await response.write_eof()
         return response

@@ -9,7 +9,6 @@ wires the handlers to their paths.
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import logging
 from collections.abc import Awaitable, Callable
@@ -131,15 +130,10 @@ async def _deliver_late(state: ServerState, request: web.Request, rendered: Rend
                         session_id: str, entry: JournalEntry) -> web.StreamResponse:
     """Deliver an answer with configured latency, as one of the server's slow answers (so that
     shutting down cancels it at once)."""
-    task = asyncio.current_task()
-    assert task is not None
-    state.slow_answers.add(task)
-    try:
+    with state.slow_answer():
         if stream:
             return await state.delivery.send_stream(request, rendered, session_id, entry)
         return await state.delivery.send_json(rendered, session_id, entry)
-    finally:
-        state.slow_answers.discard(task)
 
 
 async def _answer(state: ServerState, key: AnswerKey, valid: ValidBody, context: RequestContext) -> Rendered:
@@ -176,12 +170,5 @@ async def answer_scripted(state: ServerState, request: web.Request, entry: Journ
     (None: the ordinary pipeline answers). The handler is cancelled on shutdown while it waits."""
     scripting = state.scripting
     plan = scripting.plan(stub_request, named_session)
-    task = asyncio.current_task()
-    if task is not None:
-        state.slow_answers.add(task)
-    try:
-        return await deliver_planned(plan, scripting, state.delivery, request, synthesize, stub_request,
-                                     entry)
-    finally:
-        if task is not None:
-            state.slow_answers.discard(task)
+    with state.slow_answer():
+        return await deliver_planned(plan, scripting, state.delivery, request, synthesize, stub_request, entry)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import socket
 import struct
+from collections.abc import Awaitable
 from typing import Any
 
 from aiohttp import web
@@ -18,7 +19,7 @@ from aiohttp import web
 from sequrity_contract.schemas import Endpoint
 
 from ..errors import ApiError, error_type_for
-from ..pipeline.delivery import SSE_HEADERS, Delivery, Rendered, client_gone, noting_disconnect
+from ..pipeline.delivery import SSE_HEADERS, Delivery, Rendered, client_gone, noting_disconnect, write_events
 from ..pipeline.journal import JournalEntry
 from .faults import Injection
 from .stubs import retry_after_headers
@@ -188,14 +189,13 @@ class FaultedDelivery:
         entry.status = 200
         with noting_disconnect(entry):
             await response.prepare(request)
-            for number, event in enumerate(events):
-                delay = injection.delay("delay_first_event_ms" if number == 0 else "delay_between_events_ms")
-                await asyncio.sleep(delay)
-                if client_gone(request):
-                    entry.disconnected = True
-                    return response
-                await response.write(event)
-                entry.events_sent += 1
+
+            def wait(number: int) -> Awaitable[None]:
+                field = "delay_first_event_ms" if number == 0 else "delay_between_events_ms"
+                return asyncio.sleep(injection.delay(field))
+
+            if not await write_events(request, response, events, wait, entry):
+                return response
             if ending == "close":
                 _close(request)
             elif ending == "hang":
