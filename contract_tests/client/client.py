@@ -1,5 +1,5 @@
 """The reference client: ``create`` and ``stream`` for
-``POST {base}/control/{endpoint_type}/{provider?}/v1/messages``."""
+``POST {base}/control/{endpoint_type}/{provider?}`` + an endpoint's path (messages by default)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from types import TracebackType
 from typing import Any, Final
 
-from sequrity_contract.schemas import DIALECTS, ENDPOINT_TYPES
-from sequrity_contract.schemas.stream import Dialect
+from sequrity_contract.schemas import ENDPOINT_TYPES, MESSAGES, Endpoint, get_endpoint
 
 from .body import encode_body
 from .errors import APIConnectionError, APIStatusError, InvalidResponseError, error_from_response
@@ -31,7 +30,8 @@ DEFAULT: Final = _Default.DEFAULT
 
 
 class ReferenceClient:
-    """An async client for the Messages endpoint; dicts in, dicts out.
+    """An async client for an endpoint of the Control API (``endpoint``: its name or
+    :class:`~sequrity_contract.schemas.Endpoint`, messages by default); dicts in, dicts out.
 
     ``api_key`` is the Sequrity key (``Authorization: Bearer``), ``llm_api_key`` the
     provider key (``X-Api-Key``); ``features``/``policy``/``config`` are sent as one-line
@@ -47,8 +47,8 @@ class ReferenceClient:
     times (default 2, as the Anthropic SDK), waiting as ``retry-after`` asks or backing
     off exponentially (see :class:`RetryPolicy`); pass a ``RetryPolicy`` to tune it.
     ``timeout`` is the seconds without progress (connect or read) before
-    :class:`APITimeoutError`. ``dialect`` is the stream dialect accepted (``sequrity``
-    rejects ``ping`` and ``error`` events, ``anthropic`` accepts them).
+    :class:`APITimeoutError`. ``dialect`` is the stream dialect accepted (default: the endpoint's
+    first; for messages ``sequrity`` rejects ``ping`` and ``error`` events, ``anthropic`` accepts them).
     ``transport`` replaces the network (see :class:`FunctionTransport`); ``sleep`` the
     wait between retries.
     """
@@ -68,14 +68,17 @@ class ReferenceClient:
         session_id: str | None = None,
         max_retries: int | RetryPolicy = 2,
         timeout: float | None = 60.0,
-        dialect: Dialect = "sequrity",
+        dialect: str | None = None,
+        endpoint: str | Endpoint = MESSAGES,
         transport: Transport | None = None,
         sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
     ) -> None:
         if not isinstance(base_url, str) or not base_url.startswith(("http://", "https://")):
             raise ValueError(f"base_url={base_url!r}: expected an http:// or https:// URL")
-        if dialect not in DIALECTS:
-            raise ValueError(f"dialect={dialect!r}: expected one of {', '.join(DIALECTS)}")
+        self.endpoint = endpoint if isinstance(endpoint, Endpoint) else get_endpoint(endpoint)
+        dialect = self.endpoint.dialects[0] if dialect is None else dialect
+        if dialect not in self.endpoint.dialects:
+            raise ValueError(f"dialect={dialect!r}: expected one of {', '.join(self.endpoint.dialects)}")
         if timeout is not None and (not isinstance(timeout, int | float) or timeout <= 0):
             raise ValueError(f"timeout={timeout!r}: expected seconds > 0, or None for no timeout")
         self.base_url = base_url.rstrip("/")
@@ -89,7 +92,7 @@ class ReferenceClient:
         self.headers = dict(headers or {})
         self.retry = max_retries if isinstance(max_retries, RetryPolicy) else RetryPolicy(max_retries)
         self.timeout = timeout
-        self.dialect: Dialect = dialect
+        self.dialect = dialect
         self.transport: Transport = transport or AiohttpTransport()
         self._sleep = sleep
         self._session_id = session_id
@@ -114,15 +117,20 @@ class ReferenceClient:
 
     # -- requests ---------------------------------------------------------------------------
 
+    def url(self, endpoint_type: str | None = None, provider: str | _Default | None = DEFAULT) -> str:
+        """``{base}/control/{endpoint_type}/{provider}`` + the endpoint's path, without the
+        provider segment when there is none."""
+        return self._url(self.endpoint, endpoint_type, provider)
+
     def messages_url(self, endpoint_type: str | None = None,
                      provider: str | _Default | None = DEFAULT) -> str:
-        """``{base}/control/{endpoint_type}/{provider}/v1/messages``, without the provider
-        segment when there is none."""
+        """The URL of the messages route (whatever the client's endpoint), as :meth:`url` builds it."""
+        return self._url(MESSAGES, endpoint_type, provider)
+
+    def _url(self, endpoint: Endpoint, endpoint_type: str | None, provider: str | _Default | None) -> str:
         kind = self.endpoint_type if endpoint_type is None else _check_segment("endpoint_type", endpoint_type)
         chosen = self.provider if provider is DEFAULT else provider
-        if chosen is None:
-            return f"{self.base_url}/control/{kind}/v1/messages"
-        return f"{self.base_url}/control/{kind}/{_check_segment('provider', chosen)}/v1/messages"
+        return self.base_url + endpoint.route_path(kind, None if chosen is None else _check_segment("provider", chosen))
 
     async def create(
         self,
@@ -197,7 +205,7 @@ class ReferenceClient:
                                           llm_api_key=llm_api_key, features=features, policy=policy,
                                           config=config, session_id=session_id, headers=headers,
                                           request_timeout=request_timeout)
-        return MessageStream(lambda: self._send(http_request), self.dialect)
+        return MessageStream(lambda: self._send(http_request), self.dialect, self.endpoint)
 
     def _http_request(self, body: dict[str, Any], *, stream: bool, endpoint_type: str | None,
                       provider: str | _Default | None, llm_api_key: str | _Default | None,
@@ -217,7 +225,7 @@ class ReferenceClient:
             session_id=pick(session_id, self._session_id),
             custom={**self.headers, **(headers or {})},
         )
-        return HttpRequest("POST", self.messages_url(endpoint_type, provider), all_headers, encode_body(body),
+        return HttpRequest("POST", self.url(endpoint_type, provider), all_headers, encode_body(body),
                            timeout=pick(request_timeout, self.timeout), stream=stream)
 
     async def _send(self, request: HttpRequest) -> HttpResponse:

@@ -1,5 +1,5 @@
-"""A streamed answer: an async iterator of event dicts that accumulates the message
-with :class:`schemas.Accumulator` (and so checks the event order as it goes)."""
+"""A streamed answer: an async iterator of event dicts that accumulates the message with the
+endpoint's stream codec (and so checks the event order as it goes)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,8 @@ from typing import Any
 
 from multidict import CIMultiDictProxy
 
-from sequrity_contract.schemas import Accumulator, StreamErrorEvent, StreamProtocolError
+from sequrity_contract.schemas import MESSAGES, Endpoint, StreamErrorEvent, StreamProtocolError
 from sequrity_contract.schemas.sse import SSEEvent, SSEParser
-from sequrity_contract.schemas.stream import Dialect
 
 from .errors import APIConnectionError, StreamError
 from .transport import HttpResponse
@@ -30,9 +29,12 @@ class MessageStream:
     """
 
     def __init__(self, open_response: Callable[[], Awaitable[HttpResponse]],
-                 dialect: Dialect = "sequrity") -> None:
+                 dialect: str = "sequrity", endpoint: Endpoint = MESSAGES) -> None:
         self._open_response = open_response
-        self._accumulator = Accumulator(dialect)
+        self.endpoint = endpoint
+        self._accumulator = endpoint.codec.accumulator(dialect)
+        self._events: list[dict[str, Any]] = []
+        self._terminated = False
         self._response: HttpResponse | None = None
         self._sse: AsyncIterator[SSEEvent] | None = None
         self._finished = False
@@ -40,7 +42,7 @@ class MessageStream:
     @property
     def events(self) -> list[dict[str, Any]]:
         """The events received so far."""
-        return self._accumulator.events
+        return self._events
 
     @property
     def status(self) -> int | None:
@@ -94,9 +96,10 @@ class MessageStream:
             sse = await anext(self._sse)
         except StopAsyncIteration:
             await self.aclose()
-            if not self._accumulator.done:
-                raise StreamError("truncated", f"the body ended after {len(self.events)} events, "
-                                  "before message_stop") from None
+            done = self.endpoint.sse.done
+            if not self._accumulator.done or (done is not None and not self._terminated):
+                end = "before its last event" if not self._accumulator.done else f"without 'data: {done}'"
+                raise StreamError("truncated", f"the body ended after {len(self.events)} events, {end}") from None
             self._finished = True
             raise
         except APIConnectionError as exc:
@@ -104,24 +107,33 @@ class MessageStream:
             raise StreamError("truncated", f"the connection broke after {len(self.events)} events: "
                               f"{exc}") from exc
         try:
-            return self._feed(sse)
+            event = self._feed(sse)
         except StreamError:
             await self.aclose()
             raise
+        return event if event is not None else await self.__anext__()
 
-    def _feed(self, sse: SSEEvent) -> dict[str, Any]:
+    def _feed(self, sse: SSEEvent) -> dict[str, Any] | None:
         index = len(self.events)
+        if self.endpoint.sse.done is not None and sse.data == self.endpoint.sse.done:
+            if not self._accumulator.done:
+                raise StreamError("protocol", f"event {index}: 'data: {sse.data}' before the last event")
+            self._terminated = True
+            return None
         try:
             event = json.loads(sse.data)
         except ValueError:
             raise StreamError("bad_json", f"event {index}: data is not JSON: {sse.data[:100]!r}") from None
         if not isinstance(event, dict):
             raise StreamError("bad_json", f"event {index}: data is not a JSON object: {sse.data[:100]!r}")
-        if sse.event is not None and sse.event != event.get("type"):
+        if self.endpoint.sse.named and sse.event is not None and sse.event != event.get("type"):
             raise StreamError("protocol", f"event {index}: the `event: {sse.event}` line does not match "
                               f"the data's type {event.get('type')!r}")
+        if self._terminated:
+            raise StreamError("protocol", f"event {index}: an event after 'data: {self.endpoint.sse.done}'")
         try:
             self._accumulator.feed(event)
+            self._events.append(event)
         except StreamProtocolError as exc:
             raise StreamError("protocol", str(exc)) from exc
         except StreamErrorEvent as exc:

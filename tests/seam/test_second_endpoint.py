@@ -4,6 +4,7 @@ own format, stubs, faults, and record/replay. Nothing outside that module knows 
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,8 +14,10 @@ import echo_endpoint
 import pytest
 import requests
 
+from sequrity_contract.contract_tests.client import ReferenceClient, StreamError
+from sequrity_contract.contract_tests.client.transport import FunctionTransport, HttpRequest, HttpResponse
 from sequrity_contract.mockserver import MockServer
-from sequrity_contract.schemas.sse import parse_events, parse_sse
+from sequrity_contract.schemas.sse import DATA_ONLY, parse_events, parse_sse
 
 KEY = {"Authorization": "Bearer k"}
 BODY = {"model": "m", "text": "hello seam"}
@@ -144,3 +147,40 @@ def test_record_then_replay_serves_the_endpoint(echo: None, tmp_path: Path) -> N
         replayed = post(replay, {**BODY, "stream": True}).content
     assert parse_events(replayed) == parse_events(live[1])
     assert replayed.endswith(b"data: [DONE]\n\n")
+
+
+def test_the_reference_client_calls_the_endpoint(server: MockServer) -> None:
+    asyncio.run(_reference_client_calls(server))
+
+
+async def _reference_client_calls(server: MockServer) -> None:
+    async with ReferenceClient(server.url, api_key="k", endpoint="echo", endpoint_type="code") as client:
+        assert client.url() == server.url + "/control/code/v1/echo"
+        answer = await client.create(BODY)
+        async with client.stream(BODY) as stream:
+            events = [event async for event in stream]
+        assert await stream.final_message() == answer
+    assert answer["text"] == "HELLO SEAM"
+    assert events[-1]["finish"] is True and all(event["object"] == "echo.chunk" for event in events)
+
+
+@pytest.mark.parametrize(("tail", "error"), [
+    (b"", "without 'data: \\[DONE\\]'"),
+    (b"data: [DONE]\n\n" + DATA_ONLY.encode_event({"id": "e", "object": "echo.chunk", "delta": "x"}),
+     "an event after 'data: \\[DONE\\]'"),
+])
+def test_the_reference_client_holds_a_stream_to_its_format(echo: None, tail: bytes, error: str) -> None:
+    events = echo_endpoint.ECHO.codec.to_events({"id": "e", "object": "echo", "model": "m", "text": "hi"},
+                                                split_text=lambda t: [t], split_json=lambda t: [t], dialect="openai")
+    body = b"".join(DATA_ONLY.encode_event(event) for event in events) + tail
+
+    def answer(request: HttpRequest) -> HttpResponse:
+        return HttpResponse.build(200, body, {"Content-Type": "text/event-stream"})
+
+    async def read() -> None:
+        async with ReferenceClient("http://test", api_key="k", endpoint="echo",
+                                   transport=FunctionTransport(answer)) as client:
+            await client.stream(BODY).final_message()
+
+    with pytest.raises(StreamError, match=error):
+        asyncio.run(read())
