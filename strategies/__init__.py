@@ -26,6 +26,7 @@ from sequrity_contract import schemas
 
 from . import compiler, leaves
 from .conversation import draw_history
+from .endpoints import ENDPOINT_STRATEGIES, EndpointStrategies, register_strategies, strategies_for
 from .header import header_value
 from .invalid import MUTATIONS, InvalidRequest, draw_invalid
 from .request import RequestConstraints, build_request, parse_constraints, session_of
@@ -34,13 +35,17 @@ from .stream import draw_events
 from .validation import check_choice, check_range, check_type, lazy
 
 __all__ = [
+    "ENDPOINT_STRATEGIES",
+    "EndpointStrategies",
     "InvalidRequest",
     "conversations",
     "from_schema",
     "headers",
     "invalid_requests",
+    "register_strategies",
     "requests",
     "responses",
+    "strategies_for",
     "stream_events",
 ]
 
@@ -194,3 +199,6 @@ def from_schema(schema: dict[str, Any] | bool) -> SearchStrategy[Any]:
             why = f"schema={schema!r}: expected a valid JSON Schema ({exc.message})"
             raise InvalidArgument(why) from None
     return compiler.from_schema(schema)
+
+
+register_strategies(EndpointStrategies(schemas.MESSAGES.name, requests, responses, stream_events))

@@ -15,6 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
+from sequrity_contract.schemas import MESSAGES, get_endpoint
+
 __all__ = ["AdapterError", "AsyncAdapter", "ClientAdapter", "SequrityOptions", "StreamResult", "as_async"]
 
 
@@ -23,8 +25,8 @@ class SequrityOptions:
     """Everything besides the body that a request carries.
 
     ``base_url`` is the server root (``http://127.0.0.1:PORT``); the request goes to
-    ``{base_url}/control/{endpoint_type}/{provider}/v1/messages`` (no provider segment
-    when ``provider`` is None). ``api_key`` is the Sequrity key (Authorization: Bearer),
+    ``{base_url}/control/{endpoint_type}/{provider}`` + the path of ``endpoint`` (messages by
+    default; no provider segment when ``provider`` is None). ``api_key`` is the Sequrity key (Authorization: Bearer),
     ``llm_api_key`` the provider key (X-Api-Key); ``features``/``policy``/``config`` the
     X-Features/X-Policy/X-Config objects; ``session_id`` an explicit session (None: the
     one the client tracks); ``headers`` extra headers; ``dialect`` the stream dialect the
@@ -45,6 +47,7 @@ class SequrityOptions:
     dialect: str = "sequrity"
     max_retries: int = 0
     timeout: float = 30.0
+    endpoint: str = MESSAGES.name
 
     def __post_init__(self) -> None:
         if not isinstance(self.base_url, str) or not self.base_url.startswith(("http://", "https://")):
@@ -52,11 +55,13 @@ class SequrityOptions:
         if not isinstance(self.api_key, str):
             raise TypeError(f"api_key={self.api_key!r}: expected the Sequrity key as a string")
 
-    def messages_url(self) -> str:
+    def url(self) -> str:
         """The URL the request goes to."""
-        base = self.base_url.rstrip("/")
-        route = f"{self.endpoint_type}/{self.provider}" if self.provider else self.endpoint_type
-        return f"{base}/control/{route}/v1/messages"
+        return self.base_url.rstrip("/") + get_endpoint(self.endpoint).route_path(self.endpoint_type, self.provider)
+
+    def messages_url(self) -> str:
+        """The URL the request goes to (the name it had when messages was the only endpoint)."""
+        return self.url()
 
 
 @dataclass(frozen=True)
@@ -93,7 +98,8 @@ class ClientAdapter(Protocol):
     may each be a plain method (run in a worker thread) or a coroutine method.
 
     ``name`` names it in reports; ``dialects`` lists the stream dialects its client reads
-    (``sequrity``, ``anthropic``); ``supports_sessions`` says whether it carries the
+    (``sequrity``, ``anthropic``); ``endpoints`` the endpoints its client calls (optional:
+    messages when absent); ``supports_sessions`` says whether it carries the
     ``X-Session-ID`` of one answer into the next request; ``supports_retries`` whether
     it honours ``SequrityOptions.max_retries``.
     """
@@ -143,6 +149,7 @@ class AsyncAdapter:
         self.dialects: frozenset[str] = frozenset(adapter.dialects)
         self.supports_sessions: bool = bool(getattr(adapter, "supports_sessions", False))
         self.supports_retries: bool = bool(getattr(adapter, "supports_retries", False))
+        self.endpoints: frozenset[str] = frozenset(getattr(adapter, "endpoints", (MESSAGES.name,)))
 
     async def send(self, request: dict[str, Any], options: SequrityOptions) -> dict[str, Any]:
         """The adapter's message for ``request``."""

@@ -46,7 +46,7 @@ class RawAdapter:
         except (TypeError, ValueError) as exc:
             raise AdapterError(None, str(exc), kind="client_validation") from exc
         try:
-            response = await self._http.post(options.messages_url(), data=body, headers=headers,
+            response = await self._http.post(options.url(), data=body, headers=headers,
                                              timeout=aiohttp.ClientTimeout(total=options.timeout))
         except (aiohttp.ClientError, TimeoutError) as exc:
             raise AdapterError(None, f"{type(exc).__name__}: {exc}", kind="connection") from exc

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from sequrity_contract.schemas import ENDPOINTS, get_endpoint
+
 from ..client import DEFAULT, APIConnectionError, APIStatusError, ReferenceClient, StreamError
 from .base import AdapterError, SequrityOptions, StreamResult
 
@@ -22,23 +24,32 @@ def _adapter_error(exc: Exception) -> AdapterError:
 
 class ReferenceAdapter:
     """One :class:`ReferenceClient` per server and client settings, kept between calls so
-    sessions carry over; both stream dialects; retries as ``options.max_retries`` says."""
+    sessions carry over; both stream dialects; retries as ``options.max_retries`` says; every
+    registered endpoint (the client takes the endpoint's description)."""
 
     name = "reference"
     dialects = frozenset({"sequrity", "anthropic"})
     supports_sessions = True
     supports_retries = True
 
+    @property
+    def endpoints(self) -> frozenset[str]:
+        """Every endpoint registered now."""
+        return frozenset(ENDPOINTS)
+
     def __init__(self) -> None:
         self._clients: dict[tuple[Any, ...], ReferenceClient] = {}
 
     def client(self, options: SequrityOptions) -> ReferenceClient:
         """The client for ``options`` (created on first use)."""
-        key = (options.base_url, options.api_key, options.max_retries, options.timeout, options.dialect)
+        key = (options.base_url, options.api_key, options.max_retries, options.timeout, options.dialect,
+               options.endpoint)
         if key not in self._clients:
+            endpoint = get_endpoint(options.endpoint)
+            dialect = options.dialect if options.dialect in endpoint.dialects else endpoint.dialects[0]
             self._clients[key] = ReferenceClient(
                 options.base_url, api_key=options.api_key, max_retries=options.max_retries,
-                timeout=options.timeout, dialect=options.dialect,  # type: ignore[arg-type]
+                timeout=options.timeout, dialect=dialect, endpoint=endpoint,
             )
         return self._clients[key]
 

@@ -138,7 +138,7 @@ def reproduction(request: Mapping[str, Any], options: SequrityOptions, *, stream
                                 session_id=options.session_id, custom=options.headers)
     except (TypeError, ValueError):
         headers = {"Authorization": "Bearer $SEQURITY_API_KEY", "Content-Type": "application/json"}
-    parts = ["curl", "-sS", "-N", "-X", "POST", shlex.quote(options.messages_url())]
+    parts = ["curl", "-sS", "-N", "-X", "POST", shlex.quote(options.url())]
     for name, value in headers.items():
         header = f"{name}: {value}"
         parts += ["-H", f'"{header}"' if "$" in value else shlex.quote(header)]

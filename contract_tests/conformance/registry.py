@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 from hypothesis.strategies import SearchStrategy
 
+from sequrity_contract.schemas import MESSAGES
+
 if TYPE_CHECKING:
     from .environment import ConformanceEnv
 
@@ -68,9 +70,14 @@ class Clause:
     max_examples: int | None = None
     shrink: bool = True
     requirements: list[Requirement] = field(default_factory=list)
+    endpoint: str = MESSAGES.name
+    """The endpoint whose contract the clause checks; it applies to adapters that call it."""
 
     def skip_reason(self, env: ConformanceEnv) -> str | None:
         """Why this clause does not apply to ``env`` (its adapter and servers), or None."""
+        if self.endpoint not in env.adapter.endpoints:
+            return (f"adapter {env.adapter.name!r} does not call the {self.endpoint!r} endpoint "
+                    f"(endpoints={sorted(env.adapter.endpoints)})")
         for requirement in self.requirements:
             reason = requirement(env)
             if reason:
@@ -135,9 +142,10 @@ CLAUSES = ClauseRegistry()
 
 
 def clause(examples: SearchStrategy[Any], *, title: str, kind: str = "mock", max_examples: int | None = None,
-           shrink: bool = True, registry: ClauseRegistry | None = None
+           shrink: bool = True, registry: ClauseRegistry | None = None, endpoint: str = MESSAGES.name
            ) -> Callable[[ClauseFunction], ClauseFunction]:
-    """Register the decorated ``async def name(env, example)`` as the clause ``name``.
+    """Register the decorated ``async def name(env, example)`` as the clause ``name``, a check of
+    ``endpoint`` (messages by default).
 
     Put requirement decorators *below* this one (they run first and attach to the function).
     """
@@ -147,7 +155,7 @@ def clause(examples: SearchStrategy[Any], *, title: str, kind: str = "mock", max
     def register(function: ClauseFunction) -> ClauseFunction:
         requirements = list(getattr(function, "_clause_requirements", []))
         (registry if registry is not None else CLAUSES).add(Clause(
-            function.__name__, function, examples, title, kind, max_examples, shrink, requirements))
+            function.__name__, function, examples, title, kind, max_examples, shrink, requirements, endpoint))
         return function
 
     return register

@@ -184,3 +184,24 @@ def test_the_reference_client_holds_a_stream_to_its_format(echo: None, tail: byt
 
     with pytest.raises(StreamError, match=error):
         asyncio.run(read())
+
+
+def test_strategies_of_the_endpoint_come_from_its_documents(echo: None) -> None:
+    from hypothesis import given, settings
+
+    from sequrity_contract import schemas, strategies
+
+    echo_strategies = strategies.strategies_for("echo")
+    assert strategies.strategies_for("messages").requests is strategies.requests
+
+    @settings(max_examples=30, deadline=None)
+    @given(request=echo_strategies.requests(), events=echo_strategies.stream_events())
+    def drawn_values_satisfy_the_documents(request: dict[str, Any], events: list[dict[str, Any]]) -> None:
+        assert schemas.validate("echo.request", request) == []
+        assert all(schemas.validate("echo.chunk", event) == [] for event in events)
+        accumulator = echo_endpoint.EchoAccumulator()
+        for event in events:
+            accumulator.feed(event)
+        assert schemas.validate("echo.response", accumulator.message) == []
+
+    drawn_values_satisfy_the_documents()
