@@ -34,6 +34,8 @@ from sequrity_contract.mockserver import CassetteError, MockConfig, MockServer
 from sequrity_contract.mockserver.modes.options import RECORD_MODES, parse_replay_speed
 from sequrity_contract.mockserver.support.jsonpath import PathError, parse_path
 
+from .errors import ContractTestsError
+
 __all__ = [
     "MARKER",
     "MARKER_HELP",
@@ -61,7 +63,7 @@ _KEYWORDS = ("match_ignore", "replay_speed")
 _RECORD_HINT = "--sequrity-record-mode=once --sequrity-upstream=URL"
 
 
-class CassetteMarkerError(ValueError):
+class CassetteMarkerError(ContractTestsError, ValueError):
     """A ``sequrity_cassette`` marker used wrongly; the message names the argument."""
 
 

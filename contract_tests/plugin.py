@@ -26,6 +26,7 @@ from hypothesis import HealthCheck, settings
 
 from .adapters.registry import BUILTIN_ADAPTERS
 from .cassettes import MARKER_HELP, add_cassette_options, check_marked_items, marker_problem
+from .errors import ContractTestsError
 from .fixtures import cassette_settings, sequrity_client, sequrity_mock, sequrity_mock_config, sequrity_mock_server
 
 __all__ = [
@@ -174,7 +175,7 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         pytest.fail(problem, pytrace=False)
 
 
-class ConformanceFailed(Exception):
+class ConformanceFailed(ContractTestsError):
     """A clause failed; carries its :class:`~contract_tests.conformance.ClauseResult`."""
 
     def __init__(self, result: Any) -> None:

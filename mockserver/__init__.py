@@ -1,6 +1,6 @@
 """An aiohttp mock of Sequrity's Control API messages endpoint.
 
->>> from mockserver import MockServer
+>>> from sequrity_contract.mockserver import MockServer
 >>> with MockServer(seed=1) as server:  # doctest: +SKIP
 ...     url = server.messages_url()
 """

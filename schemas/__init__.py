@@ -2,7 +2,7 @@
 the message <-> stream-events codecs, the endpoints (:class:`Endpoint`), the route, header and
 SSE vocabulary, typed models and the OpenAPI export.
 
->>> from schemas import validate, check
+>>> from sequrity_contract.schemas import validate, check
 >>> validate("request", {"model": "m", "max_tokens": 1, "messages": []})
 []
 >>> [v.rule for v in check("request", {"model": "m", "max_tokens": 1, "messages": []})]

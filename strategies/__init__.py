@@ -1,13 +1,14 @@
 """Hypothesis strategies for the Sequrity Messages contract, compiled from the schemas.
 
 >>> from hypothesis import given
->>> import schemas, strategies
+>>> from sequrity_contract import schemas, strategies
 >>> @given(strategies.requests(stream=True))
 ... def test_valid(request):
 ...     assert schemas.check("request", request) == []
 
 Every strategy is lazy: arguments are checked (raising
-:class:`hypothesis.errors.InvalidArgument` naming ``arg=value``) when it is first drawn from.
+:class:`InvalidStrategyArgument`, a hypothesis ``InvalidArgument``, naming ``arg=value``) when it is
+first drawn from.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from collections.abc import Collection
 from typing import Any
 
 import hypothesis.strategies as st
-from hypothesis.errors import InvalidArgument
 from hypothesis.strategies import SearchStrategy
 from jsonschema.exceptions import SchemaError
 from jsonschema.validators import validator_for
@@ -27,6 +27,7 @@ from sequrity_contract import schemas
 from . import compiler, leaves
 from .conversation import draw_history
 from .endpoints import ENDPOINT_STRATEGIES, EndpointStrategies, register_strategies, strategies_for
+from .errors import InvalidStrategyArgument, StrategyError
 from .header import header_value
 from .invalid import MUTATIONS, InvalidRequest, draw_invalid
 from .request import RequestConstraints, build_request, parse_constraints, session_of
@@ -38,6 +39,8 @@ __all__ = [
     "ENDPOINT_STRATEGIES",
     "EndpointStrategies",
     "InvalidRequest",
+    "InvalidStrategyArgument",
+    "StrategyError",
     "conversations",
     "from_schema",
     "headers",
@@ -67,7 +70,7 @@ def _check_request(request: Any, name: str) -> None:
     check_type(dict, request, name)
     violations = schemas.check("request", request)
     if violations:
-        raise InvalidArgument(f"{name}=...: expected a valid request, but {violations[0]}")
+        raise InvalidStrategyArgument(f"{name}=...: expected a valid request, but {violations[0]}")
 
 
 def _check_session(session_id: Any) -> None:
@@ -77,7 +80,7 @@ def _check_session(session_id: Any) -> None:
     try:
         uuid.UUID(session_id)
     except ValueError:
-        raise InvalidArgument(f"session_id={session_id!r}: expected a UUID string") from None
+        raise InvalidStrategyArgument(f"session_id={session_id!r}: expected a UUID string") from None
 
 
 @lazy
@@ -113,7 +116,7 @@ def stream_events(message: dict[str, Any] | None = None, dialect: str = "sequrit
         check_type(dict, message, "message")
         violations = schemas.check("response", message)
         if violations:
-            raise InvalidArgument(f"message=...: expected a valid response, but {violations[0]}")
+            raise InvalidStrategyArgument(f"message=...: expected a valid response, but {violations[0]}")
 
     @st.composite
     def build(draw: st.DrawFn) -> list[dict[str, Any]]:
@@ -134,12 +137,12 @@ def conversations(*, tools: list[dict[str, Any]] | None = None, session_id: str 
         for i, tool in enumerate(tools):
             if not isinstance(tool, dict) or not isinstance(tool.get("name"), str) or not isinstance(
                     tool.get("input_schema"), dict):
-                raise InvalidArgument(f"tools[{i}]={tool!r}: expected a dict with 'name' and 'input_schema'")
+                raise InvalidStrategyArgument(f"tools[{i}]={tool!r}: expected a dict with 'name' and 'input_schema'")
     _check_session(session_id)
     check_range(min_exchanges, "min_exchanges", low=0, high=20)
     check_range(max_exchanges, "max_exchanges", low=0, high=20)
     if max_exchanges < min_exchanges:
-        raise InvalidArgument(f"max_exchanges={max_exchanges!r}: expected >= min_exchanges={min_exchanges!r}")
+        raise InvalidStrategyArgument(f"max_exchanges={max_exchanges!r}: expected >= min_exchanges={min_exchanges!r}")
 
     @st.composite
     def build(draw: st.DrawFn) -> list[dict[str, Any]]:
@@ -174,7 +177,7 @@ def invalid_requests(*, mutations: Collection[str] | None = None) -> SearchStrat
     for name in chosen:
         check_choice(name, tuple(MUTATIONS), "mutations")
     if not chosen:
-        raise InvalidArgument("mutations=(): expected at least one mutation name")
+        raise InvalidStrategyArgument("mutations=(): expected at least one mutation name")
     base = build_request(RequestConstraints(max_exchanges=2))
     kinds = st.sampled_from(chosen)
 
@@ -197,7 +200,7 @@ def from_schema(schema: dict[str, Any] | bool) -> SearchStrategy[Any]:
             validator_for(schema).check_schema(schema)
         except SchemaError as exc:
             why = f"schema={schema!r}: expected a valid JSON Schema ({exc.message})"
-            raise InvalidArgument(why) from None
+            raise InvalidStrategyArgument(why) from None
     return compiler.from_schema(schema)
 
 

@@ -18,6 +18,7 @@ from sequrity_contract.schemas.rules import MIN_THINKING_BUDGET
 
 from . import leaves
 from .conversation import draw_history
+from .errors import InvalidStrategyArgument
 from .validation import check_choice, check_keywords, check_range, check_type
 
 TOOL_CHOICES = ("auto", "any", "tool", "none")
@@ -53,9 +54,7 @@ def parse_constraints(constraints: dict[str, Any]) -> RequestConstraints:
     if c.tool_choice is not None:
         check_choice(c.tool_choice, TOOL_CHOICES, "tool_choice")
         if c.tools is False and c.tool_choice in ("any", "tool"):
-            from hypothesis.errors import InvalidArgument
-
-            raise InvalidArgument(f"tool_choice={c.tool_choice!r} needs tools; "
+            raise InvalidStrategyArgument(f"tool_choice={c.tool_choice!r} needs tools; "
                                   "it cannot be combined with tools=False")
     if c.thinking is not None:
         check_choice(c.thinking, THINKING, "thinking")

@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 from typing import Any, TypeVar
 
-from hypothesis.errors import InvalidArgument
 from hypothesis.strategies._internal.utils import defines_strategy
+
+from .errors import InvalidStrategyArgument
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -28,14 +29,14 @@ def check_type(expected: type | tuple[type, ...], value: Any, name: str) -> None
     if not ok:
         names = " or ".join(k.__name__ for k in kinds)
         got = type(value).__name__
-        raise InvalidArgument(f"{name}={value!r}: expected a value of type {names}, got {got}")
+        raise InvalidStrategyArgument(f"{name}={value!r}: expected a value of type {names}, got {got}")
 
 
 def check_choice(value: Any, allowed: Collection[Any], name: str) -> None:
     """Raise unless ``value`` is one of ``allowed``."""
     if value not in allowed:
         listed = ", ".join(repr(a) for a in allowed)
-        raise InvalidArgument(f"{name}={value!r}: expected one of {listed}")
+        raise InvalidStrategyArgument(f"{name}={value!r}: expected one of {listed}")
 
 
 def check_range(value: Any, name: str, *, low: int, high: int | None = None) -> None:
@@ -43,12 +44,12 @@ def check_range(value: Any, name: str, *, low: int, high: int | None = None) -> 
     check_type(int, value, name)
     if value < low or (high is not None and value > high):
         bound = f"between {low} and {high}" if high is not None else f">= {low}"
-        raise InvalidArgument(f"{name}={value!r}: expected an integer {bound}")
+        raise InvalidStrategyArgument(f"{name}={value!r}: expected an integer {bound}")
 
 
 def check_keywords(given: dict[str, Any], known: Collection[str], function: str) -> None:
     """Raise for a keyword argument ``function`` does not accept."""
     for key in given:
         if key not in known:
-            raise InvalidArgument(f"{key}={given[key]!r}: {function}() accepts no constraint {key!r}; "
+            raise InvalidStrategyArgument(f"{key}={given[key]!r}: {function}() accepts no constraint {key!r}; "
                                   f"expected one of {', '.join(sorted(known))}")

@@ -17,6 +17,8 @@ from typing import Any, Protocol, runtime_checkable
 
 from sequrity_contract.schemas import MESSAGES, get_endpoint
 
+from ..errors import ContractTestsError
+
 __all__ = ["AdapterError", "AsyncAdapter", "ClientAdapter", "SequrityOptions", "StreamResult", "as_async"]
 
 
@@ -72,7 +74,7 @@ class StreamResult:
     message: dict[str, Any]
 
 
-class AdapterError(Exception):
+class AdapterError(ContractTestsError):
     """The one error every adapter raises for a failed request.
 
     ``status`` is the HTTP status (None when there was no HTTP answer: a connection

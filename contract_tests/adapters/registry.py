@@ -6,6 +6,7 @@ import importlib
 from collections.abc import Callable
 from typing import Any
 
+from ..errors import ContractTestsError
 from .base import ClientAdapter
 
 __all__ = ["BUILTIN_ADAPTERS", "UnknownAdapterError", "adapter_names", "get_adapter"]
@@ -51,7 +52,7 @@ BUILTIN_ADAPTERS: dict[str, Callable[[], ClientAdapter]] = {
 """Factories of the built-in adapters, by name."""
 
 
-class UnknownAdapterError(LookupError):
+class UnknownAdapterError(ContractTestsError, LookupError):
     """A client name that is neither built in nor an importable ``package.module:factory``."""
 
 

@@ -27,6 +27,8 @@ from typing import Any, ClassVar
 
 from sequrity_contract.schemas import ERROR_TYPES
 
+from ..errors import ContractTestsError
+
 __all__ = [
     "APIConnectionError",
     "APIStatusError",
@@ -46,7 +48,7 @@ __all__ = [
 ]
 
 
-class SequrityError(Exception):
+class SequrityError(ContractTestsError):
     """Base class of every error the reference client raises."""
 
 

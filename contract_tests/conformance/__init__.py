@@ -1,7 +1,7 @@
 """The conformance suite: named clauses checked property-based against the real mock
 server through a client adapter.
 
->>> from contract_tests.conformance import run_conformance, format_table
+>>> from sequrity_contract.contract_tests.conformance import run_conformance, format_table
 >>> print(format_table(run_conformance("reference", max_examples=10)))  # doctest: +SKIP
 
 Importing the package registers the built-in clauses in :data:`CLAUSES`.

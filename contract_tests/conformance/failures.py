@@ -14,6 +14,7 @@ from typing import Any
 from ..adapters.base import SequrityOptions
 from ..client.body import drop_nulls
 from ..client.headers import build_headers
+from ..errors import ContractTestsError
 
 __all__ = ["ClauseFailure", "Difference", "differences", "reproduction", "shorten"]
 
@@ -70,7 +71,7 @@ def differences(expected: Any, received: Any, path: str = "$") -> list[Differenc
     return []
 
 
-class ClauseFailure(AssertionError):
+class ClauseFailure(ContractTestsError, AssertionError):
     """A client broke a clause. ``title`` names the kind of failure (the same for every
     example of it), ``message`` says what happened with "Expected … / Received …",
     ``dedup_key`` identifies it among failures of other clauses and examples, and

@@ -19,6 +19,8 @@ from hypothesis.strategies import SearchStrategy
 
 from sequrity_contract.schemas import MESSAGES
 
+from ..errors import ContractTestsError
+
 if TYPE_CHECKING:
     from .environment import ConformanceEnv
 
@@ -44,11 +46,11 @@ Requirement = Callable[["ConformanceEnv"], str | None]
 KINDS = ("mock", "live")
 
 
-class DuplicateClauseError(ValueError):
+class DuplicateClauseError(ContractTestsError, ValueError):
     """A clause name registered twice."""
 
 
-class UnknownClauseError(LookupError):
+class UnknownClauseError(ContractTestsError, LookupError):
     """A clause name (in options or configuration) that no clause has."""
 
 

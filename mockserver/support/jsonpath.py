@@ -13,6 +13,8 @@ import json
 import re
 from typing import Any
 
+from ..errors import MockServerError
+
 Step = str | int | None
 """A key, an index, or ``None`` for the wildcard ``[*]`` (every item of a list or object)."""
 
@@ -20,7 +22,7 @@ _STEP = re.compile(r'\.([A-Za-z_][\w-]*)|\[(-?\d+|\*)\]|\[("(?:[^"\\]|\\.)*")\]'
 _FORMS = '.name, ["name"], [index] or [*]'
 
 
-class PathError(ValueError):
+class PathError(MockServerError, ValueError):
     """A path that is not in the supported syntax."""
 
 

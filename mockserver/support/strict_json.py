@@ -11,12 +11,14 @@ import json
 import re
 from typing import Any
 
+from ..errors import MockServerError
+
 #: A ``\\uD800``-``\\uDFFF`` escape: a UTF-16 surrogate, valid Unicode only as a proper pair.
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 _SURROGATE_ESCAPE_BYTES = re.compile(_SURROGATE_ESCAPE.pattern.encode())
 
 
-class InvalidJson(ValueError):
+class InvalidJson(MockServerError, ValueError):
     """Text that is not strict JSON: the message says what was expected and what was found;
     :attr:`got` is the found part alone (for callers that state their own expectation)."""
 

@@ -3,7 +3,7 @@
 Each model mirrors its document field for field (tests/schemas/test_schema_models.py
 proves the JSON Schemas equivalent), and a document round-trips through it unchanged:
 
->>> from schemas.models import AnthropicMessageRequest, as_document
+>>> from sequrity_contract.schemas.models import AnthropicMessageRequest, as_document
 >>> body = {"model": "m", "max_tokens": 64, "messages": [{"role": "user", "content": "hi"}]}
 >>> as_document(AnthropicMessageRequest.model_validate(body)) == body
 True

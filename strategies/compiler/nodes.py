@@ -12,8 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..errors import StrategyError
 
-class UnsupportedSchema(ValueError):
+
+class UnsupportedSchema(StrategyError, ValueError):
     """A schema (or a keyword in it) that the compiler or a back end cannot generate values for.
 
     ``keyword`` is the JSON Schema keyword, ``path`` the JSON path of the schema clause.
