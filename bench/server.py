@@ -105,14 +105,13 @@ web.run_app(app, host="127.0.0.1", port=0, access_log=None,
 
 def _bench_answer() -> dict[str, Any]:
     """Our server's answer to the bench request, as JSON text and as SSE events."""
-    from sequrity_contract.mockserver import MockConfig
-    from sequrity_contract.mockserver.pipeline.delivery import Delivery
-    from sequrity_contract.mockserver.pipeline.responder import RequestContext
-    from sequrity_contract.mockserver.synthesis.messages import synthesize
+    from sequrity_contract.mockserver import MockConfig, RequestContext, synthesize
+    from sequrity_contract.mockserver.state import ServerState
+    from sequrity_contract.schemas import MESSAGES
 
     config = MockConfig()
     session = "00000000-0000-4000-8000-000000000000"
-    rendered = Delivery.from_config(config).render(synthesize(
+    rendered = ServerState.create(config).delivery.render(MESSAGES, synthesize(
         RequestContext("chat", "anthropic", REQUEST, session, config.seed)))
     return {"json": rendered.json_bytes(session.encode()).decode(),
             "events": [e.decode() for e in rendered.event_bytes(session.encode())]}

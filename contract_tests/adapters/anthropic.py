@@ -16,14 +16,15 @@ from __future__ import annotations
 import inspect
 from typing import Any
 
+from sequrity_contract.schemas import EVENT_DEFINITIONS
+
 from ..client.headers import build_headers
 from .base import AdapterError, SequrityOptions, StreamResult
 
 __all__ = ["AnthropicAdapter"]
 
-#: Event types of the wire; the SDK's stream helper adds others (``text``, ``input_json``, ...).
-_WIRE_EVENTS = frozenset({"message_start", "content_block_start", "content_block_delta", "content_block_stop",
-                          "message_delta", "message_stop", "ping", "error"})
+#: Event types of the wire (the event document's); the SDK's stream helper adds others (``text``, ...).
+_WIRE_EVENTS = frozenset(EVENT_DEFINITIONS)
 #: Keys the SDK's stream helper adds to wire events (a snapshot of the message or block so far).
 _HELPER_KEYS = {"message_stop": "message", "content_block_stop": "content_block"}
 #: SDK parameters that are not body fields.

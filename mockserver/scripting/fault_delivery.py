@@ -12,7 +12,6 @@ import asyncio
 import socket
 import struct
 from collections.abc import Awaitable
-from typing import Any
 
 from aiohttp import web
 
@@ -22,6 +21,7 @@ from ..errors import ApiError, error_type_for
 from ..pipeline.delivery import SSE_HEADERS, Delivery, Rendered, client_gone, noting_disconnect, write_events
 from ..pipeline.journal import JournalEntry
 from .faults import Injection
+from .stream_faults import StreamCut, apply_stream_faults
 from .stubs import retry_after_headers
 
 #: How often a stream that never ends checks whether its client has gone, in seconds.
@@ -59,42 +59,6 @@ def status_error(injection: Injection) -> ApiError:
     retry_after = fault.get("retry_after")
     headers = {} if retry_after is None else retry_after_headers(retry_after)
     return ApiError(status, message, headers)
-
-
-def malformed(event: bytes) -> bytes:
-    """The event with its data line cut to half its JSON (not parseable)."""
-    head, _, data = event.rstrip(b"\n").partition(b"data: ")
-    return head + b"data: " + data[: max(1, len(data) // 2)] + b"\n\n"
-
-
-def multiline(event: bytes) -> bytes:
-    """The event with its JSON split over two ``data:`` lines after the first comma (valid SSE)."""
-    head, _, data = event.rstrip(b"\n").partition(b"data: ")
-    cut = data.find(b",") + 1 or max(1, len(data) // 2)
-    return head + b"data: " + data[:cut] + b"\ndata: " + data[cut:] + b"\n\n"
-
-
-def error_event(injection: Injection, endpoint: Endpoint) -> bytes | None:
-    """The endpoint's mid-stream error event (for messages the anthropic dialect's ``event: error``,
-    ``overloaded_error`` unless a message is given); None when the endpoint has none."""
-    message = injection.fault.get("message") or "injected fault: overloaded"
-    event = endpoint.codec.error_event(message)
-    return None if event is None else endpoint.sse.encode_event(event)
-
-
-def _tool_json_cut(events: list[dict[str, Any]], endpoint: Endpoint) -> tuple[int, bool] | None:
-    """Where to cut inside the first tool call's argument JSON: (event index, cut inside that event's bytes)."""
-    first: int | None = None
-    first_call: object = None
-    for index, event in enumerate(events):
-        call = endpoint.codec.argument_delta(event)
-        if call is None:
-            continue
-        if first is None:
-            first, first_call = index, call
-        elif call == first_call:
-            return first, False  # several deltas: stop after the first complete one
-    return None if first is None else (first, True)
 
 
 class FaultedDelivery:
@@ -144,45 +108,21 @@ class FaultedDelivery:
         if not stream:
             await asyncio.sleep(injection.delay("delay_first_event_ms"))
             return await self.delivery.send_json(answer, session_id, entry)
-        return await self._stream(request, answer, session_id, outcome)
+        return await self._stream(request, answer, session_id)
 
-    def _plan(self, answer: Rendered, session_id: str, outcome: str | None) -> tuple[list[bytes], str]:
-        """The event bytes to write and how the stream ends: ``eof``, ``close`` or ``hang``."""
+    def _plan(self, answer: Rendered, session_id: str) -> StreamCut:
+        """The event bytes to write and how the stream ends (see :mod:`.stream_faults`)."""
         fault = self.injection.fault
-        events = answer.event_bytes(session_id.encode())
-        for name, change in (("malformed_data_line", malformed), ("multiline_data", multiline)):
-            index = fault.get(name)
-            if index is not None:
-                if index < len(events):
-                    events[index] = change(events[index])
-                else:
-                    self.notes.append(f"{name}={index}: the stream has only {len(events)} events; nothing changed")
-        if outcome == "disconnect_after_events":
-            return events[: fault.get("disconnect_after_events")], "close"
-        if outcome == "error_event":
-            error = error_event(self.injection, self.endpoint)
-            if error is None:
-                self.notes.append(f"{self.endpoint.name} streams have no error event: the stream was cut instead")
-                return events[: fault.get("error_event")], "close"
-            return [*events[: fault.get("error_event")], error], "eof"
-        if outcome == "never_end":
-            return events[:-1], "hang"
-        if outcome == "disconnect_inside_tool_json":
-            cut = _tool_json_cut(answer.events(session_id), self.endpoint)
-            if cut is None:
-                self.notes.append("the answer has no tool input: disconnected after the first event")
-                return events[:1], "close"
-            index, inside = cut
-            if inside:
-                half = events[index][: len(events[index]) // 2]
-                return [*events[:index], half], "close"
-            return events[: index + 1], "close"
-        return events, "eof"
+        cut = StreamCut(answer.event_bytes(session_id.encode()), self.endpoint, lambda: answer.events(session_id),
+                        fault.get("message"))
+        apply_stream_faults(cut, fault.get)
+        self.notes.extend(cut.notes)
+        return cut
 
-    async def _stream(self, request: web.Request, answer: Rendered, session_id: str,
-                      outcome: str | None) -> web.StreamResponse:
+    async def _stream(self, request: web.Request, answer: Rendered, session_id: str) -> web.StreamResponse:
         injection, entry = self.injection, self.entry
-        events, ending = self._plan(answer, session_id, outcome)
+        cut = self._plan(answer, session_id)
+        events, ending = cut.events, cut.ending
         entry.stream = True
         entry.set_events(lambda: answer.events(session_id))
         response = web.StreamResponse(headers={**SSE_HEADERS, "X-Session-ID": session_id})

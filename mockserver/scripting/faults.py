@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,8 +22,9 @@ from sequrity_contract.schemas.violations import short_repr
 
 from ..errors import MockServerError
 from ..support.cache import BoundedCache
-from ..support.checks import is_int, is_number
+from ..support.checks import Check, boolean, int_at_least, is_int, number_between, text
 from ..support.strict_json import InvalidJson, loads_strict
+from .stream_faults import STREAM_FAULTS
 
 #: HTTP statuses a ``status`` fault may answer with (docs/contract.md §8 plus 502/503).
 FAULT_STATUSES = (400, 401, 403, 404, 413, 429, 500, 502, 503, 529)
@@ -31,10 +32,9 @@ FAULT_STATUSES = (400, 401, 403, 404, 413, 429, 500, 502, 503, 529)
 MAX_DELAY_MS = 600_000
 #: Faults that decide how a request ends; a spec may carry at most one of them.
 OUTCOMES = ("status", "reset_before_headers", "empty_response", "headers_then_silence",
-            "disconnect_after_events", "disconnect_inside_tool_json", "error_event", "never_end")
+            *(kind.name for kind in STREAM_FAULTS.values() if kind.outcome))
 #: Faults that only exist for streaming requests.
-STREAM_ONLY = frozenset({"disconnect_after_events", "disconnect_inside_tool_json", "malformed_data_line",
-                         "multiline_data", "error_event", "never_end", "delay_between_events_ms"})
+STREAM_ONLY = frozenset({*STREAM_FAULTS, "delay_between_events_ms"})
 #: Fields that shape when or how a fault fires but inject nothing by themselves.
 MODIFIERS = ("times", "probability", "key", "retry_after", "message")
 #: Where a header fault comes from.
@@ -45,57 +45,30 @@ class FaultError(MockServerError, ValueError):
     """A fault spec that is not valid; the message names the place and what was expected."""
 
 
-
-
-Check = Callable[[Any], str | None]
-"""Returns what was expected when the value is wrong, else None."""
-
-
-def _int_at_least(low: int) -> Check:
-    return lambda v: None if is_int(v) and v >= low else f"an integer >= {low}"
-
-
-def _number_between(low: float, high: float, unit: str = "") -> Check:
-    return lambda v: None if is_number(v) and low <= v <= high else f"a number{unit} from {low:g} to {high:g}"
-
-
-def _boolean(value: Any) -> str | None:
-    return None if isinstance(value, bool) else "true or false"
-
-
 def _status(value: Any) -> str | None:
     return None if is_int(value) and value in FAULT_STATUSES else \
         f"one of {', '.join(map(str, FAULT_STATUSES))}"
 
 
-def _text(value: Any) -> str | None:
-    return None if isinstance(value, str) and value else "a non-empty string"
+_MS = number_between(0, MAX_DELAY_MS, " of milliseconds")
 
-
-_MS = _number_between(0, MAX_DELAY_MS, " of milliseconds")
-
-#: Every field of the vocabulary: its check and what it does (the README documents the same).
+#: Every field of the vocabulary: its check and what it does (stream faults from :mod:`.stream_faults`).
 FIELDS: dict[str, tuple[Check, str]] = {
     "status": (_status, "answer with this HTTP status and the contract error body"),
-    "retry_after": (_number_between(0, 3600, " of seconds"),
+    "retry_after": (number_between(0, 3600, " of seconds"),
                     "with status: send retry-after (seconds, rounded up) and retry-after-ms"),
-    "message": (_text, "with status or error_event: the error message"),
-    "times": (_int_at_least(1), "fire on the first N matching requests per (session, fault), then pass"),
-    "probability": (_number_between(0, 1), "fire with this seeded probability"),
-    "key": (_text, "a label that gives the fault its own counters (e.g. the test's name)"),
+    "message": (text, "with status or error_event: the error message"),
+    "times": (int_at_least(1), "fire on the first N matching requests per (session, fault), then pass"),
+    "probability": (number_between(0, 1), "fire with this seeded probability"),
+    "key": (text, "a label that gives the fault its own counters (e.g. the test's name)"),
     "delay_headers_ms": (_MS, "wait before sending the response headers"),
     "delay_first_event_ms": (_MS, "wait before the first event (or the JSON body)"),
     "delay_between_events_ms": (_MS, "wait between events"),
     "jitter_ms": (_MS, "add a seeded random 0..jitter_ms to every delay"),
-    "disconnect_after_events": (_int_at_least(0), "close the connection after N events"),
-    "disconnect_inside_tool_json": (_boolean, "close the connection while a tool input's JSON is incomplete"),
-    "malformed_data_line": (_int_at_least(0), "event N's data line is not JSON"),
-    "multiline_data": (_int_at_least(0), "event N's JSON is split over two data: lines"),
-    "error_event": (_int_at_least(0), "after N events send event: error (overloaded_error) and end"),
-    "never_end": (_boolean, "send every event but the last (message_stop; data: [DONE]), then keep the stream open"),
-    "reset_before_headers": (_boolean, "reset the connection (TCP RST) before any byte"),
-    "empty_response": (_boolean, "close the connection without sending a byte"),
-    "headers_then_silence": (_boolean, "send 200 and the headers, then nothing"),
+    **{kind.name: (kind.check, kind.description) for kind in STREAM_FAULTS.values()},
+    "reset_before_headers": (boolean, "reset the connection (TCP RST) before any byte"),
+    "empty_response": (boolean, "close the connection without sending a byte"),
+    "headers_then_silence": (boolean, "send 200 and the headers, then nothing"),
 }
 
 
