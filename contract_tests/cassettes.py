@@ -12,7 +12,7 @@ when to record:
   cassette and replays an existing one, ``new_episodes`` replays what matches and records the
   rest, ``all`` records everything afresh;
 - ``--sequrity-upstream URL`` (ini ``sequrity_upstream``): the live server recordings go through
-  (the validating proxy of :mod:`mockserver.modes`).
+  (the validating proxy of :mod:`sequrity_contract.mockserver.modes.handler`).
 
 Marker keywords: ``replay_speed`` (``"none"`` by default: no recorded waits; ``"recorded"`` or a
 factor) and ``match_ignore`` (body paths left out of matching, e.g. ``("metadata.user_id",)``).
@@ -218,7 +218,7 @@ def read_cassette_settings(config: pytest.Config) -> CassetteSettings:
 
 
 def server_overrides(settings: CassetteSettings, marker: CassetteMarker, path: Path) -> dict[str, Any]:
-    """The :class:`~mockserver.MockConfig` fields of a marked test's server (replay or record);
+    """The :class:`~sequrity_contract.mockserver.MockConfig` fields of a marked test's server (replay or record);
     a :class:`FileNotFoundError` saying how to record when the cassette is missing and may not be recorded."""
     common: dict[str, Any] = {"cassette": str(path), "replay_speed": marker.replay_speed,
                               "match_ignore": marker.match_ignore, "port": 0, "reuse_port": False, "report": None}

@@ -1,14 +1,14 @@
 """Fixtures for downstream projects (registered by the pytest plugin).
 
-- ``sequrity_mock_config`` (session): the :class:`~mockserver.MockConfig` of the shared
+- ``sequrity_mock_config`` (session): the :class:`~sequrity_contract.mockserver.MockConfig` of the shared
   server; override it in your ``conftest.py`` to change seed, keys, dialect, latency.
-- ``sequrity_mock_server`` (session): the running :class:`~mockserver.MockServer`.
+- ``sequrity_mock_server`` (session): the running :class:`~sequrity_contract.mockserver.MockServer`.
 - ``sequrity_mock``: the same server, its journal, sessions (and stubs, once the server
   has them) cleared before the test: ``.url``, ``.messages_url()``, ``.requests``,
-  ``.sessions`` and every other method of :class:`~mockserver.MockServer`. A test marked
+  ``.sessions`` and every other method of :class:`~sequrity_contract.mockserver.MockServer`. A test marked
   ``@pytest.mark.sequrity_cassette("name")`` gets a server of its own replaying (or
-  recording) that cassette instead (:mod:`contract_tests.cassettes`).
-- ``sequrity_client``: a :class:`~contract_tests.client.ReferenceClient` bound to it
+  recording) that cassette instead (:mod:`sequrity_contract.contract_tests.cassettes`).
+- ``sequrity_client``: a :class:`~sequrity_contract.contract_tests.client.ReferenceClient` bound to it
   (no retries), usable from any event loop (``asyncio.run`` in a test, or an async test);
   while recording a cassette it sends the live key (``--sequrity-api-key`` or
   ``$SEQURITY_API_KEY``) when one is given.
@@ -47,7 +47,7 @@ def sequrity_mock_server(sequrity_mock_config: MockConfig) -> Iterator[MockServe
 
 
 CASSETTE_SETTINGS = pytest.StashKey[CassetteSettings]()
-"""Where the plugin keeps the session's :class:`~contract_tests.cassettes.CassetteSettings`."""
+"""Where the plugin keeps the session's :class:`~sequrity_contract.contract_tests.cassettes.CassetteSettings`."""
 
 
 def cassette_settings(config: pytest.Config) -> CassetteSettings:

@@ -1,9 +1,9 @@
 """The pytest plugin (entry point ``pytest11: sequrity``).
 
 - Hypothesis profiles ``sequrity-dev``, ``sequrity-ci``, ``sequrity-nightly``.
-- Fixtures for downstream projects (:mod:`contract_tests.fixtures`): ``sequrity_mock``,
+- Fixtures for downstream projects (:mod:`sequrity_contract.contract_tests.fixtures`): ``sequrity_mock``,
   ``sequrity_mock_server``, ``sequrity_mock_config``, ``sequrity_client``.
-- The marker ``@pytest.mark.sequrity_cassette("name")`` (:mod:`contract_tests.cassettes`) and its
+- The marker ``@pytest.mark.sequrity_cassette("name")`` (:mod:`sequrity_contract.contract_tests.cassettes`) and its
   options ``--sequrity-cassette-dir``, ``--sequrity-record-mode``, ``--sequrity-upstream``.
 - The conformance suite: ``--sequrity-conformance`` collects one test item per clause for the
   client ``--sequrity-client`` (a :class:`ConformanceSuite` the session collects after the
@@ -176,7 +176,7 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 
 class ConformanceFailed(ContractTestsError):
-    """A clause failed; carries its :class:`~contract_tests.conformance.ClauseResult`."""
+    """A clause failed; carries its :class:`~sequrity_contract.contract_tests.conformance.ClauseResult`."""
 
     def __init__(self, result: Any) -> None:
         super().__init__(result.title)

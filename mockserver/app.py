@@ -24,8 +24,8 @@ def create_app(config: MockConfig | None = None, *, responder: Responder | None 
     """A ready aiohttp application serving the mock (``config`` defaults to :class:`MockConfig`).
 
     ``responder`` replaces the synthesizer as the source of answers. The server's parts are
-    reachable as ``app[STATE]`` (:class:`~mockserver.state.ServerState`). ``matchers`` are custom
-    request matchers of the record and replay modes (see :mod:`mockserver.matching`).
+    reachable as ``app[STATE]`` (:class:`~sequrity_contract.mockserver.state.ServerState`). ``matchers`` are custom
+    request matchers of the record and replay modes (see :mod:`sequrity_contract.mockserver.modes.matching`).
     """
     config = config if config is not None else MockConfig()
     if not isinstance(config, MockConfig):

@@ -56,12 +56,14 @@ class MockConfig:
     strict: bool = False
     """Answer 404 (listing the stubs and the closest near-miss) when no stub matches, instead of synthesizing."""
     fault: dict[str, Any] | None = None
-    """A fault injected into every request (see :mod:`mockserver.faults`), e.g. ``{"status": 503, "times": 1}``."""
+    """A fault injected into every request (see :mod:`sequrity_contract.mockserver.scripting.faults`), e.g.
+    ``{"status": 503, "times": 1}``."""
     stubs: tuple[dict[str, Any], ...] = ()
-    """Stub definitions registered at start (see :mod:`mockserver.stubs`); ``clear()`` restores them."""
+    """Stub definitions registered at start (see :mod:`sequrity_contract.mockserver.scripting.stubs`); ``clear()``
+    restores them."""
     mode: str = "synthesize"
-    """``synthesize``, ``proxy``, ``record`` or ``replay`` (see :mod:`mockserver.modes`, which checks the
-    mode fields: ``upstream`` to ``report``)."""
+    """``synthesize``, ``proxy``, ``record`` or ``replay`` (see :mod:`sequrity_contract.mockserver.modes.options`,
+    which checks the mode fields: ``upstream`` to ``report``)."""
     upstream: str | None = None
     cassette: str | None = None
     record_mode: str = "once"

@@ -193,14 +193,15 @@ class MockServer:
     # -- stubs and faults --------------------------------------------------------------
 
     def stub(self, definition: Mapping[str, Any] | None = None, /, **fields: Any) -> StubHandle:
-        """Register a stub (the JSON model of :mod:`mockserver.stubs`, as a dict and/or keywords),
-        e.g. ``server.stub(match={"model": "m"}, message={"content": "Hi"})``; a bad definition
-        raises :class:`~mockserver.stubs.StubError` naming the JSON path."""
+        """Register a stub (the JSON model of :mod:`sequrity_contract.mockserver.scripting.stubs`, as a dict and/or
+        keywords), e.g. ``server.stub(match={"model": "m"}, message={"content": "Hi"})``; a bad definition
+        raises :class:`~sequrity_contract.mockserver.scripting.stubs.StubError` naming the JSON path."""
         return add_stub(self._call, definition, fields)
 
     def fault(self, spec: Mapping[str, Any] | None = None, /, **fields: Any) -> FaultHandle:
         """Inject a fault into every request from now on (replacing the server-wide fault), e.g.
-        ``server.fault(status=529, retry_after=0, times=2)``; see :mod:`mockserver.faults`."""
+        ``server.fault(status=529, retry_after=0, times=2)``; see
+        :mod:`sequrity_contract.mockserver.scripting.faults`."""
         return set_fault(self._call, spec, fields)
 
     @property

@@ -35,7 +35,7 @@ class ServerState:
     slow_answers: set[asyncio.Task[Any]] = field(init=False, default_factory=set)
     """Handlers waiting on configured latency; cancelled when the server shuts down."""
     scripting: Scripting = field(init=False)
-    """Stubs, faults and strict mode (see :mod:`mockserver.scripting`)."""
+    """Stubs, faults and strict mode (see :mod:`sequrity_contract.mockserver.scripting.engine`)."""
 
     def __post_init__(self) -> None:
         self.journal = Journal(self.config.journal_size, worker=self.config.worker,
@@ -78,4 +78,4 @@ class ServerState:
 
 
 STATE: web.AppKey[ServerState] = web.AppKey("sequrity_mock_state", ServerState)
-"""Where :func:`~mockserver.app.create_app` keeps the :class:`ServerState`."""
+"""Where :func:`~sequrity_contract.mockserver.app.create_app` keeps the :class:`ServerState`."""

@@ -91,7 +91,7 @@ def component_schemas(prefix: str = "#/components/schemas/") -> dict[str, dict[s
 
 
 def bundle(name: str) -> dict[str, Any]:
-    """The schema ``name`` (see :data:`schemas.NAMES`) as one self-contained JSON Schema:
+    """The schema ``name`` (see :data:`sequrity_contract.schemas.NAMES`) as one self-contained JSON Schema:
     every definition it may need under ``$defs``, every ``$ref`` local."""
     schemas = component_schemas("#/$defs/")
     if name in DOCUMENTS:

@@ -3,7 +3,7 @@
 Each rule is a plain generator function registered under its own name for one
 document (``request``, ``response`` or ``error``). It receives an instance that
 already satisfies the document's schema, plus a :class:`Context`, and yields
-:class:`~schemas.violations.Violation` objects. Rules are individually callable and
+:class:`~sequrity_contract.schemas.violations.Violation` objects. Rules are individually callable and
 listed in :data:`RULES`.
 """
 

@@ -134,7 +134,7 @@ class StreamProtocolError(ContractError, ValueError):
 
     @property
     def violation(self) -> Violation:
-        """This error as a :class:`~schemas.violations.Violation` at ``$.events[index]``."""
+        """This error as a :class:`~sequrity_contract.schemas.violations.Violation` at ``$.events[index]``."""
         return Violation(f"stream:{self.rule}", f"$.events[{self.index}]", self.expected, self.event)
 
 

@@ -1,4 +1,4 @@
-"""Strategies for parts of the contract documents, compiled by :mod:`strategies.compiler`.
+"""Strategies for parts of the contract documents, compiled by :mod:`sequrity_contract.strategies.compiler.compile`.
 
 Clients drop ``null`` fields before sending, so the optional ``anyOf [X, null]`` fields of
 the documents are compiled as ``X`` (absent or present, never null).

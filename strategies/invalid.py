@@ -1,6 +1,6 @@
 """Requests that break exactly one rule of the contract, with the rule and JSON path.
 
-Each mutation starts from a valid request (built by :mod:`strategies.request`) and breaks
+Each mutation starts from a valid request (built by :mod:`sequrity_contract.strategies.request`) and breaks
 one schema keyword or one semantic rule, arranging the rest so nothing else breaks;
 ``schemas.check("request", r)`` reports that rule, at that path, first.
 """

@@ -1,6 +1,6 @@
 """Event sequences for a message, cut at hypothesis-drawn points.
 
-The codec is :func:`schemas.to_events`; this module only draws where text, thinking and
+The codec is :func:`sequrity_contract.schemas.to_events`; this module only draws where text, thinking and
 tool-input JSON are cut (anywhere, empty pieces included), so
 ``schemas.accumulate(events) == message`` holds for every draw.
 """
@@ -19,7 +19,7 @@ _MAX_CUTS = 4
 
 
 def drawn_splitter(draw: st.DrawFn) -> Callable[[str], Sequence[str]]:
-    """A splitter for :func:`schemas.to_events` whose cut points are drawn: any positions,
+    """A splitter for :func:`sequrity_contract.schemas.to_events` whose cut points are drawn: any positions,
     repeated ones (empty pieces) and the ends included."""
 
     def split(text: str) -> list[str]:

@@ -1,6 +1,6 @@
 """The ``raw`` adapter: plain aiohttp, no client library — a POST with the contract's
 headers and the request as JSON (nulls dropped), the JSON answer as is, the SSE events
-parsed and accumulated with :func:`schemas.accumulate`. The baseline other clients are
+parsed and accumulated with :func:`sequrity_contract.schemas.accumulate`. The baseline other clients are
 compared with."""
 
 from __future__ import annotations

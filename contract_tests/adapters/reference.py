@@ -1,4 +1,4 @@
-"""The ``reference`` adapter: the toolkit's own :class:`~contract_tests.client.ReferenceClient`."""
+"""The ``reference`` adapter: the toolkit's own :class:`~sequrity_contract.contract_tests.client.ReferenceClient`."""
 
 from __future__ import annotations
 

@@ -4,7 +4,7 @@
 Its pydantic results become dicts with ``model_dump(mode="json", exclude_unset=True)``
 (the fields the server sent, as far as the client's models keep them) minus the
 ``session_id`` the client copies from the ``X-Session-ID`` header. The client has no
-accumulator, so a stream's message is :func:`schemas.accumulate` of its events.
+accumulator, so a stream's message is :func:`sequrity_contract.schemas.accumulate` of its events.
 Dict options become the client's header models with ``model_validate``, as a user
 would build them.
 """

@@ -25,7 +25,7 @@ class MessageStream:
     The request goes out on ``async with`` (or the first ``async for``); an error status
     raises there. ``events`` holds what arrived so far, :attr:`message` the accumulated
     message once the stream ended, :meth:`final_message` reads to the end and returns it.
-    A stream that breaks raises :class:`~contract_tests.client.errors.StreamError`.
+    A stream that breaks raises :class:`~sequrity_contract.contract_tests.client.errors.StreamError`.
     """
 
     def __init__(self, open_response: Callable[[], Awaitable[HttpResponse]],

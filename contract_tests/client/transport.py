@@ -95,7 +95,7 @@ class HttpResponse:
 @runtime_checkable
 class Transport(Protocol):
     """What the client needs from the network: one request in, one response out.
-    Raise :class:`~contract_tests.client.errors.APIConnectionError` when there is no response."""
+    Raise :class:`~sequrity_contract.contract_tests.client.errors.APIConnectionError` when there is no response."""
 
     async def send(self, request: HttpRequest) -> HttpResponse:
         """Send ``request`` and return the response with its body still unread."""

@@ -2,7 +2,7 @@
 stream dialect, started on first use), a scripted responder to make a server answer
 with a given message or error, and the live endpoint settings.
 
-:class:`ScriptedResponder` is a :class:`mockserver.Responder`: it answers with the
+:class:`ScriptedResponder` is a :class:`sequrity_contract.mockserver.Responder`: it answers with the
 replies queued by :meth:`ConformanceEnv.script` in order, then falls back to the
 synthesizer.
 """

@@ -1,7 +1,7 @@
 """The clause registry: every conformance clause is a named plain function.
 
 A clause is ``async def name(env, example) -> None`` that raises
-:class:`~contract_tests.conformance.failures.ClauseFailure` when the client breaks the
+:class:`~sequrity_contract.contract_tests.conformance.failures.ClauseFailure` when the client breaks the
 contract. :func:`clause` registers it in :data:`CLAUSES` with the hypothesis strategy of
 its examples; requirement decorators (:func:`requires_sessions`, :func:`requires_retries`,
 :func:`requires_dialect`, :func:`requires_fault_support`) say when it applies, so the
@@ -140,7 +140,7 @@ class ClauseRegistry:
 
 
 CLAUSES = ClauseRegistry()
-"""The built-in clauses (filled when :mod:`contract_tests.conformance` is imported)."""
+"""The built-in clauses (filled when :mod:`sequrity_contract.contract_tests.conformance` is imported)."""
 
 
 def clause(examples: SearchStrategy[Any], *, title: str, kind: str = "mock", max_examples: int | None = None,

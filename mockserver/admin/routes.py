@@ -28,7 +28,7 @@ from ..pipeline.fallbacks import method_not_allowed
 from ..state import STATE
 
 OPEN_CONNECTIONS: web.AppKey[Callable[[], int]] = web.AppKey("sequrity_mock_open_connections", Callable[[], int])
-"""Counts the server's open client connections (set by :class:`~mockserver.handle.MockServer`)."""
+"""Counts the server's open client connections (set by :class:`~sequrity_contract.mockserver.handle.MockServer`)."""
 
 
 def _limit(request: web.Request) -> int | None:

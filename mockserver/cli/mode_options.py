@@ -30,7 +30,7 @@ def add_mode_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def mode_options(args: argparse.Namespace) -> dict[str, Any]:
-    """The :class:`~mockserver.config.MockConfig` fields of the parsed mode options."""
+    """The :class:`~sequrity_contract.mockserver.config.MockConfig` fields of the parsed mode options."""
     return {"mode": args.mode, "upstream": args.upstream, "cassette": args.cassette, "record_mode": args.record_mode,
             "on_miss": args.on_miss, "replay_speed": args.replay_speed, "match_ignore": tuple(args.match_ignore),
             "redact": tuple(args.redact), "report": args.report}

@@ -18,7 +18,8 @@ def add_scripting_arguments(serve: argparse.ArgumentParser) -> None:
 
 
 def scripting_options(args: argparse.Namespace) -> dict[str, Any]:
-    """The :class:`~mockserver.config.MockConfig` fields the options give; ValueError naming the option."""
+    """The :class:`~sequrity_contract.mockserver.config.MockConfig` fields the options give; ValueError naming the
+    option."""
     from ..scripting.stubs import load_stub_file
 
     options: dict[str, Any] = {"strict": bool(getattr(args, "strict", False))}

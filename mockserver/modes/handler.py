@@ -1,7 +1,7 @@
 """The server's modes: ``synthesize`` (the default), ``proxy``, ``record`` and ``replay``.
 
 - ``proxy``: every messages request goes to ``upstream`` through the validating proxy
-  (:mod:`mockserver.proxy`); violations are journalled and reported.
+  (:mod:`sequrity_contract.mockserver.modes.proxy`); violations are journalled and reported.
 - ``record``: the same, and what passes is written to ``cassette``; ``record_mode`` says when:
   ``once`` (default) records into a new cassette and only replays an existing one, ``new_episodes``
   replays what matches and records the rest, ``all`` records everything afresh (the file is
@@ -10,7 +10,7 @@
   naming the closest recorded request and the first difference, or, with ``on_miss="synthesize"``,
   the synthesized answer.
 
-Matching (:mod:`mockserver.matching`): method, route and body minus ``match_ignore`` paths, plus
+Matching (:mod:`sequrity_contract.mockserver.modes.matching`): method, route and body minus ``match_ignore`` paths, plus
 custom matchers. Identical requests replay their recordings in recorded order; once every one
 was played, the last plays again (``new_episodes`` records a new one instead).
 """

@@ -1,7 +1,7 @@
 """Matching a request against recorded ones: JSON paths, :func:`difference` and matchers.
 
 A request is compared in its recorded form, a dict ``{"method", "path", "headers", "body"}``
-(see :mod:`mockserver.cassette`). By default two requests match when the method, the route
+(see :mod:`sequrity_contract.mockserver.modes.cassette`). By default two requests match when the method, the route
 and the normalized body are equal; ``ignore`` lists JSON paths left out of the comparison
 (``metadata.user_id``, ``messages[*].content``). A custom :data:`Matcher` adds a clause of
 its own. :func:`difference` lists what differs, in order, and serves both the matching and

@@ -4,8 +4,8 @@
 ``X-Features``/``X-Policy``/``X-Config``, ``X-Session-ID``, ...), to the same path on the
 upstream and relays the answer: status and headers (``X-Session-ID`` among them), the body,
 or an SSE stream chunk by chunk as it arrives, never buffered whole. On the way, every
-exchange is checked (:mod:`mockserver.proxy_checks`) and each violation lands in the
-journal entry and the :class:`~mockserver.violation_report.ViolationReport`. An unreachable
+exchange is checked (:mod:`sequrity_contract.mockserver.modes.proxy_checks`) and each violation lands in the
+journal entry and the :class:`~sequrity_contract.mockserver.modes.violation_report.ViolationReport`. An unreachable
 upstream gives a 502 with the contract's error body.
 """
 

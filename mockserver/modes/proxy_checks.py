@@ -1,12 +1,12 @@
-"""What the validating proxy checks, as :data:`~mockserver.violation_report.Finding` lists.
+"""What the validating proxy checks, as :data:`~sequrity_contract.mockserver.modes.violation_report.Finding` lists.
 
-- the request: its body (:func:`schemas.check` ``"request"``), ``Authorization``, the
+- the request: its body (:func:`sequrity_contract.schemas.check` ``"request"``), ``Authorization``, the
   ``X-Features``/``X-Policy``/``X-Config`` headers against their documents, ``X-Session-ID``;
 - the response: ``X-Session-ID`` on every 2xx and the content type, the body
   (``"response"`` with the request and session as context) or the error body (``"error"``
   with the status);
 - a stream, event by event as it passes (:class:`StreamChecker`): the ``event:`` line, one-line
-  JSON ``data``, each event against the event schema, the order with :class:`schemas.Accumulator`,
+  JSON ``data``, each event against the event schema, the order with :class:`sequrity_contract.schemas.Accumulator`,
   and once complete the accumulated message like a plain response.
 
 Only the first fault of a stream's order is reported (what follows it is no longer meaningful),

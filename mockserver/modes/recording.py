@@ -1,8 +1,8 @@
-"""Turning a proxied :class:`~mockserver.proxy.Exchange` into a cassette interaction.
+"""Turning a proxied :class:`~sequrity_contract.mockserver.modes.proxy.Exchange` into a cassette interaction.
 
 Only exchanges that pass are recorded: relayed completely, no contract violation on either
 side, and a status below 500 (server failures are transient; a valid 4xx error is recorded
-and replays as that error). Secrets are redacted on the way (see :mod:`mockserver.cassette`).
+and replays as that error). Secrets are redacted on the way (see :mod:`sequrity_contract.mockserver.modes.cassette`).
 """
 
 from __future__ import annotations

@@ -1,9 +1,10 @@
 """The answer cache: what the pipeline learnt of a request, kept for the next identical one.
 
-A messages request is identified by its body bytes, its route and its ``X-Features``/``X-Policy``/
-``X-Config`` header values. For a cacheable responder (see :mod:`mockserver.responder`), everything
-the pipeline derives from those is the same every time: the validated body, the parsed headers and
-the rendered answer (with the session as a hole). A hit answers all three with one lookup.
+A request is identified by its body bytes, its route (endpoint, type and provider) and its
+``X-Features``/``X-Policy``/``X-Config`` header values. For a cacheable responder (see
+:mod:`sequrity_contract.mockserver.pipeline.responder`), everything the pipeline derives from those
+is the same every time: the validated body, the parsed headers and the rendered answer (with the
+session as a hole). A hit answers all three with one lookup.
 
 Eviction is first in, first out: a hit costs a plain dictionary lookup, with no bookkeeping, and an
 evicted answer is only made again (synthesis is deterministic, so it is the same answer).
@@ -20,8 +21,8 @@ from .sessions import max_turns
 ConfigHeaders = tuple[dict[str, Any] | None, dict[str, Any] | None, dict[str, Any] | None]
 """The parsed ``X-Features``, ``X-Policy`` and ``X-Config`` headers (None where absent)."""
 
-AnswerKey = tuple[bytes, str, str | None, str | None, str | None, str | None]
-"""Body bytes, endpoint type, provider, and the raw ``X-Features``, ``X-Policy``, ``X-Config`` values."""
+AnswerKey = tuple[bytes, str, str | None, str | None, str | None]
+"""Body bytes, the route's path, and the raw ``X-Features``, ``X-Policy``, ``X-Config`` values."""
 
 
 class Ready(NamedTuple):

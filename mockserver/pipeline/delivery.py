@@ -1,9 +1,9 @@
 """Delivering an answer: the message rendered once as JSON and as SSE, then written.
 
 :class:`Rendered` holds the encoded bytes of one answer with the session id left as a
-hole (see :data:`~mockserver.responder.SESSION_TOKEN`), so a cached answer serves any
+hole (see :data:`~sequrity_contract.mockserver.pipeline.responder.SESSION_TOKEN`), so a cached answer serves any
 session. :class:`Delivery` writes it: JSON in one response, or SSE (docs/contract.md §5) made by
-:func:`schemas.to_events` from the same message, in one write when no latency is
+:func:`sequrity_contract.schemas.to_events` from the same message, in one write when no latency is
 configured and event by event (with seeded jitter) otherwise.
 """
 

@@ -1,8 +1,8 @@
 """Reading a request: body size, JSON, and validation of the body (against its endpoint's request
-document) and of the ``X-Features``/``X-Policy``/``X-Config`` headers (:func:`schemas.check`).
+document) and of the ``X-Features``/``X-Policy``/``X-Config`` headers (:func:`sequrity_contract.schemas.check`).
 
 Results are cached by the exact bytes (body) or header text, so a repeated request costs
-a dictionary lookup. Every failure is a 4xx :class:`~mockserver.errors.ApiError` whose
+a dictionary lookup. Every failure is a 4xx :class:`~sequrity_contract.mockserver.errors.ApiError` whose
 message names the offending JSON path or header and what was expected.
 """
 
@@ -26,8 +26,8 @@ MAX_CACHED_BODY = 64 * 1024
 
 
 def parse_json(data: bytes | str, what: str) -> Any:
-    """``data`` parsed as strict JSON (see :func:`~mockserver.strict_json.loads_strict`); a 400
-    naming ``what`` otherwise."""
+    """``data`` parsed as strict JSON (see :func:`~sequrity_contract.mockserver.support.strict_json.loads_strict`);
+    a 400 naming ``what`` otherwise."""
     try:
         return loads_strict(data)
     except InvalidJson as exc:

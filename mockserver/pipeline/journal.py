@@ -78,9 +78,11 @@ class JournalEntry:
     stub: str | None = None
     """The id of the stub that answered, if one did."""
     faults: tuple[dict[str, Any], ...] = ()
-    """The faults injected into this request (see :mod:`mockserver.faults`); add with :meth:`add_fault`."""
+    """The faults injected into this request (see :mod:`sequrity_contract.mockserver.scripting.faults`); add with
+    :meth:`add_fault`."""
     violations: tuple[dict[str, Any], ...] = ()
-    """Contract violations the validating proxy found (see :mod:`mockserver.violation_report`)."""
+    """Contract violations the validating proxy found (see
+    :mod:`sequrity_contract.mockserver.modes.violation_report`)."""
 
     def __init__(self, seq: int, route: JournalRoute, packed_headers: bytes, when: float) -> None:
         self.seq = seq

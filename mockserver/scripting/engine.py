@@ -1,8 +1,8 @@
 """Stubs and faults in the request pipeline: which stub answers, which fault fires, and delivery.
 
-:class:`Scripting` is created once per server from its :class:`~mockserver.config.MockConfig`
+:class:`Scripting` is created once per server from its :class:`~sequrity_contract.mockserver.config.MockConfig`
 (``stubs``, ``fault``, ``strict``) and is what the admin API and the
-:class:`~mockserver.handle.MockServer` handle change at run time. Fault precedence: the
+:class:`~sequrity_contract.mockserver.handle.MockServer` handle change at run time. Fault precedence: the
 request's ``X-Mock-Fault`` header, else the answering stub's ``fault``, else the server's.
 """
 

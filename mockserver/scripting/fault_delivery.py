@@ -1,4 +1,5 @@
-"""Delivering an answer with a fault injected (see :mod:`mockserver.faults` for the vocabulary).
+"""Delivering an answer with a fault injected (see :mod:`sequrity_contract.mockserver.scripting.faults` for
+the vocabulary, :mod:`sequrity_contract.mockserver.scripting.stream_faults` for the stream faults).
 
 Order: ``delay_headers_ms`` -> connection faults (``reset_before_headers``,
 ``empty_response``) -> ``status`` -> the answer's own error -> ``headers_then_silence`` ->
@@ -52,7 +53,7 @@ async def _until_client_leaves(request: web.Request) -> None:
 
 def status_error(injection: Injection) -> ApiError:
     """The error answer of a ``status`` fault (``retry_after`` as the ``retry-after`` and
-    ``retry-after-ms`` headers, see :func:`~mockserver.stubs.retry_after_headers`)."""
+    ``retry-after-ms`` headers, see :func:`~sequrity_contract.mockserver.scripting.stubs.retry_after_headers`)."""
     fault = injection.fault
     status = fault.get("status")
     message = fault.get("message") or f"injected fault: status {status} ({error_type_for(status)})"
@@ -62,7 +63,7 @@ def status_error(injection: Injection) -> ApiError:
 
 
 class FaultedDelivery:
-    """Writes one answer with one :class:`~mockserver.faults.Injection` applied."""
+    """Writes one answer with one :class:`~sequrity_contract.mockserver.scripting.faults.Injection` applied."""
 
     def __init__(self, delivery: Delivery, injection: Injection, entry: JournalEntry, endpoint: Endpoint) -> None:
         self.delivery = delivery

@@ -96,14 +96,16 @@ class FaultHandle:
 
 
 def add_stub(on_state: OnState[Any], definition: Mapping[str, Any] | None, fields: Mapping[str, Any]) -> StubHandle:
-    """Check the stub (raising :class:`~mockserver.stubs.StubError` here, in the caller) and register it."""
+    """Check the stub (raising :class:`~sequrity_contract.mockserver.scripting.stubs.StubError` here, in the caller)
+    and register it."""
     stub = parse_stub(merged(definition, fields, "definition"))
     on_state(lambda state: state.scripting.add_stub(stub))
     return StubHandle(stub, on_state)
 
 
 def set_fault(on_state: OnState[Any], spec: Mapping[str, Any] | None, fields: Mapping[str, Any]) -> FaultHandle:
-    """Check the fault (raising :class:`~mockserver.faults.FaultError`) and make it the server-wide one."""
+    """Check the fault (raising :class:`~sequrity_contract.mockserver.scripting.faults.FaultError`) and make it the
+    server-wide one."""
     fault = parse_fault(merged(spec, fields, "spec"), "fault")
 
     on_state(lambda state: state.scripting.set_fault(fault))

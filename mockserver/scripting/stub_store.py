@@ -1,7 +1,7 @@
 """The registered stubs, which one answers a request, and each scenario's position per session.
 
 Selection: among the stubs whose match holds, the highest ``priority`` wins, then the most
-specific match (:attr:`~mockserver.stubs.Match.specificity`), then the most recently added.
+specific match (:attr:`~sequrity_contract.mockserver.scripting.stubs.Match.specificity`), then the most recently added.
 A sequence stub answers its steps in order, per session (the request's resolved session: its
 ``X-Session-ID``, else the session of a tool-result id in the history, else the new session
 minted for it, so a request naming no session starts at the first step). After the last step

@@ -1,6 +1,6 @@
 """Stubs: scripted answers for the requests they match.
 
-One JSON model serves the admin API, the :class:`~mockserver.handle.MockServer` handle and
+One JSON model serves the admin API, the :class:`~sequrity_contract.mockserver.handle.MockServer` handle and
 ``--stubs FILE``::
 
     {"id": "weather",                       # optional; assigned when absent
@@ -18,7 +18,7 @@ One JSON model serves the admin API, the :class:`~mockserver.handle.MockServer` 
 :meth:`Stub.difference` lists how a request differs from the stub's match (empty: it matches),
 which both selects stubs and explains near-misses. A ``matches`` regex that could backtrack
 for long (a quantifier inside a repeated group, several ``*``/``+``...) is refused, and it is
-searched in the first 1024 characters of the value only (:mod:`mockserver.regex_guard`).
+searched in the first 1024 characters of the value only (:mod:`sequrity_contract.mockserver.support.regex_guard`).
 """
 
 from __future__ import annotations

@@ -17,8 +17,8 @@ header: the same inputs give the same message, byte for byte. Rules:
   a tool unless the last user message carries tool results (so agent loops end), ``none``
   never does; one call, or two distinct tools for ``auto``/``any`` about a third of the time
   unless ``disable_parallel_tool_use``. Inputs come from the tool's ``input_schema``
-  (:func:`~mockserver.values.schema_value`); a forced call whose schema yields no valid input
-  becomes a ``refusal``. Ids read ``tc-<session>-<uuid>``.
+  (:func:`~sequrity_contract.mockserver.synthesis.values.schema_value`); a forced call whose
+  schema yields no valid input becomes a ``refusal``. Ids read ``tc-<session>-<uuid>``.
 - **thinking** ``enabled``/``adaptive`` puts a thinking block first, within ``budget_tokens``
   (adaptive: half of ``max_tokens``).
 - **output_config.format** json_schema: the text is a JSON document valid against the schema

@@ -2,7 +2,7 @@
 
 :func:`schema_value` asks the shared schema compiler (``strategies.compiler.sample_value``,
 seeded) first and falls back to :func:`minimal_value`; whatever it returns is checked with
-:func:`schemas.user_schema_violations`, so a value it gives is always valid. Both stay within
+:func:`sequrity_contract.schemas.user_schema_violations`, so a value it gives is always valid. Both stay within
 the strategies' size budget (``max_size``: string characters + array items + object
 properties, default ``strategies.size_budget.DEFAULT_MAX_SIZE``): a schema that requires more
 gives :class:`NoValue` at once instead of a gigantic value built on the event loop.

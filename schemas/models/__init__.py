@@ -114,7 +114,7 @@ DOCUMENT_MODELS: dict[str, type[BaseModel]] = {
     "event.ping": PingEvent,
     "event.error": ErrorEvent,
 }
-"""The model of every name :func:`schemas.load` accepts."""
+"""The model of every name :func:`sequrity_contract.schemas.load` accepts."""
 
 
 def as_document(model: BaseModel) -> Any:

@@ -63,12 +63,12 @@ def sample_value(
     """A small value valid against ``schema``, drawn with ``rng`` (deterministic for its state).
 
     ``documents`` (URI -> schema) resolves references to other documents, as in
-    :func:`~strategies.compiler.compile_schema`. ``max_size`` bounds the value: string
+    :func:`~sequrity_contract.strategies.compiler.compile.compile_schema`. ``max_size`` bounds the value: string
     characters plus array items plus object properties (default 65 536).
 
     Raises :class:`UnsupportedSchema` naming the keyword and JSON path of anything it cannot
     generate (an unsatisfiable clause, a look-ahead in a ``pattern``, an unsupported keyword),
-    and its subclass :class:`~strategies.size_budget.SchemaTooLarge` when the schema requires
+    and its subclass :class:`~sequrity_contract.strategies.compiler.size_budget.SchemaTooLarge` when the schema requires
     more than ``max_size`` (``minLength``, ``minItems``, ``minProperties``, ``required`` or a
     ``pattern`` repeat count).
     """

@@ -1,6 +1,6 @@
 """One JSON Schema compiler, two back ends.
 
-:func:`compile_schema` turns a schema into a tree of :mod:`strategies.nodes` once (cached
+:func:`compile_schema` turns a schema into a tree of :mod:`sequrity_contract.strategies.compiler.nodes` once (cached
 by the schema's content); :func:`to_strategy` makes a hypothesis strategy of the tree and
 :func:`sample_value` draws a value from it with a seeded :class:`random.Random`, so the mock
 server synthesises values from the same definitions the tests generate from.

@@ -1,7 +1,8 @@
 """The compiled form of a JSON Schema: a small tree of immutable nodes.
 
-:func:`strategies.compiler.compile_schema` builds the tree once per schema; the two back
-ends (:mod:`strategies.backend_hypothesis` and :mod:`strategies.backend_sampler`) walk it.
+:func:`sequrity_contract.strategies.compiler.compile.compile_schema` builds the tree once per schema; the two back
+ends (:mod:`sequrity_contract.strategies.compiler.to_strategy` and
+:mod:`sequrity_contract.strategies.compiler.sampler`) walk it.
 Every node records ``path``, the JSON path of the schema clause it came from, so errors
 can name it.
 """

@@ -1,7 +1,7 @@
 """Best-effort generation of a string matching a regular expression, from a seeded rng.
 
 Walks the parse tree of Python's own regex parser; look-arounds and conditionals
-raise :class:`~strategies.nodes.UnsupportedSchema`. Repeats are kept short, and the
+raise :class:`~sequrity_contract.strategies.compiler.nodes.UnsupportedSchema`. Repeats are kept short, and the
 string and its repetitions are bounded by ``max_length``.
 """
 
@@ -38,7 +38,7 @@ def sample_matching(pattern: str, rng: random.Random, where: str, *, max_length:
     """A short string that fully matches ``pattern`` (so ``re.search`` finds it too).
 
     At most ``max_length`` characters and as many repetitions are produced: a pattern that
-    needs more (``a{100000000}``) raises :class:`~strategies.size_budget.SchemaTooLarge`
+    needs more (``a{100000000}``) raises :class:`~sequrity_contract.strategies.compiler.size_budget.SchemaTooLarge`
     naming ``pattern`` at ``where``.
     """
     try:

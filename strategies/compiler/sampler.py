@@ -3,8 +3,8 @@
 Deterministic for a given :class:`random.Random` state: the mock server uses it to
 synthesise tool inputs and structured outputs. Strings are short, arrays have few items,
 objects carry every required property and some optional ones. Every value stays within a
-size budget (:mod:`strategies.size_budget`): optional parts are left out when they do not
-fit, and a schema that requires more raises :class:`~strategies.size_budget.SchemaTooLarge`.
+size budget (:mod:`sequrity_contract.strategies.compiler.size_budget`): optional parts are left out when they do not
+fit, and a schema that requires more raises :class:`~sequrity_contract.strategies.compiler.size_budget.SchemaTooLarge`.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ _EXTRA_CHARS = 8
 
 def sample_node(node: Node, rng: random.Random, depth: int = 0, budget: Allowance | None = None) -> Any:
     """A small value valid for the compiled ``node``, spending from ``budget`` (default: a
-    fresh :data:`~strategies.size_budget.DEFAULT_MAX_SIZE` one)."""
+    fresh :data:`~sequrity_contract.strategies.compiler.size_budget.DEFAULT_MAX_SIZE` one)."""
     if budget is None:
         budget = Allowance(DEFAULT_MAX_SIZE)
     check_fits(node, budget.left, budget.max_size)  # below, each parent leaves room for its children

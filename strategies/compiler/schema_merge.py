@@ -1,6 +1,6 @@
 """Merging two JSON Schema clauses into one that means both (``allOf`` of simple cases).
 
-:func:`merge` raises :class:`~strategies.nodes.UnsupportedSchema` when two keywords
+:func:`merge` raises :class:`~sequrity_contract.strategies.compiler.nodes.UnsupportedSchema` when two keywords
 cannot be combined into one clause (two different ``pattern`` s, two ``anyOf`` s...).
 """
 

@@ -41,7 +41,7 @@ _LEAST_ATTRIBUTE = "_least_size"
 class SchemaTooLarge(UnsupportedSchema):
     """Every value valid for the schema is bigger than the size budget (``max_size``) allows.
 
-    A subclass of :class:`~strategies.nodes.UnsupportedSchema`: ``keyword`` and ``path`` name
+    A subclass of :class:`~sequrity_contract.strategies.compiler.nodes.UnsupportedSchema`: ``keyword`` and ``path`` name
     the clause that asks for too much.
     """
 

@@ -1,9 +1,9 @@
 """Back end 1: a hypothesis strategy for a compiled schema tree.
 
 Values are built by construction; only the clauses a construction may overshoot
-(:class:`~strategies.nodes.FilteredNode`, ``oneOf`` exclusivity) are filtered. A schema whose
+(:class:`~sequrity_contract.strategies.compiler.nodes.FilteredNode`, ``oneOf`` exclusivity) are filtered. A schema whose
 smallest valid value exceeds the size budget is refused up front with
-:class:`~strategies.size_budget.SchemaTooLarge` (hypothesis could not draw it anyway).
+:class:`~sequrity_contract.strategies.compiler.size_budget.SchemaTooLarge` (hypothesis could not draw it anyway).
 """
 
 from __future__ import annotations
@@ -77,7 +77,7 @@ def unique_key(value: Any) -> Any:
 def to_strategy(node: Node, *, max_size: int = DEFAULT_MAX_SIZE) -> SearchStrategy[Any]:
     """The hypothesis strategy that generates values valid for ``node`` (memoised per node).
 
-    Raises :class:`~strategies.size_budget.SchemaTooLarge` naming the keyword and path when
+    Raises :class:`~sequrity_contract.strategies.compiler.size_budget.SchemaTooLarge` naming the keyword and path when
     every valid value needs more than ``max_size`` units (string characters, array items and
     object properties), instead of letting hypothesis try.
     """
