@@ -1,4 +1,4 @@
-"""An aiohttp mock of Sequrity's Control API messages endpoint.
+"""An aiohttp mock of Sequrity's Control API: every registered endpoint (messages first).
 
 >>> from sequrity_contract.mockserver import MockServer
 >>> with MockServer(seed=1) as server:  # doctest: +SKIP

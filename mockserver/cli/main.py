@@ -161,7 +161,7 @@ def build_parser(*more_commands: Callable[[Commands], None]) -> argparse.Argumen
         description="A mock Sequrity Control API server and the tools around its contract.",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    openapi = commands.add_parser("openapi", help="print the OpenAPI 3.1 document of the messages routes")
+    openapi = commands.add_parser("openapi", help="print the OpenAPI 3.1 document of the API's routes")
     openapi.add_argument("--indent", action="store_true", help="pretty-print the JSON")
     openapi.set_defaults(run=_openapi)
     _add_serve(commands)

@@ -1,6 +1,6 @@
 """The server's modes: ``synthesize`` (the default), ``proxy``, ``record`` and ``replay``.
 
-- ``proxy``: every messages request goes to ``upstream`` through the validating proxy
+- ``proxy``: every request to an endpoint goes to ``upstream`` through the validating proxy
   (:mod:`sequrity_contract.mockserver.modes.proxy`); violations are journalled and reported.
 - ``record``: the same, and what passes is written to ``cassette``; ``record_mode`` says when:
   ``once`` (default) records into a new cassette and only replays an existing one, ``new_episodes``
@@ -46,7 +46,7 @@ log = logging.getLogger("mockserver")
 
 
 class ModeHandler:
-    """Answers messages requests in ``proxy``, ``record`` and ``replay`` modes."""
+    """Answers the endpoints' requests in ``proxy``, ``record`` and ``replay`` modes."""
 
     def __init__(self, config: MockConfig, matchers: Sequence[Matcher] = ()) -> None:
         if any(not callable(m) for m in matchers):

@@ -1,6 +1,6 @@
 """Forwarding to a live upstream: the validating proxy.
 
-:func:`forward` sends a messages request, headers included (``Authorization``, ``X-Api-Key``,
+:func:`forward` sends a request of any endpoint, headers included (``Authorization``, ``X-Api-Key``,
 ``X-Features``/``X-Policy``/``X-Config``, ``X-Session-ID``, ...), to the same path on the
 upstream and relays the answer: status and headers (``X-Session-ID`` among them), the body,
 or an SSE stream chunk by chunk as it arrives, never buffered whole. On the way, every
