@@ -47,6 +47,9 @@ class MockConfig:
     session_limit: int = 10_000
     cache_size: int = 1_024
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    max_body_objects: int = 100_000
+    """JSON objects and arrays a request body may hold (counted as its ``{`` and ``[`` bytes, so brackets
+    inside strings count too): the work a body costs grows with them; beyond it, a 413 names the limit."""
     admin_token: str | None = None
     """When set, ``/__admin`` answers 401 unless the request carries ``Authorization: Bearer <admin_token>``."""
     worker: int = 0
@@ -94,7 +97,8 @@ class MockConfig:
             raise TypeError(f"latency={self.latency!r}: expected a Latency or a string "
                             "'FIRST_MS,PER_EVENT_MS,JITTER_MS'")
         for name, low in (("chunk_size", 1), ("json_chunk_size", 1), ("journal_size", 1), ("journal_bytes", 1),
-                          ("session_limit", 1), ("cache_size", 0), ("max_body_bytes", 1)):
+                          ("session_limit", 1), ("cache_size", 0), ("max_body_bytes", 1),
+                          ("max_body_objects", 1)):
             value = getattr(self, name)
             if not is_int(value) or value < low:
                 raise ValueError(f"{name}={value!r}: expected an integer >= {low}")

@@ -104,14 +104,16 @@ def check(
     request: dict[str, Any] | None = None,
     session_id: str | None = None,
     status: int | None = None,
+    from_json: bool = False,
 ) -> list[Violation]:
     """Schema violations of ``instance``, or, when it satisfies the schema, the
     violations of every semantic rule for ``name`` (see :data:`RULES`).
 
     ``request``, ``session_id`` and ``status`` give rules their context: the request a
     response answers, the session it belongs to, the HTTP status of an error body.
+    ``from_json=True``: the instance was parsed from JSON text (see :func:`is_valid`).
     """
-    violations = validate(name, instance)
+    violations = validate(name, instance, from_json=from_json)
     if violations:
         return violations
     context = Context(request=request, session_id=session_id, status=status)

@@ -45,7 +45,7 @@ def _serve(args: argparse.Namespace) -> int:
             host=args.host, port=args.port, seed=args.seed, api_keys=tuple(args.api_key),
             dialect=args.dialect, latency=args.latency, chunk_size=args.chunk_size,
             json_chunk_size=args.json_chunk_size, journal_size=args.journal_size, journal_bytes=args.journal_bytes,
-            max_body_bytes=args.max_body_bytes,
+            max_body_bytes=args.max_body_bytes, max_body_objects=args.max_body_objects,
             admin_token=args.admin_token, worker=args.worker, reuse_port=args.reuse_port,
             **mode_options(args), **scripting_options(args),
         )
@@ -139,6 +139,9 @@ def _add_serve(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
     serve.add_argument("--max-body-bytes", type=int, default=default.max_body_bytes,
                        help=f"largest accepted request body; larger ones get 413 "
                             f"(default {default.max_body_bytes // 2**20} MiB)")
+    serve.add_argument("--max-body-objects", type=int, default=default.max_body_objects,
+                       help=f"most JSON objects and arrays a request body may hold; more get 413 "
+                            f"(default {default.max_body_objects})")
     serve.add_argument("--admin-token", default=os.environ.get("SEQURITY_MOCK_ADMIN_TOKEN") or None, metavar="TOKEN",
                        help="require 'Authorization: Bearer TOKEN' on /__admin (default: $SEQURITY_MOCK_ADMIN_TOKEN, "
                             "else the admin API is open)")

@@ -13,16 +13,20 @@ from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import hdrs, web
+from aiohttp.web_protocol import RequestPayloadError
 
 from sequrity_contract import schemas
 from sequrity_contract.schemas import Endpoint
 
-from ..errors import ApiError, bad_request
+from ..errors import ApiError, MockServerError, bad_request
 from ..support.cache import BoundedCache
 from ..support.strict_json import InvalidJson, loads_strict
 
 #: Bodies larger than this are validated every time rather than cached.
 MAX_CACHED_BODY = 64 * 1024
+#: Bodies larger than this are parsed, validated and answered in a worker thread, so that the event
+#: loop keeps serving other requests meanwhile (Python code there yields the loop its turns).
+HEAVY_BODY_BYTES = 256 * 1024
 
 
 def parse_json(data: bytes | str, what: str) -> Any:
@@ -64,6 +68,21 @@ def _too_large(request: web.Request, limit: int) -> ApiError:
     return ApiError(413, f"request body: expected at most {limit} bytes")
 
 
+class ClientGone(MockServerError):
+    """The client closed its connection before it had sent the whole body (no answer can reach it)."""
+
+
+def _undecodable(request: web.Request, exc: Exception) -> ApiError:
+    """The 400 for a body its ``Content-Encoding`` cannot decode (aiohttp decodes gzip, deflate, br).
+    The rest of the body is given up (marked ended), so the server does not read it again after
+    answering and log the same decoding error as unhandled."""
+    request.content.feed_eof()
+    encoding = request.headers.get(hdrs.CONTENT_ENCODING, "")
+    return bad_request(f"request body: expected {encoding[:40]!r} data as its Content-Encoding header says, "
+                       f"but it does not decode ({str(exc).strip().splitlines()[-1].strip()[:120]}); "
+                       "send the body as it is or compressed with a valid encoder")
+
+
 def buffered_body(request: web.Request, limit: int) -> bytes | None:
     """The raw body when all of it has arrived already (the common case: a small request in one
     segment), taken without waiting; None when more is to come (then use :func:`read_body`, which
@@ -73,7 +92,10 @@ def buffered_body(request: web.Request, limit: int) -> bytes | None:
     content = request.content
     if not content.is_eof():
         return None
-    raw = content.read_nowait()
+    try:
+        raw = content.read_nowait()
+    except RequestPayloadError as exc:
+        raise _undecodable(request, exc) from None
     if len(raw) > limit:
         raise _too_large(request, limit)
     return raw
@@ -81,7 +103,9 @@ def buffered_body(request: web.Request, limit: int) -> bytes | None:
 
 async def read_body(request: web.Request, limit: int) -> bytes:
     """The raw body, waiting for all of it (kept by the request: later reads get it again); a 413
-    when it is larger than ``limit`` bytes (a declared ``Content-Length`` is refused before waiting)."""
+    when it is larger than ``limit`` bytes (a declared ``Content-Length`` is refused before waiting);
+    a 400 when its ``Content-Encoding`` does not decode; :class:`ClientGone` when the client leaves
+    before the body is complete."""
     length = request.content_length
     if length is not None and length > limit:
         raise _too_large(request, limit)
@@ -89,6 +113,18 @@ async def read_body(request: web.Request, limit: int) -> bytes:
         return await request.read()
     except web.HTTPRequestEntityTooLarge:
         raise _too_large(request, limit) from None
+    except RequestPayloadError as exc:
+        raise _undecodable(request, exc) from None
+    except (ConnectionResetError, ConnectionAbortedError) as exc:
+        raise ClientGone(f"the client left while sending the body ({exc})") from None
+
+
+def check_objects(raw: bytes, limit: int) -> None:
+    """A 413 when ``raw`` holds more than ``limit`` JSON objects and arrays (its ``{`` and ``[`` bytes)."""
+    count = raw.count(b"{") + raw.count(b"[")
+    if count > limit:
+        raise ApiError(413, f"request body: {count} JSON objects and arrays (counted as its '{{' and '[' bytes): "
+                            f"expected at most {limit}, the server's max_body_objects")
 
 
 class BodyIntake:
@@ -115,7 +151,7 @@ class BodyIntake:
         except ApiError as error:
             return error
         endpoint = self.endpoint
-        violations = schemas.check(endpoint.request, body)
+        violations = schemas.check(endpoint.request, body, from_json=True)
         if violations:
             return bad_request(f"request body: {violations[0].message}")
         return ValidBody(body, body.get("stream") is True, endpoint.session_from_history(body),
@@ -168,7 +204,7 @@ class Intake:
             parsed = parse_json(value, f"{name} header")
         except ApiError as error:
             return error
-        violations = schemas.check(schemas.HEADER_DOCUMENTS[name], parsed)
+        violations = schemas.check(schemas.HEADER_DOCUMENTS[name], parsed, from_json=True)
         if violations:
             return bad_request(f"{name} header: {violations[0].message}")
         return parsed

@@ -49,6 +49,8 @@ class RequestContext:
     config: dict[str, Any] | None = None
     headers: Mapping[str, str] | None = None
     endpoint: Endpoint = MESSAGES
+    heavy: bool = False
+    """The body is large: a responder should do work that grows with it off the event loop."""
 
 
 @runtime_checkable

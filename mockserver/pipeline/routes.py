@@ -9,6 +9,7 @@ wires the handlers to their paths.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import logging
 from collections.abc import Awaitable, Callable
@@ -29,7 +30,16 @@ from .answers import AnswerKey, Ready
 from .auth import Authenticator
 from .delivery import Rendered
 from .fallbacks import answer_error
-from .intake import MAX_CACHED_BODY, ValidBody, buffered_body, check_content_type, read_body
+from .intake import (
+    HEAVY_BODY_BYTES,
+    MAX_CACHED_BODY,
+    ClientGone,
+    ValidBody,
+    buffered_body,
+    check_content_type,
+    check_objects,
+    read_body,
+)
 from .journal import JournalEntry
 from .responder import SESSION_TOKEN, RequestContext
 from .sessions import max_turns
@@ -53,7 +63,8 @@ def endpoint_handler(app: web.Application, endpoint: Endpoint, endpoint_type: st
     mode_handler = app.get(MODE_HANDLER)  # proxy, record, replay
     journal, intake, sessions, scripting, delivery = (state.journal, state.intake, state.sessions, state.scripting,
                                                       state.delivery)
-    max_body_bytes, seed = state.config.max_body_bytes, state.config.seed
+    config = state.config
+    max_body_bytes, max_body_objects, seed = config.max_body_bytes, config.max_body_objects, config.seed
     authenticate = Authenticator(state.config.api_keys).check
     cached = state.answers.get if state.responder.cacheable else None
     immediate = delivery.latency.is_zero
@@ -81,7 +92,9 @@ def endpoint_handler(app: web.Application, endpoint: Endpoint, endpoint_type: st
             key = (raw, path, *raw_headers)
             ready = cached(key) if cached is not None else None  # a hit: verdicts and answer at once
             if ready is None:
-                valid = check_body(raw)
+                if len(raw) > max_body_objects:  # a smaller body cannot hold more
+                    check_objects(raw, max_body_objects)
+                valid = check_body(raw) if len(raw) <= HEAVY_BODY_BYTES else await asyncio.to_thread(check_body, raw)
             else:
                 valid, parsed, turns, rendered = ready
             entry.body = valid.body  # journalled even when a configuration header is refused next
@@ -93,14 +106,15 @@ def endpoint_handler(app: web.Application, endpoint: Endpoint, endpoint_type: st
                 headers.get(X_SESSION_ID), valid.session_from_history, valid.starts_turn, turns, entry.time)
             if scripting.engaged(headers):
                 context = RequestContext(endpoint_type, provider, valid.body, session_id, seed, *parsed,
-                                         headers=headers, endpoint=endpoint)
+                                         headers=headers, endpoint=endpoint, heavy=len(raw) > HEAVY_BODY_BYTES)
                 named = session_id if X_SESSION_ID in headers or valid.session_from_history else None
                 scripted = await _scripted(state, request, entry, key, valid, context, named)
                 if scripted is not None:
                     return scripted
             if rendered is None:
                 rendered = await _answer(state, key, valid, RequestContext(
-                    endpoint_type, provider, valid.body, session_id, seed, *parsed, headers=headers, endpoint=endpoint))
+                    endpoint_type, provider, valid.body, session_id, seed, *parsed, headers=headers, endpoint=endpoint,
+                    heavy=len(raw) > HEAVY_BODY_BYTES))
             if not immediate:
                 return await _deliver_late(state, request, rendered, valid.stream, session_id, entry)
             if valid.stream:
@@ -110,6 +124,10 @@ def endpoint_handler(app: web.Application, endpoint: Endpoint, endpoint_type: st
             if entry.body is None:
                 entry.body = _preview(raw)
             return answer_error(entry, error)
+        except ClientGone as gone:
+            entry.disconnected, entry.error = True, str(gone)
+            log.info("%s: %s", request.path, gone)
+            return web.Response(status=400)  # nobody reads it: the connection is gone
         except Exception as exc:
             log.exception("mock server failure on %s", request.path)
             return answer_error(entry, ApiError(500, f"the mock server failed: {type(exc).__name__}: {exc}"))

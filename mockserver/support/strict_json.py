@@ -1,5 +1,9 @@
-"""Strict JSON parsing for what clients send: no ``NaN``/``Infinity``, no lone UTF-16
+"""Strict JSON parsing for what clients send: UTF-8 only, no ``NaN``/``Infinity``, no lone UTF-16
 surrogate escapes, and a bounded nesting depth (Python's recursion limit).
+
+Bytes must be UTF-8 (RFC 8259 §8.1): a byte sequence that is not, such as an encoded surrogate
+(``ED A0 80``), is refused with its offset. Text that carries bytes decoded with
+``surrogateescape`` (aiohttp's way with header bytes that are not UTF-8) is refused likewise.
 
 :func:`loads_strict` raises :class:`InvalidJson`, whose message says what was expected
 and what was found; callers prefix it with the place (``request body``, a header...).
@@ -13,9 +17,10 @@ from typing import Any
 
 from ..errors import MockServerError
 
+#: A character that stands for a byte that was not UTF-8 (``surrogateescape``) or a lone surrogate.
+_SURROGATE_CHARACTER = re.compile("[\ud800-\udfff]")
 #: A ``\\uD800``-``\\uDFFF`` escape: a UTF-16 surrogate, valid Unicode only as a proper pair.
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
-_SURROGATE_ESCAPE_BYTES = re.compile(_SURROGATE_ESCAPE.pattern.encode())
 
 
 class InvalidJson(MockServerError, ValueError):
@@ -31,16 +36,33 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
 
+def _text(data: bytes | str) -> str:
+    """``data`` as text; :class:`InvalidJson` when bytes are not UTF-8, or text holds bytes that were not."""
+    if isinstance(data, bytes):
+        try:
+            return data.decode("utf-8-sig")  # a leading byte order mark is ignored (RFC 8259 §8.1)
+        except UnicodeDecodeError as exc:
+            got = f"the byte 0x{data[exc.start]:02x} at offset {exc.start}, which is not UTF-8 there"
+            raise InvalidJson(f"expected UTF-8 text, got {got}", got) from None
+    found = _SURROGATE_CHARACTER.search(data)
+    if found is not None:
+        char = ord(found.group())
+        what = f"the byte 0x{char - 0xDC00:02x}" if 0xDC80 <= char <= 0xDCFF else f"the lone surrogate U+{char:04X}"
+        got = f"{what} at offset {found.start()}, which is not UTF-8 text"
+        raise InvalidJson(f"expected UTF-8 text, got {got}", got)
+    return data
+
+
 def loads_strict(data: bytes | str) -> Any:
     """``data`` parsed as strict JSON; :class:`InvalidJson` when it is not."""
+    text = _text(data)
     try:
-        value = json.loads(data, parse_constant=_reject_constant)
+        value = json.loads(text, parse_constant=_reject_constant)
     except RecursionError:
         raise InvalidJson("expected JSON nested less deeply", "JSON nested too deeply") from None
-    except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+    except ValueError as exc:  # JSONDecodeError
         raise InvalidJson(f"expected valid JSON, got a parse error: {exc}", f"a parse error: {exc}") from None
-    escapes = _SURROGATE_ESCAPE.search(data) if isinstance(data, str) else _SURROGATE_ESCAPE_BYTES.search(data)
-    if escapes:
+    if _SURROGATE_ESCAPE.search(text):
         try:
             json.dumps(value, ensure_ascii=False).encode()
         except UnicodeEncodeError as exc:

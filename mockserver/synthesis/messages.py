@@ -44,6 +44,8 @@ from .registry import register_synthesizer
 from .values import NoValue, schema_value
 
 CHARS_PER_TOKEN = 4
+TOPIC_CHARS = 4096
+"""How much of the last user message the answer's topic is taken from (work that does not grow with it)."""
 _WORD = re.compile(r"[^\W_][\w'-]*")
 _STOPWORDS = frozenset({
     "what", "which", "where", "when", "there", "their", "these", "those", "this", "that", "with", "from",
@@ -107,8 +109,9 @@ def _has_tool_result(content: Any) -> bool:
 
 
 def _topic(text: str) -> str:
-    """Up to three distinct words of ``text``, quoted, preferring words that carry meaning."""
-    found = _WORD.findall(text)
+    """Up to three distinct words of the start of ``text`` (its first :data:`TOPIC_CHARS` characters),
+    quoted, preferring words that carry meaning."""
+    found = _WORD.findall(text[:TOPIC_CHARS])
     meaningful = [w for w in found if len(w) > 3 and w.lower() not in _STOPWORDS]
     words: list[str] = []
     for word in meaningful or found:

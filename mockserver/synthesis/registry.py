@@ -8,6 +8,7 @@ under its endpoint's name.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import Any
 
@@ -49,4 +50,6 @@ class Synthesizer:
         if synthesize is None:
             return ApiError(404, f"{context.endpoint.name}: this mock has no synthesizer for the endpoint; "
                                  "register one with register_synthesizer, or answer it with a stub")
+        if context.heavy:  # Python code in a thread yields the event loop its turns
+            return await asyncio.to_thread(synthesize, context)
         return synthesize(context)

@@ -36,7 +36,7 @@ CASES = [
         400,
         "NaN is not valid JSON",
     ),
-    ("not-utf8", "POST", MESSAGES, b"\xff\xfe\xfa", {}, 400, "expected valid JSON"),
+    ("not-utf8", "POST", MESSAGES, b"\xff\xfe\xfa", {}, 400, "expected UTF-8 text, got the byte 0xff at offset 0"),
     ("empty-body", "POST", MESSAGES, b"", {}, 400, "expected valid JSON"),
     ("body-not-object", "POST", MESSAGES, b"[1, 2]", {}, 400, "$: expected a value of type object"),
     ("deeply-nested", "POST", MESSAGES, b"[" * 100_000 + b"]" * 100_000, {}, 400, "request body"),

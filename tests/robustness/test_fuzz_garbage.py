@@ -87,11 +87,15 @@ GARBAGE: dict[str, tuple[bytes, dict[str, str], str]] = {
 }
 
 
+#: Garbage refused for holding more JSON objects and arrays than ``max_body_objects`` before parsing.
+TOO_MANY_OBJECTS = {"deeply nested arrays": 413}
+
+
 @pytest.mark.parametrize("name", list(GARBAGE))
 def test_raw_garbage_gets_a_4xx_with_the_contract_error_body(name: str, fuzz_server: MockServer) -> None:
     body, headers, expected = GARBAGE[name]
     status, answer, _ = post(fuzz_server, body, headers)
-    document = assert_contract_error(status, answer)
+    document = assert_contract_error(status, answer, TOO_MANY_OBJECTS.get(name, 400))
     assert expected in document["error"]["message"]
 
 

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from schema_examples import TOOL_USE_ID, VALID_RESPONSES
 from schema_helpers import examples, valid_instances
@@ -148,6 +148,10 @@ def test_accumulating_the_events_of_a_response_gives_the_response_back(
 def test_the_round_trip_holds_for_responses_generated_from_the_document(
     message: dict[str, Any], text_rnd: random.Random, json_rnd: random.Random, dialect: Any
 ) -> None:
+    # The stream's own keys of a thinking block (``thinking``, ``signature``: its start and deltas
+    # carry them, and the toolkit's signature replaces any) cannot travel as extra properties.
+    assume(not any(block.get("type") == "thinking" and {"thinking", "signature"} & set(block)
+                   for block in message["content"]))
     _round_trip(message, text_rnd, json_rnd, dialect)
 
 
