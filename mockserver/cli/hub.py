@@ -5,9 +5,9 @@ must carry the per-run secret. Two routes (the worker's side is
 :mod:`sequrity_contract.mockserver.admin.replication`):
 
 - ``POST /join``: a starting worker names its index, pid and control address; the hub, under its
-  lock, reads the stubs and the server-wide fault of a live sibling (the first that answers), adds
-  the worker to the members and answers that state (``null`` when no sibling answers: the
-  configured state stands).
+  lock, reads the stubs and the server-wide fault of a live sibling (one that does not answer is
+  dropped and handed to ``on_lost``, as below), adds the worker to the members and answers that
+  state (``null`` when no sibling is left: the configured state stands).
 - ``POST /write``: an admin write (method and path in headers, the body as is); the hub, under its
   lock, sends it to every member in index order and answers with the first member's answer. A
   member that does not answer within :data:`MEMBER_TIMEOUT` is dropped and handed to
@@ -164,8 +164,11 @@ class Hub:
                 try:
                     stubs = _send(sibling.control + ADMIN_PREFIX + "/stubs", "GET", None, self._headers(authorization))
                     fault = _send(sibling.control + ADMIN_PREFIX + "/fault", "GET", None, self._headers(authorization))
-                except OSError:
-                    continue  # the supervisor's health check deals with it
+                except OSError as exc:  # a sibling that cannot tell its state goes, so no worker differs
+                    del self.members[sibling.index]
+                    self.on_lost(sibling, f"did not answer within {MEMBER_TIMEOUT:g} s while worker {member.index} "
+                                          f"joined ({type(exc).__name__}): killed")
+                    continue
                 if stubs.status == 200 and fault.status == 200:
                     snapshot = {"stubs": json.loads(stubs.body), "fault": json.loads(fault.body)["fault"]}
                     break
@@ -182,7 +185,7 @@ class Hub:
                 except OSError as exc:
                     del self.members[member.index]
                     self.on_lost(member, f"did not answer an admin write within {MEMBER_TIMEOUT:g} s "
-                                         f"({type(exc).__name__})")
+                                         f"({type(exc).__name__}): killed")
                     continue
                 if first is None:
                     first = answer
