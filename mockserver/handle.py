@@ -16,6 +16,7 @@ from aiohttp import web
 
 from sequrity_contract.schemas import MESSAGES, get_endpoint
 
+from .admin.replication import join_workers
 from .admin.routes import OPEN_CONNECTIONS
 from .app import create_app
 from .config import MockConfig
@@ -65,7 +66,10 @@ class MockServer:
         app = create_app(self.config, responder=self._responder, matchers=self._matchers)
         runner = web.AppRunner(app, access_log=None, shutdown_timeout=SHUTDOWN_TIMEOUT)
         app[OPEN_CONNECTIONS] = lambda: len(runner.server.connections) if runner.server is not None else 0
+        replica = await join_workers(app)  # a worker of `serve --workers` takes its siblings' admin state
         await runner.setup()
+        if replica is not None:
+            await replica.serve_control(runner)
         site = web.TCPSite(runner, self.config.host, self.config.port, reuse_port=self.config.reuse_port or None)
         try:
             await site.start()

@@ -14,6 +14,7 @@ from aiohttp import web
 from ..errors import ApiError
 from ..pipeline.fallbacks import Handler, not_found
 from ..state import STATE
+from .replication import replicate_writes
 from .routes import add_journal_routes
 from .stubs import add_stub_routes
 
@@ -35,7 +36,7 @@ async def admin_token(request: web.Request, handler: Handler) -> web.StreamRespo
 
 def admin_app() -> web.Application:
     """The admin sub-application (mount it with ``app.add_subapp(PREFIX, admin_app())``)."""
-    admin = web.Application(middlewares=[admin_token])
+    admin = web.Application(middlewares=[admin_token, replicate_writes])
     add_journal_routes(admin)
     add_stub_routes(admin)
     admin.router.add_route("*", r"/{tail:[\s\S]*}", not_found)
