@@ -31,12 +31,18 @@ OPEN_CONNECTIONS: web.AppKey[Callable[[], int]] = web.AppKey("sequrity_mock_open
 """Counts the server's open client connections (set by :class:`~sequrity_contract.mockserver.handle.MockServer`)."""
 
 
+#: Digits ``?limit=`` may have (more than any journal holds).
+LIMIT_DIGITS = 9
+
+
 def _limit(request: web.Request) -> int | None:
     value = request.query.get("limit")
     if value is None:
         return None
-    if not value.isdigit():
-        raise ApiError(400, f"query parameter limit={value!r}: expected a non-negative integer")
+    if not (value.isascii() and value.isdigit() and len(value) <= LIMIT_DIGITS):
+        shown = repr(value) if len(value) <= 40 else f"{value[:37]!r}... ({len(value)} characters)"
+        raise ApiError(400, f"query parameter limit={shown}: expected a non-negative integer of at most "
+                            f"{LIMIT_DIGITS} ASCII digits (0-9)")
     return int(value)
 
 
