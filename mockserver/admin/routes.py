@@ -25,6 +25,7 @@ from ..errors import ApiError
 from ..modes.handler import MODE_HANDLER
 from ..modes.violation_report import ViolationReport
 from ..pipeline.fallbacks import method_not_allowed
+from ..scripting.stubs import redact_match
 from ..state import STATE
 
 OPEN_CONNECTIONS: web.AppKey[Callable[[], int]] = web.AppKey("sequrity_mock_open_connections", Callable[[], int])
@@ -70,10 +71,13 @@ async def list_sessions(request: web.Request) -> web.Response:
 
 
 def config_summary(config: Any) -> dict[str, Any]:
-    """The configuration as JSON, API keys and the admin token left out (counted / flagged)."""
+    """The configuration as JSON, API keys and the admin token left out (counted / flagged), and the
+    values of credential headers a configured stub matches redacted."""
     out = dataclasses.asdict(config)
     out["api_keys"] = len(config.api_keys)
     out["admin_token"] = config.admin_token is not None
+    out["stubs"] = [{**stub, "match": redact_match(stub["match"])} if "match" in stub else stub
+                    for stub in out["stubs"]]
     return out
 
 
