@@ -19,6 +19,8 @@ One JSON model serves the admin API, the :class:`~sequrity_contract.mockserver.h
 which both selects stubs and explains near-misses. A ``matches`` regex that could backtrack
 for long (a quantifier inside a repeated group, several ``*``/``+``...) is refused, and it is
 searched in the first 1024 characters of the value only (:mod:`sequrity_contract.mockserver.support.regex_guard`).
+Depth, size, sequence steps, predicates and regexes are bounded by :mod:`sequrity_contract.mockserver.scripting.limits`.
+Near-miss explanations never show the values of credential headers (:func:`redact_match`, :class:`Difference`).
 """
 
 from __future__ import annotations
