@@ -49,10 +49,7 @@ def _limit(request: web.Request) -> int | None:
 
 async def list_requests(request: web.Request) -> web.Response:
     """``GET /__admin/requests``."""
-    try:
-        limit = _limit(request)
-    except ApiError as error:
-        return error.response()
+    limit = _limit(request)
     entries = request.config_dict[STATE].journal.entries()
     if limit is not None:
         entries = entries[len(entries) - limit:] if limit else []

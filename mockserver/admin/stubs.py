@@ -11,7 +11,6 @@ A bad definition gets a 400 whose message names the JSON path (``stub: $.match.m
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiohttp import web
@@ -23,23 +22,9 @@ from ..scripting.stubs import Stub, StubError, parse_stub
 from ..state import STATE
 from .body import parsed_off_loop
 
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-
 
 def _listed(request: web.Request, stub: Stub) -> dict[str, Any]:
     return {**stub.as_dict(), "calls": request.config_dict[STATE].scripting.stubs.calls(stub.id)}
-
-
-def _answer(handler: Handler) -> Handler:
-    """``handler`` with :class:`ApiError` turned into its error response."""
-
-    async def answer(request: web.Request) -> web.StreamResponse:
-        try:
-            return await handler(request)
-        except ApiError as error:
-            return error.response()
-
-    return answer
 
 
 def _parse_stubs(body: Any) -> tuple[bool, list[Stub]]:
@@ -132,5 +117,5 @@ def add_stub_routes(admin: web.Application) -> None:
                           ("/fault", {"GET": get_fault, "PUT": put_fault, "DELETE": remove_fault})):
         resource = admin.router.add_resource(path)
         for method, handler in methods.items():
-            resource.add_route(method, _answer(handler))
+            resource.add_route(method, handler)
         resource.add_route("*", method_not_allowed(", ".join(methods)))
