@@ -12,6 +12,7 @@ from typing import Any
 
 from sequrity_contract.schemas import DIALECTS
 
+from .admin.exposure import check_admin_exposure
 from .modes.options import check_mode_options
 from .pipeline.latency import Latency
 from .scripting.faults import parse_fault
@@ -52,6 +53,9 @@ class MockConfig:
     inside strings count too): the work a body costs grows with them; beyond it, a 413 names the limit."""
     admin_token: str | None = None
     """When set, ``/__admin`` answers 401 unless the request carries ``Authorization: Bearer <admin_token>``."""
+    admin_open: bool = False
+    """Leave ``/__admin`` open without ``admin_token`` on a non-loopback ``host`` (refused otherwise:
+    see :mod:`sequrity_contract.mockserver.admin.exposure`)."""
     worker: int = 0
     """This process's index among ``sequrity-mock serve --workers N`` (0 for a single process)."""
     reuse_port: bool = False
@@ -104,6 +108,9 @@ class MockConfig:
                 raise ValueError(f"{name}={value!r}: expected an integer >= {low}")
         if self.admin_token is not None and (not isinstance(self.admin_token, str) or not self.admin_token.strip()):
             raise ValueError("admin_token: expected None or a non-empty string")
+        if not isinstance(self.admin_open, bool):
+            raise TypeError(f"admin_open={self.admin_open!r}: expected True or False")
+        check_admin_exposure(self.host, self.admin_token, self.admin_open)
         if not is_int(self.worker) or self.worker < 0:
             raise ValueError(f"worker={self.worker!r}: expected an integer >= 0")
         if not isinstance(self.reuse_port, bool):

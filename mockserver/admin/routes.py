@@ -25,27 +25,31 @@ from ..errors import ApiError
 from ..modes.handler import MODE_HANDLER
 from ..modes.violation_report import ViolationReport
 from ..pipeline.fallbacks import method_not_allowed
+from ..scripting.stubs import redact_match
 from ..state import STATE
 
 OPEN_CONNECTIONS: web.AppKey[Callable[[], int]] = web.AppKey("sequrity_mock_open_connections", Callable[[], int])
 """Counts the server's open client connections (set by :class:`~sequrity_contract.mockserver.handle.MockServer`)."""
 
 
+#: Digits ``?limit=`` may have (more than any journal holds).
+LIMIT_DIGITS = 9
+
+
 def _limit(request: web.Request) -> int | None:
     value = request.query.get("limit")
     if value is None:
         return None
-    if not value.isdigit():
-        raise ApiError(400, f"query parameter limit={value!r}: expected a non-negative integer")
+    if not (value.isascii() and value.isdigit() and len(value) <= LIMIT_DIGITS):
+        shown = repr(value) if len(value) <= 40 else f"{value[:37]!r}... ({len(value)} characters)"
+        raise ApiError(400, f"query parameter limit={shown}: expected a non-negative integer of at most "
+                            f"{LIMIT_DIGITS} ASCII digits (0-9)")
     return int(value)
 
 
 async def list_requests(request: web.Request) -> web.Response:
     """``GET /__admin/requests``."""
-    try:
-        limit = _limit(request)
-    except ApiError as error:
-        return error.response()
+    limit = _limit(request)
     entries = request.config_dict[STATE].journal.entries()
     if limit is not None:
         entries = entries[len(entries) - limit:] if limit else []
@@ -64,10 +68,13 @@ async def list_sessions(request: web.Request) -> web.Response:
 
 
 def config_summary(config: Any) -> dict[str, Any]:
-    """The configuration as JSON, API keys and the admin token left out (counted / flagged)."""
+    """The configuration as JSON, API keys and the admin token left out (counted / flagged), and the
+    values of credential headers a configured stub matches redacted."""
     out = dataclasses.asdict(config)
     out["api_keys"] = len(config.api_keys)
     out["admin_token"] = config.admin_token is not None
+    out["stubs"] = [{**stub, "match": redact_match(stub["match"])} if "match" in stub else stub
+                    for stub in out["stubs"]]
     return out
 
 

@@ -11,44 +11,24 @@ A bad definition gets a 400 whose message names the JSON path (``stub: $.match.m
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiohttp import web
 
 from ..errors import ApiError, bad_request
 from ..pipeline.fallbacks import method_not_allowed
-from ..pipeline.intake import parse_json
-from ..scripting.faults import FaultError, parse_fault
+from ..scripting.faults import Fault, FaultError, parse_fault
 from ..scripting.stubs import Stub, StubError, parse_stub
 from ..state import STATE
-
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+from .body import parsed_off_loop
 
 
 def _listed(request: web.Request, stub: Stub) -> dict[str, Any]:
     return {**stub.as_dict(), "calls": request.config_dict[STATE].scripting.stubs.calls(stub.id)}
 
 
-async def _json_body(request: web.Request) -> Any:
-    return parse_json(await request.read(), "admin request body")
-
-
-def _answer(handler: Handler) -> Handler:
-    """``handler`` with :class:`ApiError` turned into its error response."""
-
-    async def answer(request: web.Request) -> web.StreamResponse:
-        try:
-            return await handler(request)
-        except ApiError as error:
-            return error.response()
-
-    return answer
-
-
-async def add_stubs(request: web.Request) -> web.Response:
-    """``POST /__admin/stubs``: one definition or a list of them (all checked before any is added)."""
-    body = await _json_body(request)
+def _parse_stubs(body: Any) -> tuple[bool, list[Stub]]:
+    """Whether ``body`` is a list, and its stubs; a 400 naming the stub and JSON path of the first bad one."""
     definitions = body if isinstance(body, list) else [body]
     stubs: list[Stub] = []
     for index, definition in enumerate(definitions):
@@ -56,11 +36,18 @@ async def add_stubs(request: web.Request) -> web.Response:
             stubs.append(parse_stub(definition))
         except StubError as exc:
             raise bad_request(f"{exc}" if not isinstance(body, list) else f"[{index}]: {exc}") from None
+    return isinstance(body, list), stubs
+
+
+async def add_stubs(request: web.Request) -> web.Response:
+    """``POST /__admin/stubs``: one definition or a list of them (all checked, off the event loop,
+    before any is added)."""
+    is_list, stubs = await parsed_off_loop(request, _parse_stubs)
     scripting = request.config_dict[STATE].scripting
     for stub in stubs:
         scripting.add_stub(stub)
     listed = [_listed(request, s) for s in stubs]
-    return web.json_response(listed if isinstance(body, list) else listed[0], status=201)
+    return web.json_response(listed if is_list else listed[0], status=201)
 
 
 async def list_stubs(request: web.Request) -> web.Response:
@@ -103,12 +90,16 @@ async def get_fault(request: web.Request) -> web.Response:
     return web.json_response({"fault": fault.as_dict() if fault else None})
 
 
-async def put_fault(request: web.Request) -> web.Response:
-    """``PUT /__admin/fault``: the body is the new server-wide fault."""
+def _parse_fault(body: Any) -> Fault:
     try:
-        fault = parse_fault(await _json_body(request), "fault")
+        return parse_fault(body, "fault")
     except FaultError as exc:
         raise bad_request(str(exc)) from None
+
+
+async def put_fault(request: web.Request) -> web.Response:
+    """``PUT /__admin/fault``: the body is the new server-wide fault."""
+    fault = await parsed_off_loop(request, _parse_fault)
     request.config_dict[STATE].scripting.set_fault(fault)
     return web.json_response({"fault": fault.as_dict()})
 
@@ -126,5 +117,5 @@ def add_stub_routes(admin: web.Application) -> None:
                           ("/fault", {"GET": get_fault, "PUT": put_fault, "DELETE": remove_fault})):
         resource = admin.router.add_resource(path)
         for method, handler in methods.items():
-            resource.add_route(method, _answer(handler))
+            resource.add_route(method, handler)
         resource.add_route("*", method_not_allowed(", ".join(methods)))

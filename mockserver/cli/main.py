@@ -46,7 +46,7 @@ def _serve(args: argparse.Namespace) -> int:
             dialect=args.dialect, latency=args.latency, chunk_size=args.chunk_size,
             json_chunk_size=args.json_chunk_size, journal_size=args.journal_size, journal_bytes=args.journal_bytes,
             max_body_bytes=args.max_body_bytes, max_body_objects=args.max_body_objects,
-            admin_token=args.admin_token, worker=args.worker, reuse_port=args.reuse_port,
+            admin_token=args.admin_token, admin_open=args.admin_open, worker=args.worker, reuse_port=args.reuse_port,
             **mode_options(args), **scripting_options(args),
         )
         if args.workers < 1:
@@ -145,6 +145,8 @@ def _add_serve(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
     serve.add_argument("--admin-token", default=os.environ.get("SEQURITY_MOCK_ADMIN_TOKEN") or None, metavar="TOKEN",
                        help="require 'Authorization: Bearer TOKEN' on /__admin (default: $SEQURITY_MOCK_ADMIN_TOKEN, "
                             "else the admin API is open)")
+    serve.add_argument("--admin-open", action="store_true",
+                       help="leave /__admin open without --admin-token on a --host beyond loopback (refused otherwise)")
     serve.add_argument("--workers", type=int, default=1, metavar="N",
                        help="server processes sharing the port with SO_REUSEPORT, Linux (default 1)")
     serve.add_argument("--journal-file", default=None, metavar="PATH",

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import json
 from typing import Any
+
+from ..support.strict_json import InvalidJson, loads_strict
 
 
 def add_scripting_arguments(serve: argparse.ArgumentParser) -> None:
@@ -27,8 +28,8 @@ def scripting_options(args: argparse.Namespace) -> dict[str, Any]:
         options["stubs"] = load_stub_file(args.stubs)
     if getattr(args, "fault", None):
         try:
-            options["fault"] = json.loads(args.fault)
-        except ValueError as exc:
-            raise ValueError(f"--fault {args.fault!r}: expected a JSON object, e.g. "
+            options["fault"] = loads_strict(args.fault)
+        except InvalidJson as exc:
+            raise ValueError(f"--fault {args.fault[:80]!r}: expected a JSON object, e.g. "
                              f'\'{{"status": 503}}\': {exc}') from None
     return options

@@ -23,6 +23,7 @@ from sequrity_contract import schemas
 from sequrity_contract.schemas import MESSAGES, Endpoint, StreamErrorEvent, StreamProtocolError, Violation
 from sequrity_contract.schemas.sse import SSEEvent
 
+from ..pipeline.auth import describe_authorization
 from ..support.strict_json import InvalidJson, loads_strict
 from .violation_report import Finding
 
@@ -64,7 +65,7 @@ def check_request(raw: bytes, headers: Mapping[str, str], endpoint: Endpoint = M
     elif scheme.lower() != "bearer" or not key.strip():
         findings.append(("request header Authorization",
                          Violation("bearer_authorization", "$", "'Bearer <sequrity api key>' (docs/contract.md §2)",
-                                   f"{scheme[:20]} <redacted>")))
+                                   describe_authorization(authorization))))
     for name, document in schemas.HEADER_DOCUMENTS.items():
         value = headers.get(name)
         if value is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import Mapping
 
 from aiohttp import hdrs
@@ -11,13 +12,35 @@ from ..errors import ApiError
 _EXPECTED = "expected 'Authorization: Bearer <sequrity api key>'"
 
 
-def _describe(scheme: str, key: str) -> str:
-    """What a refused ``Authorization`` value was, without echoing anything that may be a credential."""
-    if not key:
+#: Authentication schemes a refusal may name (the IANA registry's); any other first word may be a key.
+KNOWN_SCHEMES = ("Basic", "Bearer", "Digest", "DPoP", "HOBA", "Mutual", "Negotiate", "NTLM", "OAuth",
+                 "PrivateToken", "SCRAM-SHA-1", "SCRAM-SHA-256", "Token", "vapid", "AWS4-HMAC-SHA256")
+_KNOWN = {scheme.lower(): scheme for scheme in KNOWN_SCHEMES}
+
+
+def describe_authorization(value: str) -> str:
+    """What a refused ``Authorization`` value is, echoing nothing of it but a known scheme's name
+    (a value without a space may be a bare key: none of it is kept)."""
+    scheme, _, key = value.partition(" ")
+    if not key.strip():
         return "the scheme 'Bearer' without a key" if scheme.lower() == "bearer" else "a value without a scheme"
-    if scheme.isascii() and scheme.isalpha() and len(scheme) <= 16:
-        return f"the scheme {scheme!r}"
-    return "an unknown scheme"
+    known = _KNOWN.get(scheme.lower())
+    return f"the scheme {known!r}" if known else "an unknown scheme"
+
+
+def _as_bytes(text: str) -> bytes:
+    """``text`` as the bytes it came as (aiohttp keeps undecodable header bytes as surrogates)."""
+    return text.encode("utf-8", "surrogateescape")
+
+
+def is_accepted(key: str, accepted: tuple[str, ...]) -> bool:
+    """Whether ``key`` is one of ``accepted``, compared in constant time with every one of them (no
+    early exit, so the time taken says nothing about which key, or how much of one, matched)."""
+    given = _as_bytes(key)
+    found = False
+    for candidate in accepted:
+        found |= hmac.compare_digest(given, _as_bytes(candidate))
+    return found
 
 
 def bearer_key(headers: Mapping[str, str], accepted: tuple[str, ...]) -> str:
@@ -29,15 +52,20 @@ def bearer_key(headers: Mapping[str, str], accepted: tuple[str, ...]) -> str:
     scheme, _, key = value.partition(" ")
     key = key.strip()
     if scheme.lower() != "bearer" or not key:
-        raise ApiError(401, f"Authorization header: {_EXPECTED}, got {_describe(scheme, key)}")
-    if accepted and key not in accepted:
+        raise ApiError(401, f"Authorization header: {_EXPECTED}, got {describe_authorization(value)}")
+    if accepted and not is_accepted(key, accepted):
         raise ApiError(401, "Authorization header: the bearer key is not one of the server's --api-key keys")
     return key
 
 
 class Authenticator:
     """:func:`bearer_key` for one server, remembering the ``Authorization`` values it let pass (up to
-    ``remember``), so that a client's repeated value is checked by one set lookup."""
+    ``remember``), so that a client's repeated value is checked by one set lookup.
+
+    The lookup is not constant-time, and need not be: the set holds only values that already passed
+    the constant-time check, and a lookup hashes the whole given value (with the process's secret
+    hash seed) before comparing it to an entry of equal hash, so its timing tells a client nothing
+    about a key it does not already have."""
 
     def __init__(self, accepted: tuple[str, ...], remember: int = 64) -> None:
         self.accepted = accepted

@@ -24,6 +24,7 @@ from ..errors import MockServerError
 from ..support.cache import BoundedCache
 from ..support.checks import Check, boolean, int_at_least, is_int, number_between, text
 from ..support.strict_json import InvalidJson, loads_strict
+from .limits import check_json_shape
 from .stream_faults import STREAM_FAULTS
 
 #: HTTP statuses a ``status`` fault may answer with (docs/contract.md §8 plus 502/503).
@@ -109,6 +110,9 @@ def parse_fault(value: Any, where: str, path: str = "$") -> Fault:
     if not isinstance(value, Mapping):
         raise FaultError(f"{where}: {path}: expected a JSON object of fault fields, e.g. "
                          f'{{"status": 429, "times": 2}}, got {short_repr(value)}')
+    too_deep = check_json_shape(value, path)
+    if too_deep is not None:
+        raise FaultError(f"{where}: {too_deep}")
     for name, item in value.items():
         if name not in FIELDS:
             raise FaultError(f"{where}: {path}.{name}: unknown fault field; expected one of "

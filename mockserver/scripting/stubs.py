@@ -19,6 +19,8 @@ One JSON model serves the admin API, the :class:`~sequrity_contract.mockserver.h
 which both selects stubs and explains near-misses. A ``matches`` regex that could backtrack
 for long (a quantifier inside a repeated group, several ``*``/``+``...) is refused, and it is
 searched in the first 1024 characters of the value only (:mod:`sequrity_contract.mockserver.support.regex_guard`).
+Depth, size, sequence steps, predicates and regexes are bounded by :mod:`sequrity_contract.mockserver.scripting.limits`.
+Near-miss explanations never show the values of credential headers (:func:`redact_match`, :class:`Difference`).
 """
 
 from __future__ import annotations
@@ -39,10 +41,20 @@ from sequrity_contract.schemas import MESSAGES, Endpoint, UnknownEndpointError, 
 from sequrity_contract.schemas.violations import short_repr
 
 from ..errors import ApiError, MockServerError
+from ..pipeline.journal import CREDENTIAL_HEADERS, REDACTED
 from ..pipeline.responder import SESSION_TOKEN
 from ..support.jsonpath import MISSING, PathError, parse_path, select
 from ..support.regex_guard import regex_risk, search_bounded
+from ..support.strict_json import InvalidJson, loads_strict
 from .faults import Fault, FaultError, parse_fault
+from .limits import (
+    MAX_MATCH_VALUES,
+    MAX_PREDICATES,
+    MAX_REGEX_CHARS,
+    MAX_REGEX_PREDICATES,
+    MAX_SEQUENCE_STEPS,
+    check_json_shape,
+)
 
 #: Placeholder for the session id inside a stub message (tool_use ids): ``tc-{session}-...``.
 SESSION_PLACEHOLDER = "{session}"
@@ -86,7 +98,17 @@ class Difference:
     expected: Any
     actual: Any
 
+    @property
+    def is_credential(self) -> bool:
+        """True for a difference in a credential header (``Authorization``, ``X-Api-Key``...), whose
+        values are never shown."""
+        prefix = "match.headers."
+        return self.field.startswith(prefix) and self.field[len(prefix):].lower() in CREDENTIAL_HEADERS
+
     def __str__(self) -> str:
+        if self.is_credential:
+            actual = "<missing>" if self.actual is MISSING else f"a different value {REDACTED}"
+            return f"{self.field}: expected the stub's value {REDACTED}, got {actual}"
         actual = "<missing>" if self.actual is MISSING else short_repr(self.actual)
         return f"{self.field}: expected {short_repr(self.expected)}, got {actual}"
 
@@ -238,14 +260,26 @@ class Stub:
         return {"id": self.id, **{k: v for k, v in self.definition.items() if k != "id"}}
 
     def describe(self) -> str:
-        """A one-line summary for error messages: id and match."""
-        return f"{self.id!r} match={short_repr(self.definition.get('match', {}))}"
+        """A one-line summary for error messages: id and match (credential header values redacted)."""
+        return f"{self.id!r} match={short_repr(redact_match(self.definition.get('match', {})))}"
+
+
+def redact_match(match: Any) -> Any:
+    """A stub's ``match`` with the values of credential headers (``Authorization``, ``X-Api-Key``...)
+    replaced by ``<redacted>``, for messages and logs."""
+    if not isinstance(match, Mapping) or not isinstance(match.get("headers"), Mapping):
+        return match
+    headers = {k: REDACTED if str(k).lower() in CREDENTIAL_HEADERS else v for k, v in match["headers"].items()}
+    return {**match, "headers": headers}
 
 
 def parse_stub(definition: Any, default_id: str | None = None) -> Stub:
     """``definition`` checked as a stub (see the module docstring); :class:`StubError` names the path."""
     if not isinstance(definition, Mapping):
         raise _fail("$", "a JSON object with match and one of message, events, error, sequence", definition)
+    too_deep = check_json_shape(definition, "$")
+    if too_deep is not None:
+        raise StubError(f"stub: {too_deep}")
     unknown = [k for k in definition if k not in STUB_FIELDS]
     if unknown:
         raise _fail(f"$.{unknown[0]}", f"no such field; a stub has {', '.join(STUB_FIELDS)}")
@@ -269,6 +303,8 @@ def parse_stub(definition: Any, default_id: str | None = None) -> Stub:
         steps = definition["sequence"]
         if not isinstance(steps, list) or not steps:
             raise _fail("$.sequence", "a non-empty list of answers like {\"message\": {...}}", steps)
+        if len(steps) > MAX_SEQUENCE_STEPS:
+            raise _fail("$.sequence", f"at most {MAX_SEQUENCE_STEPS} steps (MAX_SEQUENCE_STEPS), got {len(steps)}")
         answers = tuple(_parse_step(step, f"$.sequence[{i}]", stub_id, endpoint) for i, step in enumerate(steps))
     elif kinds:
         answers = (_parse_answer(kinds[0], definition[kinds[0]], f"$.{kinds[0]}", stub_id, endpoint),)
@@ -286,6 +322,9 @@ def parse_stub(definition: Any, default_id: str | None = None) -> Stub:
 def _parse_match(value: Any) -> Match:
     if not isinstance(value, Mapping):
         raise _fail("$.match", "a JSON object of request constraints", value)
+    too_large = check_json_shape(value, "$.match", max_values=("MAX_MATCH_VALUES", MAX_MATCH_VALUES))
+    if too_large is not None:
+        raise StubError(f"stub: {too_large}")
     for name in value:
         if name not in MATCH_FIELDS:
             raise _fail(f"$.match.{name}", f"no such match field; expected one of {', '.join(MATCH_FIELDS)}")
@@ -314,6 +353,13 @@ def _parse_match(value: Any) -> Match:
     where = fields.pop("where", [])
     if not isinstance(where, list):
         raise _fail("$.match.where", 'a list of predicates like {"path": "$.model", "equals": "m"}', where)
+    if len(where) > MAX_PREDICATES:
+        raise _fail("$.match.where", f"at most {MAX_PREDICATES} predicates (MAX_PREDICATES), got {len(where)}")
+    regexes = [i for i, p in enumerate(where) if isinstance(p, Mapping) and "matches" in p]
+    if len(regexes) > MAX_REGEX_PREDICATES:
+        raise _fail(f"$.match.where[{regexes[MAX_REGEX_PREDICATES]}].matches",
+                    f"at most {MAX_REGEX_PREDICATES} matches predicates per stub (MAX_REGEX_PREDICATES), "
+                    f"got {len(regexes)}")
     return Match(fields, tuple(_parse_predicate(p, f"$.match.where[{i}]") for i, p in enumerate(where)))
 
 
@@ -334,11 +380,17 @@ def _parse_predicate(value: Any, at: str) -> Predicate:
     if op == "exists" and not isinstance(operand, bool):
         raise _fail(f"{at}.exists", "true or false", operand)
     if op == "matches":
+        if not isinstance(operand, str):
+            raise _fail(f"{at}.matches", "a regular expression (a string)", operand)
+        if len(operand) > MAX_REGEX_CHARS:
+            raise _fail(f"{at}.matches", f"a regular expression of at most {MAX_REGEX_CHARS} characters "
+                        f"(MAX_REGEX_CHARS), got {len(operand)}")
         try:
             re.compile(operand)
-        except (re.error, TypeError) as exc:
-            raise _fail(f"{at}.matches", f"a regular expression ({exc})", operand) from None
-        risk = regex_risk(operand)
+            risk = regex_risk(operand)
+        except (re.error, RecursionError, OverflowError, ValueError) as exc:
+            reason = str(exc) if isinstance(exc, re.error) else "nested too deeply"
+            raise _fail(f"{at}.matches", f"a regular expression ({reason})", operand) from None
         if risk is not None:
             raise _fail(f"{at}.matches", f"a regular expression that cannot backtrack for long (found {risk}; "
                         "see mockserver.regex_guard for what is allowed)", operand)
@@ -457,11 +509,13 @@ def load_stub_file(path: str) -> tuple[dict[str, Any], ...]:
             document = yaml.safe_load(text)
         except yaml.YAMLError as exc:
             raise StubError(f"stubs file {path}: expected valid YAML: {exc}") from None
+        except RecursionError:
+            raise StubError(f"stubs file {path}: expected YAML nested less deeply") from None
     else:
         try:
-            document = json.loads(text)
-        except ValueError as exc:
-            raise StubError(f"stubs file {path}: expected valid JSON: {exc}") from None
+            document = loads_strict(text)
+        except InvalidJson as exc:
+            raise StubError(f"stubs file {path}: {exc}") from None
     if isinstance(document, Mapping) and set(document) == {"stubs"}:
         document = document["stubs"]
     definitions = document if isinstance(document, list) else [document]

@@ -20,6 +20,8 @@ Step = str | int | None
 
 _STEP = re.compile(r'\.([A-Za-z_][\w-]*)|\[(-?\d+|\*)\]|\[("(?:[^"\\]|\\.)*")\]')
 _FORMS = '.name, ["name"], [index] or [*]'
+MAX_INDEX_DIGITS = 9
+"""Digits an index step may have (no JSON document has a billion items)."""
 
 
 class PathError(MockServerError, ValueError):
@@ -34,6 +36,12 @@ class Missing:
 
 
 MISSING: Any = Missing()
+
+
+def _cut(text: str, width: int = 80) -> str:
+    """``repr(text)``, cut to about ``width`` characters."""
+    shown = repr(text)
+    return shown if len(shown) <= width else shown[:width - 3] + "..."
 
 
 def parse_path(text: Any, *, require_root: bool = False) -> tuple[Step, ...]:
@@ -57,14 +65,22 @@ def parse_path(text: Any, *, require_root: bool = False) -> tuple[Step, ...]:
     while position < len(rest):
         match = _STEP.match(rest, position)
         if match is None:
-            raise PathError(f"path={text!r}: unexpected {rest[position:]!r}; expected {_FORMS}, e.g. {example}")
+            raise PathError(f"path={_cut(text)}: unexpected {_cut(rest[position:], 40)}; "
+                            f"expected {_FORMS}, e.g. {example}")
         name, index, quoted = match.groups()
         if name is not None:
             steps.append(name)
         elif index is not None:
+            if index != "*" and len(index.lstrip("-")) > MAX_INDEX_DIGITS:
+                raise PathError(f"path={_cut(text)}: index {_cut(index, 20)}: expected an index of at most "
+                                f"{MAX_INDEX_DIGITS} digits (MAX_INDEX_DIGITS)")
             steps.append(None if index == "*" else int(index))
         else:
-            steps.append(json.loads(quoted))
+            try:
+                steps.append(json.loads(quoted))
+            except ValueError as exc:  # a bad escape such as \q
+                raise PathError(f"path={_cut(text)}: the quoted name {_cut(quoted, 40)}: expected a JSON string "
+                                f"with valid escapes ({exc.args[0].split(':')[0]})") from None
         position = match.end()
     if not steps:
         raise PathError(f"path={text!r}: expected at least one step, e.g. {example}")

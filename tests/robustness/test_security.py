@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -138,3 +139,122 @@ def test_the_admin_token_can_come_from_the_environment() -> None:
 
     with ServeProcess(env={"SEQURITY_MOCK_ADMIN_TOKEN": ADMIN_TOKEN}) as server:
         assert asyncio.run(statuses(server.url)) == (401, 200)
+
+
+# --- secrets in every mode: the answer, the journal, the violation report, the cassette ------------
+
+BODY = {"model": "m", "max_tokens": 20, "messages": [{"role": "user", "content": "hi"}]}
+CREDENTIAL_VARIANTS: list[dict[str, str]] = [
+    {"Authorization": f"Bearer {SEQURITY_KEY}", "X-Api-Key": LLM_KEY},
+    {"Authorization": SEQURITY_KEY},                        # no scheme: the whole value is the key
+    {"Authorization": f"{SEQURITY_KEY} {LLM_KEY}"},         # an unknown "scheme" that is a key itself
+    {"Authorization": f"Token {SEQURITY_KEY}", "X-Api-Key": LLM_KEY},
+    {"Authorization": "Bearer sq-other", "X-Api-Key": "sk-other-9f8e7d6c5b4a-SECRET"},
+]
+STUB_EXPECTED_KEY = "sk-ant-stub-expected-5e4d3c-SECRET"
+
+
+def _leaks(text: str) -> list[str]:
+    secrets = (*SECRETS, STUB_EXPECTED_KEY, "sk-other-9f8e7d6c5b4a-SECRET")
+    return [secret for secret in secrets if leaked_part(secret, text) is not None]
+
+
+@pytest.mark.parametrize("mode", ["synthesize", "strict-stubs", "proxy", "record"])
+def test_no_credential_reaches_an_answer_the_journal_a_report_or_a_cassette(
+        mode: str, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level("DEBUG")
+    cassette, report = tmp_path / "cassette.json", tmp_path / "report.json"
+
+    async def run() -> list[str]:
+        texts: list[str] = []
+        async with MockServer() as upstream:
+            options: dict[str, Any] = {
+                "synthesize": {},
+                "strict-stubs": {"strict": True, "stubs": (
+                    {"id": "keyed", "match": {"headers": {"X-Api-Key": STUB_EXPECTED_KEY,
+                                                          "Authorization": f"Bearer {STUB_EXPECTED_KEY}"}},
+                     "message": {"content": [{"type": "text", "text": "only for the stub's key"}]}},)},
+                "proxy": {"mode": "proxy", "upstream": upstream.url, "report": str(report)},
+                "record": {"mode": "record", "upstream": upstream.url, "cassette": str(cassette)},
+            }[mode]
+            async with MockServer(**options) as server, aiohttp.ClientSession() as session:
+                for headers in CREDENTIAL_VARIANTS:
+                    async with session.post(server.url + PATH, json=BODY, headers=headers) as response:
+                        texts.append(await response.text())
+                for name in ("requests", "violations", "sessions", "health"):
+                    async with session.get(f"{server.url}/__admin/{name}") as response:
+                        assert response.status == 200
+                        texts.append(await response.text())
+                answers = texts[:len(CREDENTIAL_VARIANTS)]
+                if mode == "strict-stubs":  # the near-miss still says which header differs
+                    near_misses = [answer for answer in answers if "no stub matches" in answer]
+                    assert len(near_misses) == 2, answers  # the others have no bearer key: 401
+                    assert all("match.headers.X-Api-Key: expected the stub's value <redacted>" in answer
+                               for answer in near_misses), near_misses
+                if mode == "proxy":
+                    assert "a value without a scheme" in texts[-3] and "an unknown scheme" in texts[-3]
+        return texts
+
+    texts = asyncio.run(run())
+    if mode == "proxy":
+        texts.append(report.read_text())
+    if mode == "record":
+        texts.append(cassette.read_text())
+    texts.append(caplog.text)
+    assert _leaks("\n".join(texts)) == []
+
+
+def test_api_keys_are_compared_in_constant_time_with_every_configured_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    import hmac
+
+    compared: list[int] = []
+    real = hmac.compare_digest
+
+    def counting(a: Any, b: Any) -> bool:
+        compared.append(1)
+        return real(a, b)
+
+    monkeypatch.setattr(hmac, "compare_digest", counting)
+    keys = ("key-one", SEQURITY_KEY, "key-three")
+
+    async def statuses() -> list[tuple[int, int]]:
+        out = []
+        async with MockServer(api_keys=keys) as server, aiohttp.ClientSession() as session:
+            for key in (keys[0], "sq-live-4f1c9e7a2b-SECREX", b"\xff".decode("latin-1")):
+                compared.clear()
+                async with session.post(server.url + PATH, json=BODY,
+                                        headers={"Authorization": f"Bearer {key}"}) as response:
+                    out.append((response.status, len(compared)))
+        return out
+
+    assert asyncio.run(statuses()) == [(200, 3), (401, 3), (401, 3)]
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "::", "192.0.2.10", "example.com"])
+def test_a_host_beyond_loopback_needs_an_admin_token_or_admin_open(host: str) -> None:
+    with pytest.raises(ValueError, match=r"--admin-token.*--admin-open") as refused:
+        MockConfig(host=host)
+    assert "admin_open=True" in str(refused.value)
+    assert MockConfig(host=host, admin_token=ADMIN_TOKEN).host == host
+    assert MockConfig(host=host, admin_open=True).admin_open is True
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "127.8.9.10", "::1", "localhost", "LOCALHOST", "::ffff:127.0.0.1"])
+def test_loopback_hosts_need_neither(host: str) -> None:
+    assert MockConfig(host=host).host == host
+
+
+def test_serve_refuses_to_open_the_admin_api_beyond_loopback_with_exit_2() -> None:
+    import subprocess
+
+    from drivers import SERVE
+
+    done = subprocess.run([*SERVE, "--host", "0.0.0.0"], capture_output=True, text=True, timeout=60,
+                          env={k: v for k, v in os.environ.items() if k != "SEQURITY_MOCK_ADMIN_TOKEN"})
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert "--admin-token" in done.stderr and "--admin-open" in done.stderr
+    with ServeProcess("--host", "0.0.0.0", "--admin-open") as server:
+        assert server.url
+        code, _ = server.terminate()
+    assert code == 0

@@ -74,7 +74,7 @@ def test_sigint_stops_every_worker_with_exit_code_0() -> None:
 
 @pytest.mark.parametrize("args,message", [
     (["--workers", "0"], "workers=0: expected an integer >= 1"),
-    (["--workers", "2", "--host", "256.1.1.1"], "cannot listen on 256.1.1.1"),
+    (["--workers", "2", "--host", "256.1.1.1", "--admin-open"], "cannot listen on 256.1.1.1"),
 ])
 def test_bad_worker_settings_are_named(args: list[str], message: str) -> None:
     done = subprocess.run([sys.executable, "-m", "sequrity_contract", "serve", "--port", "0", *args],
