@@ -9,7 +9,9 @@ writes one event of the named form; :class:`SSEParser` reads a byte stream back 
 
 from __future__ import annotations
 
+import codecs
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +28,9 @@ def encode_events(events: Iterable[dict[str, Any]]) -> bytes:
     """Several events, concatenated."""
     return b"".join(encode_event(e) for e in events)
 
+
+_LINE_END = re.compile(r"\r\n|\r|\n")
+"""What ends a line in an event stream."""
 
 DONE = "[DONE]"
 """The data of the line that ends a stream of the data-only form."""
@@ -84,34 +89,25 @@ class SSEParser:
 
     def __init__(self) -> None:
         self._buffer = ""
-        self._decoder_tail = b""
+        self._decoder = codecs.getincrementaldecoder("utf-8")()
         self._event: str | None = None
         self._data: list[str] = []
 
     def feed(self, chunk: bytes | str) -> list[SSEEvent]:
-        """Take the next piece of the stream; return the events it completes."""
-        if isinstance(chunk, bytes):
-            raw = self._decoder_tail + chunk
-            try:
-                text = raw.decode("utf-8")
-                self._decoder_tail = b""
-            except UnicodeDecodeError as exc:
-                if exc.start < len(raw) - 3:  # not just a character cut at the end
-                    raise
-                text = raw[: exc.start].decode("utf-8")
-                self._decoder_tail = raw[exc.start:]
-        else:
-            text = chunk
-        self._buffer += text
+        """Take the next piece of the stream; return the events it completes. Linear in the size of
+        the piece: each line is cut out once (a character cut between pieces waits for its rest)."""
+        text = self._decoder.decode(chunk) if isinstance(chunk, bytes) else chunk
+        buffer = self._buffer + text if self._buffer else text
         events: list[SSEEvent] = []
-        while True:
-            cut = _line_end(self._buffer)
-            if cut is None:
-                break
-            line, self._buffer = self._buffer[: cut[0]], self._buffer[cut[1]:]
-            event = self._line(line)
+        start, end = 0, len(buffer)
+        for match in _LINE_END.finditer(buffer):
+            if match.end() == end and match.group() == "\r":
+                break  # a CR at the end may be the first half of a CRLF: wait for the next piece
+            event = self._line(buffer[start:match.start()])
             if event is not None:
                 events.append(event)
+            start = match.end()
+        self._buffer = buffer[start:]
         return events
 
     def close(self) -> list[SSEEvent]:
@@ -140,16 +136,6 @@ class SSEParser:
         elif name == "data":
             self._data.append(value)
         return None
-
-
-def _line_end(buffer: str) -> tuple[int, int] | None:
-    """Where the first line of ``buffer`` ends and the next begins (a lone trailing CR waits)."""
-    lf, cr = buffer.find("\n"), buffer.find("\r")
-    if cr == -1 or (lf != -1 and lf < cr):
-        return None if lf == -1 else (lf, lf + 1)
-    if cr + 1 == len(buffer):
-        return None
-    return cr, cr + 2 if buffer[cr + 1] == "\n" else cr + 1
 
 
 def parse_sse(stream: bytes | str) -> list[SSEEvent]:
