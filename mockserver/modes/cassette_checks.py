@@ -9,7 +9,7 @@ recorded, so that every interaction a cassette holds can be replayed as written.
 - a response: ``status`` (an integer from 200 to 599: an interim 1xx status carries no answer to
   replay; 204, 205 and 304 only with the empty body ``""``), optionally ``headers`` and ``at``, and
   either ``body`` (any JSON; a string is sent as its bytes) or ``events`` (a list of ``{"at": seconds,
-  "event": {"type": ..., ...}}``);
+  "event": {...}}``; an event of an endpoint that names its events, such as messages, has a ``type``);
 - headers: an object of HTTP token names and string values without control characters (CR, LF,
   NUL...); a value holds Unicode text and the ``\\udcXX`` escapes of raw bytes
   (:mod:`sequrity_contract.mockserver.support.byte_text`) only; a response may not hold the headers
@@ -28,7 +28,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sequrity_contract.schemas import json_path
+from sequrity_contract.schemas import ENDPOINTS, json_path
 
 from ..errors import MockServerError
 from ..support.byte_text import stands_for_bytes
@@ -70,7 +70,7 @@ class CassetteError(MockServerError, ValueError):
         super().__init__(f"cassette {self.path}: {problem}")
 
 
-class _Unusable(Exception):
+class _Unusable(MockServerError):
     """A problem found at ``where`` (internal: turned into a :class:`CassetteError` or a sentence)."""
 
     def __init__(self, where: list[str | int], problem: str) -> None:
@@ -143,13 +143,22 @@ def _request(value: Any, where: list[str | int]) -> None:
         _headers(request["headers"], [*where, "headers"], response=False)
 
 
-def _event(value: Any, where: list[str | int]) -> None:
+def _names_events(route: str) -> bool:
+    """Whether the endpoint serving ``route`` writes an ``event: <type>`` line before each event."""
+    return any(endpoint.sse.named for endpoint in ENDPOINTS.values()
+               if any(path == route for _, _, path in endpoint.routes()))
+
+
+def _event(value: Any, where: list[str | int], named: bool) -> None:
     item = _object(value, where, "event", ("at", "event"))
     _seconds(item["at"], [*where, "at"])
     event = item["event"]
-    if not isinstance(event, dict) or not isinstance(event.get("type"), str) or not _EVENT_TYPE.fullmatch(
-            event["type"]):
-        raise _fail([*where, "event"], 'an event object with a "type" (printable ASCII, no spaces)', event)
+    if not isinstance(event, dict):
+        raise _fail([*where, "event"], "an event object", event)
+    kind = event.get("type")
+    if (named or "type" in event) and not (isinstance(kind, str) and _EVENT_TYPE.fullmatch(kind)):
+        raise _fail([*where, "event"], 'an event object with a "type" (printable ASCII, no spaces: it is sent '
+                                       "as the event: line)", event)
     surrogate = _first_unsendable(event)
     if surrogate is not None:
         raise _Unusable([*where, "event", *surrogate], "expected Unicode text, got a lone surrogate "
@@ -174,7 +183,7 @@ def _first_unsendable(value: Any) -> list[str | int] | None:
     return None
 
 
-def _response(value: Any, where: list[str | int]) -> None:
+def _response(value: Any, where: list[str | int], route: str) -> None:
     response = _object(value, where, "response", ("status",))
     status = response["status"]
     if not is_int(status) or not 200 <= status <= 599:
@@ -193,8 +202,9 @@ def _response(value: Any, where: list[str | int]) -> None:
             raise _Unusable([*where, "events"], f"expected no events: a {status} answer has no body")
         if not isinstance(events, list):
             raise _fail([*where, "events"], "a list of {at, event}", events)
+        named = _names_events(route)
         for number, event in enumerate(events):
-            _event(event, [*where, "events", number])
+            _event(event, [*where, "events", number], named)
     elif "body" in response:
         body = response["body"]
         if status in BODILESS_STATUSES and body != "":
@@ -210,7 +220,7 @@ def _interaction(value: Any, index: int) -> None:
     where: list[str | int] = ["interactions", index]
     item = _object(value, where, "interaction", ("request", "response"))
     _request(item["request"], [*where, "request"])
-    _response(item["response"], [*where, "response"])
+    _response(item["response"], [*where, "response"], item["request"]["path"])
     if "recorded_at" in item and not isinstance(item["recorded_at"], str):
         raise _fail([*where, "recorded_at"], 'a time such as "2025-01-01T12:00:00Z"', item["recorded_at"])
 
