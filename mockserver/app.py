@@ -13,6 +13,7 @@ from .admin.app import admin_app
 from .config import MockConfig
 from .modes.handler import install_modes
 from .modes.matching import Matcher
+from .pipeline.body_deadline import BODY_TIMEOUT
 from .pipeline.fallbacks import method_not_allowed, not_found
 from .pipeline.responder import Responder
 from .pipeline.routes import endpoint_handler, health
@@ -32,6 +33,7 @@ def create_app(config: MockConfig | None = None, *, responder: Responder | None 
         raise TypeError(f"config={config!r}: expected a MockConfig")
     app = web.Application(client_max_size=config.max_body_bytes)
     state = app[STATE] = ServerState.create(config, responder)
+    app[BODY_TIMEOUT] = config.body_timeout
 
     async def close_open_streams(app: web.Application) -> None:
         await state.cancel_slow_answers()

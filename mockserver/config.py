@@ -14,12 +14,16 @@ from sequrity_contract.schemas import DIALECTS
 
 from .admin.exposure import check_admin_exposure
 from .modes.options import check_mode_options
+from .pipeline.body_deadline import DEFAULT_BODY_TIMEOUT
 from .pipeline.latency import Latency
 from .scripting.faults import parse_fault
 from .scripting.stubs import StubError, parse_stub
-from .support.checks import is_int
+from .support.checks import is_int, is_number
 
 DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024
+TIMEOUT_FIELDS = ("idle_timeout", "body_timeout")
+"""The connection timeouts, in seconds; each is also a ``sequrity-mock serve`` option (``--idle-timeout``...),
+whose help is the field's ``help`` metadata."""
 
 
 
@@ -79,6 +83,12 @@ class MockConfig:
     match_ignore: tuple[str, ...] = ()
     redact: tuple[str, ...] = ()
     report: str | None = None
+    idle_timeout: float = field(default=75.0, metadata={"help": (
+        "seconds a connection may go without a complete request head (idle between requests, or headers "
+        "trickling in); then it is closed")})
+    body_timeout: float = field(default=DEFAULT_BODY_TIMEOUT, metadata={"help": (
+        "seconds a request body may take to arrive once the head is in (a slow body, or a Content-Length "
+        "longer than the body); then 408")})
 
     def __post_init__(self) -> None:
         if not isinstance(self.host, str) or not self.host:
@@ -115,6 +125,11 @@ class MockConfig:
             raise ValueError(f"worker={self.worker!r}: expected an integer >= 0")
         if not isinstance(self.reuse_port, bool):
             raise TypeError(f"reuse_port={self.reuse_port!r}: expected True or False")
+        for name in TIMEOUT_FIELDS:
+            value = getattr(self, name)
+            if not is_number(value) or not 0 < value < float("inf"):
+                raise ValueError(f"{name}={value!r}: expected a number of seconds > 0, e.g. 30")
+            object.__setattr__(self, name, float(value))
         self._check_scripting()
         for name, value in check_mode_options(self).items():
             object.__setattr__(self, name, value)

@@ -32,6 +32,14 @@ T = TypeVar("T")
 SHUTDOWN_TIMEOUT = 2.0
 
 
+def base_url(host: str, port: int) -> str:
+    """``http://host:port``, an IPv6 address in brackets (``http://[::1]:8765``, a zone as
+    ``[fe80::1%25eth0]``) as URLs require."""
+    if ":" in host and not host.startswith("["):
+        host = "[" + host.replace("%", "%25") + "]"
+    return f"http://{host}:{port}"
+
+
 class MockServer:
     """A running mock server. ``config`` (default :class:`MockConfig`) with ``overrides``
     applied, e.g. ``MockServer(seed=7, api_keys=("k",))``; ``responder`` replaces the synthesizer;
@@ -64,7 +72,9 @@ class MockServer:
         if self._runner is not None:
             raise RuntimeError("MockServer is already running")
         app = create_app(self.config, responder=self._responder, matchers=self._matchers)
-        runner = web.AppRunner(app, access_log=None, shutdown_timeout=SHUTDOWN_TIMEOUT)
+        # keepalive_timeout: aiohttp closes a connection whose next request head is not complete in time
+        runner = web.AppRunner(app, access_log=None, shutdown_timeout=SHUTDOWN_TIMEOUT,
+                               keepalive_timeout=self.config.idle_timeout)
         app[OPEN_CONNECTIONS] = lambda: len(runner.server.connections) if runner.server is not None else 0
         replica = await join_workers(app)  # a worker of `serve --workers` takes its siblings' admin state
         await runner.setup()
@@ -136,10 +146,11 @@ class MockServer:
 
     @property
     def url(self) -> str:
-        """The base URL, e.g. ``http://127.0.0.1:43121`` (what clients take as ``base_url``)."""
+        """The base URL, e.g. ``http://127.0.0.1:43121`` or ``http://[::1]:43121`` (what clients take as
+        ``base_url``)."""
         if self.port is None:
             raise RuntimeError("MockServer is not running: use it as a (async) context manager first")
-        return f"http://{self.config.host}:{self.port}"
+        return base_url(self.config.host, self.port)
 
     def endpoint_url(self, endpoint: str = "messages", endpoint_type: str = "chat", provider: str | None = None) -> str:
         """The full URL of a route of ``endpoint``, e.g. ``endpoint_url("messages", "code", "openai")``."""

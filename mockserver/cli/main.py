@@ -41,18 +41,26 @@ def _serve(args: argparse.Namespace) -> int:
     from .scripting_options import scripting_options
 
     try:
+        _check_nesting(args)
         config = MockConfig(
             host=args.host, port=args.port, seed=args.seed, api_keys=tuple(args.api_key),
             dialect=args.dialect, latency=args.latency, chunk_size=args.chunk_size,
             json_chunk_size=args.json_chunk_size, journal_size=args.journal_size, journal_bytes=args.journal_bytes,
             max_body_bytes=args.max_body_bytes, max_body_objects=args.max_body_objects,
             admin_token=args.admin_token, admin_open=args.admin_open, worker=args.worker, reuse_port=args.reuse_port,
-            **mode_options(args), **scripting_options(args),
+            **mode_options(args), **scripting_options(args), **_timeout_options(args),
         )
         if args.workers < 1:
             raise ValueError(f"workers={args.workers}: expected an integer >= 1")
     except (TypeError, ValueError) as exc:
         print(f"sequrity-mock serve: error: {exc}", file=sys.stderr)
+        return 2
+    except RecursionError:  # e.g. a YAML stubs file nested beyond what the parser can follow
+        from ..support.json_nesting import too_deep
+
+        options = (("--stubs", args.stubs), ("--fault", args.fault))
+        given = " or ".join(f"{name} {value[:40]!r}" for name, value in options if value)
+        print(f"sequrity-mock serve: error: {given}: {too_deep()}", file=sys.stderr)
         return 2
     if args.workers > 1:
         from .workers import run_workers
@@ -61,20 +69,60 @@ def _serve(args: argparse.Namespace) -> int:
     return asyncio.run(_run_until_signalled(MockServer(config), args.journal_file))
 
 
+def _check_nesting(args: argparse.Namespace) -> None:
+    """A :class:`ValueError` naming ``--stubs FILE`` (JSON) or ``--fault`` when it nests deeper than
+    :data:`~sequrity_contract.mockserver.support.json_nesting.MAX_NESTING` (unreadable files and bad
+    JSON are left to their own checks, which name them too)."""
+    from ..support.json_nesting import TooDeep, loads_bounded
+
+    given: list[tuple[str, str]] = []
+    if args.stubs and not args.stubs.endswith((".yaml", ".yml")):
+        try:
+            with open(args.stubs, encoding="utf-8") as source:
+                given.append((f"stubs file {args.stubs}", source.read()))
+        except (OSError, UnicodeDecodeError):
+            pass
+    if args.fault:
+        given.append((f"--fault {args.fault[:40]!r}", args.fault))
+    for name, text in given:
+        try:
+            loads_bounded(text)
+        except TooDeep as exc:
+            raise ValueError(f"{name}: {exc}") from None
+        except ValueError:
+            pass
+
+
+def _timeout_options(args: argparse.Namespace) -> dict[str, float]:
+    from ..config import TIMEOUT_FIELDS
+
+    return {name: getattr(args, name) for name in TIMEOUT_FIELDS}
+
+
+def _add_timeout_arguments(serve: argparse.ArgumentParser) -> None:
+    """``--idle-timeout`` and the other :data:`~sequrity_contract.mockserver.config.TIMEOUT_FIELDS`, each
+    from its ``MockConfig`` field (name, default, help)."""
+    import dataclasses
+
+    from ..config import TIMEOUT_FIELDS, MockConfig
+
+    for field in dataclasses.fields(MockConfig):
+        if field.name in TIMEOUT_FIELDS:
+            serve.add_argument(f"--{field.name.replace('_', '-')}", type=float, default=field.default,
+                               metavar="SECONDS", help=f"{field.metadata['help']} (default {field.default:g})")
+
+
 def write_journal(server: MockServer, path: str) -> None:
     """Write the journal of ``server`` (running or stopped) to ``path`` as JSON lines, atomically
-    (a temporary file renamed into place)."""
-    import os
+    (a temporary file renamed into place). Header bytes that are not UTF-8 are kept as ``\\udcXX``
+    escapes (:mod:`sequrity_contract.mockserver.support.byte_text`)."""
+    from ..support.atomic_file import write_atomically
+    from ..support.byte_text import dumps
 
     if server.state is None:
         raise RuntimeError("write_journal: the server never started")
-    temporary = f"{path}.tmp-{os.getpid()}"
-    with open(temporary, "w", encoding="utf-8") as out:
-        for entry in server.state.journal.entries():
-            out.write(json.dumps(entry.as_dict(), ensure_ascii=False, default=str) + "\n")
-        out.flush()
-        os.fsync(out.fileno())
-    os.replace(temporary, path)
+    entries = server.state.journal.entries()
+    write_atomically(path, (dumps(entry.as_dict(), default=str) + "\n" for entry in entries))
 
 
 async def _run_until_signalled(server: MockServer, journal_file: str | None = None) -> int:
@@ -85,6 +133,10 @@ async def _run_until_signalled(server: MockServer, journal_file: str | None = No
         loop.add_signal_handler(signum, stop.set)
     from ..modes.cassette import CassetteError
 
+    if journal_file:
+        from ..support.atomic_file import remove_stale_temporaries
+
+        remove_stale_temporaries(journal_file)
     try:
         await server.start()
     except CassetteError as exc:
@@ -102,9 +154,20 @@ async def _run_until_signalled(server: MockServer, journal_file: str | None = No
         await stop.wait()
     finally:
         await server.stop()
-        if journal_file:
-            write_journal(server, journal_file)
-    return 0
+        written = _write_journal_file(server, journal_file)
+    return 0 if written else 1
+
+
+def _write_journal_file(server: MockServer, journal_file: str | None) -> bool:
+    """Write ``--journal-file`` (when given); False, after saying why on stderr, when it cannot be written."""
+    if not journal_file:
+        return True
+    try:
+        write_journal(server, journal_file)
+    except OSError as exc:
+        print(f"sequrity-mock serve: error: --journal-file {journal_file}: cannot write it: {exc}", file=sys.stderr)
+        return False
+    return True
 
 
 def _add_serve(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -153,6 +216,7 @@ def _add_serve(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
                        help="on exit, write the journal to PATH as JSON lines (PATH.I per worker)")
     serve.add_argument("--worker", type=int, default=0, help=argparse.SUPPRESS)
     serve.add_argument("--reuse-port", action="store_true", help=argparse.SUPPRESS)
+    _add_timeout_arguments(serve)
     add_mode_arguments(serve)
     add_scripting_arguments(serve)
     serve.set_defaults(run=_serve)

@@ -33,6 +33,7 @@ from ..pipeline.journal import JournalEntry
 from ..state import STATE
 from ..support.strict_json import InvalidJson, loads_strict
 from .cassette import Cassette, recorded_request
+from .cassette_checks import interaction_problem
 from .matching import Matcher, closest, difference, parse_path
 from .proxy import Upstream, forward
 from .recording import interaction, is_recordable
@@ -72,6 +73,10 @@ class ModeHandler:
             self.replays = record_mode in ("none", "new_episodes") or (record_mode == "once"
                                                                         and self.cassette.existed)
             self._rewrite = record_mode == "all"
+            if self.records:
+                for removed in self.cassette.remove_stale_temporaries():
+                    log.info("removed %s, left by a writer of %s that was killed mid-write", removed,
+                             self.cassette.path)
         self.proxying = self.mode == "proxy"
 
     async def handle(self, request: web.Request, entry: JournalEntry,
@@ -140,14 +145,26 @@ class ModeHandler:
         response, exchange = await forward(request, raw, self.upstream, entry, self.report, endpoint=endpoint,
                                            dialect=self.config.dialect)
         if record and is_recordable(exchange):
-            assert self.cassette is not None
-            recorded = interaction(exchange, self.redact)
+            self._record(interaction(exchange, self.redact), entry)
+        return response
+
+    def _record(self, recorded: dict[str, Any], entry: JournalEntry) -> None:
+        """Write ``recorded`` to the cassette. One that could not be replayed as written, or a write
+        that fails, is left out (the journal entry's ``error`` and the log say why); the client still
+        gets the upstream's answer and the cassette keeps what it held."""
+        assert self.cassette is not None
+        problem = interaction_problem(recorded, len(self.cassette))
+        try:
+            if problem is not None:
+                raise ValueError(problem)
             if self._rewrite:
-                self._rewrite = False
                 self.cassette.replace_all([recorded])
+                self._rewrite = False
             else:
                 self.cassette.append(recorded)
-        return response
+        except (OSError, ValueError) as exc:
+            entry.error = f"not recorded to the cassette {self.cassette.path}: {exc}"
+            log.warning("%s", entry.error)
 
     def reset(self) -> None:
         """Empty the violation report and make every recording playable again."""

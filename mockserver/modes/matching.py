@@ -10,7 +10,6 @@ the "closest recorded request" error message.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -26,29 +25,47 @@ Matcher = Callable[[dict[str, Any], dict[str, Any]], "Difference | str | None"]
 """``matcher(recorded, actual)``: None when the two requests match as far as this matcher
 cares, else a :class:`Difference` or a sentence saying how they differ."""
 
+def _keys(document: Any, head: PathPart) -> list[Any]:
+    """The keys (or indexes) step ``head`` reaches in ``document`` (only existing values)."""
+    if head is None:
+        return list(document) if isinstance(document, dict) else list(range(len(document))) if isinstance(
+            document, list) else []
+    if isinstance(document, dict):
+        return [head] if isinstance(head, str) and head in document else []
+    if isinstance(document, list):
+        return [head] if isinstance(head, int) and head < len(document) else []
+    return []
+
+
 def _locations(document: Any, path: Sequence[PathPart]) -> Iterable[tuple[Any, str | int]]:
     """The (container, key) pairs ``path`` reaches in ``document`` (only existing values)."""
     if not path:
         return
     head, rest = path[0], path[1:]
-    if isinstance(document, dict):
-        keys = list(document) if head is None else [head] if isinstance(head, str) and head in document else []
-    elif isinstance(document, list):
-        keys = (list(range(len(document))) if head is None
-                else [head] if isinstance(head, int) and head < len(document) else [])
-    else:
-        keys = []
-    for key in keys:
+    for key in _keys(document, head):
         if rest:
             yield from _locations(document[key], rest)
         else:
             yield document, key
 
 
+def _copied_along(document: Any, path: Sequence[PathPart]) -> Any:
+    """``document`` with every container ``path`` passes through copied (shallowly), the rest shared:
+    the values at ``path`` can then be changed without touching ``document``. (Recursion as deep as
+    the path, never as the document: a body nested hundreds of levels costs nothing more.)"""
+    if not path or not isinstance(document, dict | list):
+        return document
+    copied: Any = dict(document) if isinstance(document, dict) else list(document)
+    for key in _keys(copied, path[0]):
+        copied[key] = _copied_along(copied[key], path[1:])
+    return copied
+
+
 def without_paths(document: Any, paths: Iterable[Sequence[PathPart]]) -> Any:
-    """A copy of ``document`` with the values at ``paths`` removed (list items set to None)."""
-    document = copy.deepcopy(document)
+    """A copy of ``document`` with the values at ``paths`` removed (list items set to None); the
+    parts no path reaches are shared with ``document``."""
     for path in paths:
+        document = _copied_along(document, path)
         for container, key in list(_locations(document, path)):
             if isinstance(container, dict):
                 container.pop(key, None)
@@ -58,9 +75,10 @@ def without_paths(document: Any, paths: Iterable[Sequence[PathPart]]) -> Any:
 
 
 def replace_paths(document: Any, paths: Iterable[Sequence[PathPart]], value: Any) -> Any:
-    """A copy of ``document`` with every existing value at ``paths`` replaced by ``value``."""
-    document = copy.deepcopy(document)
+    """A copy of ``document`` with every existing value at ``paths`` replaced by ``value``; the parts
+    no path reaches are shared with ``document``."""
     for path in paths:
+        document = _copied_along(document, path)
         for container, key in list(_locations(document, path)):
             container[key] = value
     return document
@@ -94,23 +112,23 @@ def _same_scalar(a: Any, b: Any) -> bool:
 
 
 def json_difference(recorded: Any, actual: Any, path: tuple[str | int, ...] = ()) -> list[Difference]:
-    """Every place two JSON values differ, in document order (recorded keys first)."""
-    if isinstance(recorded, dict) and isinstance(actual, dict):
-        out: list[Difference] = []
-        for key in [*recorded, *(k for k in actual if k not in recorded)]:
-            out += json_difference(recorded.get(key, MISSING), actual.get(key, MISSING), (*path, key))
-        return out
-    if isinstance(recorded, list) and isinstance(actual, list):
-        out = []
-        for index in range(max(len(recorded), len(actual))):
-            out += json_difference(recorded[index] if index < len(recorded) else MISSING,
-                                   actual[index] if index < len(actual) else MISSING, (*path, index))
-        return out
-    if recorded is MISSING and actual is MISSING:
-        return []
-    if recorded is MISSING or actual is MISSING or not _same_scalar(recorded, actual):
-        return [Difference(json_path(path), recorded, actual)]
-    return []
+    """Every place two JSON values differ, in document order (recorded keys first). Without
+    recursion: any nesting the server accepts can be compared."""
+    out: list[Difference] = []
+    stack: list[tuple[Any, Any, tuple[str | int, ...]]] = [(recorded, actual, path)]
+    while stack:
+        left, right, where = stack.pop()
+        if isinstance(left, dict) and isinstance(right, dict):
+            keys = [*left, *(k for k in right if k not in left)]
+            stack.extend((left.get(k, MISSING), right.get(k, MISSING), (*where, k)) for k in reversed(keys))
+        elif isinstance(left, list) and isinstance(right, list):
+            stack.extend((left[i] if i < len(left) else MISSING, right[i] if i < len(right) else MISSING, (*where, i))
+                         for i in reversed(range(max(len(left), len(right)))))
+        elif left is MISSING and right is MISSING:
+            continue
+        elif left is MISSING or right is MISSING or not _same_scalar(left, right):
+            out.append(Difference(json_path(where), left, right))
+    return out
 
 
 def _matcher_name(matcher: Matcher) -> str:

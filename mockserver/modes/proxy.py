@@ -3,10 +3,13 @@
 :func:`forward` sends a request of any endpoint, headers included (``Authorization``, ``X-Api-Key``,
 ``X-Features``/``X-Policy``/``X-Config``, ``X-Session-ID``, ...), to the same path on the
 upstream and relays the answer: status and headers (``X-Session-ID`` among them), the body,
-or an SSE stream chunk by chunk as it arrives, never buffered whole. On the way, every
+or an SSE stream chunk by chunk as it arrives, never buffered whole. Redirects are relayed, never
+followed: a 3xx reaches the client with its status and ``Location`` (the request body is sent to
+the upstream once, to the configured URL only). On the way, every
 exchange is checked (:mod:`sequrity_contract.mockserver.modes.proxy_checks`) and each violation lands in the
 journal entry and the :class:`~sequrity_contract.mockserver.modes.violation_report.ViolationReport`. An unreachable
-upstream gives a 502 with the contract's error body.
+upstream gives a 502 with the contract's error body. A stream cut short (the client left, the
+upstream broke off, or the server shut down) is journalled ``disconnected``.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from sequrity_contract.schemas.sse import SSEParser
 
 from ..errors import ApiError
 from ..pipeline.journal import JournalEntry
+from ..support.byte_text import text_of
 from .proxy_checks import StreamChecker, check_request, check_response_body, check_response_headers
 from .violation_report import Finding, ViolationReport
 
@@ -93,11 +97,11 @@ async def forward(request: web.Request, raw: bytes, upstream: Upstream, entry: J
     started = loop.time()
     body, findings = check_request(raw, request.headers, endpoint)
     exchange = Exchange(request.method, request.path, dict(request.headers), body, findings=findings)
-    entry.body = body if body is not None else raw[:4096].decode("utf-8", "replace")
+    entry.body = body if body is not None else text_of(raw[:4096])
     url = upstream.url + request.path_qs
     response: web.StreamResponse | None = None
     try:
-        async with upstream.session().request(request.method, url, data=raw,
+        async with upstream.session().request(request.method, url, data=raw, allow_redirects=False,
                                               headers=_forwarded_headers(request.headers)) as answer:
             exchange.at = loop.time() - started
             exchange.status = entry.status = answer.status
@@ -111,10 +115,10 @@ async def forward(request: web.Request, raw: bytes, upstream: Upstream, entry: J
             if not is_stream:
                 data = await answer.read()
                 findings += check_response_body(answer.status, data, body, session_id, endpoint)
-                try:
-                    exchange.response_body = await answer.json(content_type=None)
+                try:  # JSON when it is JSON; else (an empty body too) the text that stands for the bytes
+                    exchange.response_body = await answer.json(content_type=None) if data.strip() else text_of(data)
                 except ValueError:
-                    exchange.response_body = data.decode("utf-8", "replace")
+                    exchange.response_body = text_of(data)
                 exchange.complete = True
                 return web.Response(status=answer.status, body=data, headers=relayed), exchange
             checker = StreamChecker(dialect, body, session_id, endpoint)
@@ -140,6 +144,10 @@ async def forward(request: web.Request, raw: bytes, upstream: Upstream, entry: J
         entry.disconnected = True
         assert response is not None
         return response, exchange
+    except asyncio.CancelledError:  # the server is shutting down (or the client left): the stream is cut
+        if response is not None:
+            entry.disconnected = True
+        raise
     except (TimeoutError, aiohttp.ClientError, OSError, ValueError) as exc:
         reason = f"{type(exc).__name__}: {exc}".rstrip(": ")
         if response is not None:  # the stream had begun: it can only be cut short

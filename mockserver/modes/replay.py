@@ -8,7 +8,6 @@ every wait), ``"none"`` sends everything at once.
 from __future__ import annotations
 
 import asyncio
-import json
 from typing import Any
 
 from aiohttp import web
@@ -17,6 +16,7 @@ from sequrity_contract.schemas.sse import NAMED_EVENTS, SSEFormat
 
 from ..pipeline.delivery import SSE_HEADERS, noting_disconnect, write_events
 from ..pipeline.journal import JournalEntry
+from ..support.byte_text import bytes_of, dumps
 
 
 def wait_factor(speed: float | str) -> float | None:
@@ -50,8 +50,8 @@ async def play(request: web.Request, interaction: dict[str, Any], speed: float |
     if events is None:
         headers.setdefault("Content-Type", "application/json")
         body = recorded["body"]
-        data = body.encode() if isinstance(body, str) else json.dumps(body, ensure_ascii=False,
-                                                                      separators=(",", ":")).encode()
+        # a text body is sent as the bytes it stands for; a JSON one as compact JSON (lone surrogates escaped)
+        data = bytes_of(body) if isinstance(body, str) else dumps(body, compact=True).encode()
         return web.Response(status=status, body=data, headers=headers)
     entry.stream = True
     entry.set_events(lambda: [item["event"] for item in events])

@@ -21,6 +21,7 @@ from sequrity_contract.schemas import Endpoint
 from ..errors import ApiError, MockServerError, bad_request
 from ..support.cache import BoundedCache
 from ..support.strict_json import InvalidJson, loads_strict
+from .body_deadline import within_body_timeout
 
 #: Bodies larger than this are validated every time rather than cached.
 MAX_CACHED_BODY = 64 * 1024
@@ -110,7 +111,7 @@ async def read_body(request: web.Request, limit: int) -> bytes:
     if length is not None and length > limit:
         raise _too_large(request, limit)
     try:
-        return await request.read()
+        return await within_body_timeout(request, request.read())
     except web.HTTPRequestEntityTooLarge:
         raise _too_large(request, limit) from None
     except RequestPayloadError as exc:

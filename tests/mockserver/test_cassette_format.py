@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from sequrity_contract.mockserver import MockServer
 from sequrity_contract.mockserver.modes.cassette import Cassette, CassetteError
+from sequrity_contract.mockserver.support.byte_text import text_of
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers(-10**6, 10**6) | st.floats(allow_nan=False, allow_infinity=False)
@@ -24,12 +25,16 @@ json_values = st.recursive(
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
     max_leaves=12,
 )
-headers = st.dictionaries(st.sampled_from(["Content-Type", "X-Session-ID", "X-Features"]), st.text(max_size=30))
+# header values: any text without control characters, and any bytes (kept as text, see support/byte_text)
+header_values = (st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=30)
+                 | st.binary(max_size=30).filter(lambda b: not any(c < 32 or c == 127 for c in b)).map(text_of))
+headers = st.dictionaries(st.sampled_from(["Content-Type", "X-Session-ID", "X-Features"]), header_values)
 
 
 @st.composite
 def interactions(draw: st.DrawFn) -> dict[str, Any]:
-    response: dict[str, Any] = {"status": draw(st.integers(100, 599)), "headers": draw(headers),
+    response: dict[str, Any] = {"status": draw(st.integers(200, 599).filter(lambda s: s not in (204, 205, 304))),
+                                "headers": draw(headers),
                                 "at": draw(st.floats(0, 60))}
     if draw(st.booleans()):
         response["events"] = [{"at": at, "event": {"type": "x", "data": value}}
@@ -68,10 +73,10 @@ BAD_FILES = [
     ("interactions not a list", '{"version": 1, "interactions": {}}', "$.interactions: expected a list"),
     ("bad status", json.dumps({"version": 1, "interactions": [
         GOOD_INTERACTION, {**GOOD_INTERACTION, "response": {"status": "200", "body": {}}}]}),
-     '$.interactions[1].response.status: expected an HTTP status from 100 to 599, got "200"'),
+     '$.interactions[1].response.status: expected an HTTP status from 200 to 599, got "200"'),
     ("event without time", json.dumps({"version": 1, "interactions": [{**GOOD_INTERACTION, "response": {
         "status": 200, "events": [{"event": {"type": "message_stop"}}]}}]}),
-     "$.interactions[0].response.events[0]: expected an object {at: seconds, event: {...}}"),
+     "$.interactions[0].response.events[0].at: missing (required in every event)"),
     ("neither body nor events", json.dumps({"version": 1, "interactions": [{**GOOD_INTERACTION,
                                             "response": {"status": 200}}]}),
      "$.interactions[0].response: expected a body or events, got neither"),
