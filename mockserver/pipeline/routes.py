@@ -26,6 +26,7 @@ from ..modes.handler import MODE_HANDLER
 from ..scripting.engine import AnswerSource, deliver_planned
 from ..scripting.stubs import StubRequest
 from ..state import STATE, ServerState
+from ..support.byte_text import text_of
 from .answers import AnswerKey, Ready
 from .auth import Authenticator
 from .delivery import Rendered
@@ -54,7 +55,7 @@ log = logging.getLogger("mockserver")
 
 
 def _preview(raw: bytes | None) -> str | None:
-    return None if raw is None else raw[:4096].decode("utf-8", "replace")
+    return None if raw is None else text_of(raw[:4096])  # every byte kept (see support.byte_text)
 
 
 def endpoint_handler(app: web.Application, endpoint: Endpoint, endpoint_type: str, provider: str | None) -> Handler:
