@@ -46,7 +46,7 @@ from .stream import (
     chunks_of,
     to_events,
 )
-from .user_schemas import user_schema_violations
+from .user_schemas import user_schema_checker, user_schema_violations
 from .violations import ContractError, ContractViolationError, Violation, json_path
 
 __all__ = [
@@ -92,6 +92,7 @@ __all__ = [
     "tool_use_id",
     "unregister_document",
     "unregister_endpoint",
+    "user_schema_checker",
     "user_schema_violations",
     "validate",
 ]

@@ -1,9 +1,14 @@
 """Validation against JSON Schemas that users supply: tool ``input_schema`` and
-``output_config.format.schema``. Compiled validators are cached by schema content."""
+``output_config.format.schema``. Compiled validators are cached by schema content.
+
+:func:`user_schema_violations` words what is wrong (``jsonschema``); :func:`user_schema_checker`
+gives a compiled yes/no check for values the toolkit made itself (``jsonschema_rs`` when installed).
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -11,7 +16,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 from jsonschema.validators import validator_for
 
-from .registry import _refine, _violation
+from .registry import _refine, _violation, jsonschema_rs
 from .violations import Violation
 
 
@@ -43,3 +48,33 @@ def user_schema_violations(schema: dict[str, Any], instance: Any) -> list[Violat
         return [Violation("schema:depth", "$", "a document nested less deeply")]
     except Exception as exc:  # a user schema can reference what cannot be resolved
         return [Violation("user_schema", "$", f"a schema that can be evaluated ({exc})")]
+
+
+@lru_cache(maxsize=512)
+def _checker(schema_json: str) -> Callable[[Any], bool]:
+    compiled = _compiled(schema_json)
+    if isinstance(compiled, Violation):
+        return lambda instance: False
+    if jsonschema_rs is not None:
+        try:
+            fast = jsonschema_rs.validator_for(json.loads(schema_json)).is_valid
+        except Exception:  # a schema the Rust validator does not take: the Python one decides
+            fast = None
+        if fast is not None:
+            def check(instance: Any) -> bool:
+                try:
+                    return bool(fast(instance))
+                except (ValueError, OverflowError, RecursionError):
+                    return not user_schema_violations(json.loads(schema_json), instance)
+            return check
+    return lambda instance: not user_schema_violations(json.loads(schema_json), instance)
+
+
+def user_schema_checker(schema: dict[str, Any]) -> Callable[[Any], bool]:
+    """A compiled check of values against the user's ``schema`` (False for every value when the
+    schema is not a valid JSON Schema), for values parsed from or bound for JSON."""
+    try:
+        key = json.dumps(schema, sort_keys=True)
+    except (TypeError, ValueError):
+        return lambda instance: False
+    return _checker(key)

@@ -1,8 +1,9 @@
 """Values valid against a user's JSON Schema (tool ``input_schema``, ``output_config`` format).
 
-:func:`schema_value` asks the shared schema compiler (``strategies.compiler.sample_value``,
-seeded) first and falls back to :func:`minimal_value`; whatever it returns is checked with
-:func:`sequrity_contract.schemas.user_schema_violations`, so a value it gives is always valid. Both stay within
+:func:`schema_value` samples from the shared schema compiler's tree (seeded) first and falls back to
+:func:`minimal_value`; whatever it returns is checked against the schema, so a value it gives is
+always valid. The tree and the checker are made once per schema (cached by its content: a request
+that repeats a tool's schema pays a dictionary lookup and the sampling, not the compiling). Both stay within
 the strategies' size budget (``max_size``: string characters + array items + object
 properties, default ``strategies.size_budget.DEFAULT_MAX_SIZE``): a schema that requires more
 gives :class:`NoValue` at once instead of a gigantic value built on the event loop.
@@ -10,11 +11,13 @@ gives :class:`NoValue` at once instead of a gigantic value built on the event lo
 
 from __future__ import annotations
 
+import json
 import random
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
-from sequrity_contract.schemas import user_schema_violations
+from sequrity_contract.schemas import user_schema_checker
 
 _MAX_DEPTH = 24
 _FORMAT_SAMPLES = {
@@ -43,26 +46,61 @@ class _Room:
         self.left -= units
 
 
+class _ValueMaker:
+    """Makes values for one schema: its compiled tree (or the reason it has none) and its checker."""
+
+    def __init__(self, schema: dict[str, Any], max_size: int) -> None:
+        from sequrity_contract.strategies.compiler import SchemaTooLarge, compile_schema
+
+        self.schema = schema
+        self.max_size = max_size
+        self.too_large: str | None = None
+        self.node: Any = None
+        try:
+            self.node = compile_schema(schema)
+        except SchemaTooLarge as exc:  # the smallest valid value is over budget: no maker can help
+            self.too_large = str(exc)
+        except Exception:  # an unsupported or broken schema: the minimal value may still do
+            self.node = None
+        self.is_valid = user_schema_checker(schema)
+
+    def make(self, rng: random.Random) -> Any:
+        from sequrity_contract.strategies.compiler import Allowance, SchemaTooLarge, sample_node
+
+        if self.too_large is not None:
+            raise NoValue(self.too_large)
+        makers: list[Callable[[], Any]] = [lambda: minimal_value(self.schema, max_size=self.max_size)]
+        if self.node is not None:
+            makers.insert(0, lambda: sample_node(self.node, rng, budget=Allowance(self.max_size)))
+        for maker in makers:
+            try:
+                value = maker()
+            except SchemaTooLarge as exc:
+                raise NoValue(str(exc)) from None
+            except Exception:  # this maker cannot: try the next
+                continue
+            if self.is_valid(value):
+                return value
+        raise NoValue("no generated value satisfies the schema")
+
+
+@lru_cache(maxsize=1024)
+def _maker(schema_json: str, max_size: int) -> _ValueMaker:
+    return _ValueMaker(json.loads(schema_json), max_size)
+
+
 def schema_value(schema: Any, rng: random.Random, *, max_size: int | None = None) -> Any:
     """A value valid against ``schema`` of at most ``max_size`` size units (default: the
     strategies' budget); raises :class:`NoValue` when none could be produced."""
-    from sequrity_contract.strategies.compiler import DEFAULT_MAX_SIZE, SchemaTooLarge, sample_value
+    from sequrity_contract.strategies.compiler import DEFAULT_MAX_SIZE
 
     if not isinstance(schema, dict):
         raise NoValue(f"schema={schema!r}: expected a JSON Schema object")
-    limit = DEFAULT_MAX_SIZE if max_size is None else max_size
-    makers: list[Callable[[], Any]] = [lambda: sample_value(schema, rng, max_size=limit),
-                                       lambda: minimal_value(schema, max_size=limit)]
-    for make in makers:
-        try:
-            value = make()
-        except SchemaTooLarge as exc:  # the smallest valid value is over budget: no maker can help
-            raise NoValue(str(exc)) from None
-        except Exception:  # an unsupported or broken schema: try the next maker
-            continue
-        if not user_schema_violations(schema, value):
-            return value
-    raise NoValue("no generated value satisfies the schema")
+    try:
+        key = json.dumps(schema, sort_keys=True, separators=(",", ":"))
+    except (TypeError, ValueError):
+        raise NoValue("the schema is not JSON") from None
+    return _maker(key, DEFAULT_MAX_SIZE if max_size is None else max_size).make(rng)
 
 
 def minimal_value(schema: Any, root: dict[str, Any] | None = None, depth: int = 0, *,

@@ -26,6 +26,7 @@ from .to_strategy import to_strategy
 
 __all__ = [
     "DEFAULT_MAX_SIZE",
+    "Allowance",
     "UNSUPPORTED_KEYWORDS",
     "Node",
     "SchemaTooLarge",
