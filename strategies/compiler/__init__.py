@@ -26,8 +26,8 @@ from .to_strategy import to_strategy
 
 __all__ = [
     "DEFAULT_MAX_SIZE",
-    "Allowance",
     "UNSUPPORTED_KEYWORDS",
+    "Allowance",
     "Node",
     "SchemaTooLarge",
     "UnsupportedSchema",
