@@ -17,7 +17,24 @@ from typing import Any
 
 from ..errors import MockServerError
 
+try:
+    from orjson import loads as orjson_loads
+except ImportError:  # the standard library parses alone
+    orjson_loads = None
+
 #: A character that stands for a byte that was not UTF-8 (``surrogateescape``) or a lone surrogate.
+#: Every ASCII digit as ``0`` and every other byte as a space: a run of 19 digits is then a plain
+#: substring search (a regular expression would backtrack at every digit).
+_DIGITS_ONLY = bytes(48 if 48 <= byte <= 57 else 32 for byte in range(256))
+_LONG_DIGIT_RUN = b"0" * 19
+
+
+def _has_long_number(data: bytes | str) -> bool:
+    """Whether ``data`` holds a run of 19 or more ASCII digits (an integer orjson would make a float)."""
+    raw = data if isinstance(data, bytes) else data.encode("utf-8", "surrogatepass")
+    return _LONG_DIGIT_RUN in raw.translate(_DIGITS_ONLY)
+
+
 _SURROGATE_CHARACTER = re.compile("[\ud800-\udfff]")
 #: A ``\\uD800``-``\\uDFFF`` escape: a UTF-16 surrogate, valid Unicode only as a proper pair.
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
@@ -54,7 +71,17 @@ def _text(data: bytes | str) -> str:
 
 
 def loads_strict(data: bytes | str) -> Any:
-    """``data`` parsed as strict JSON; :class:`InvalidJson` when it is not."""
+    """``data`` parsed as strict JSON; :class:`InvalidJson` when it is not.
+
+    With ``orjson`` installed (the ``fast`` extra) a document it accepts is taken from it: it
+    accepts only what is valid here too (UTF-8, no NaN, no lone surrogates) and gives the same
+    values, but for integers beyond 64 bits (it makes them floats): a document with a run of 19 or
+    more digits, like anything orjson refuses, takes the path below, which also words the errors."""
+    if orjson_loads is not None and not _has_long_number(data):  # orjson makes big integers floats
+        try:
+            return orjson_loads(data)
+        except ValueError:  # orjson.JSONDecodeError: let the strict path decide and word it
+            pass
     text = _text(data)
     try:
         value = json.loads(text, parse_constant=_reject_constant)
