@@ -43,8 +43,32 @@ from record import record
 
 PATH = "/control/chat/anthropic/v1/messages"
 REQUEST = {"model": "claude-sonnet-4", "max_tokens": 64, "messages": [{"role": "user", "content": "Hello"}]}
+WEATHER_TOOL = {"name": "get_weather", "description": "Current weather for a city",
+                "input_schema": {"type": "object", "required": ["city"],
+                                 "properties": {"city": {"type": "string"},
+                                                "unit": {"type": "string", "enum": ["c", "f"]}}}}
+REALISTIC_REQUEST = {
+    "model": "claude-sonnet-4", "max_tokens": 256, "system": "You are a concise travel assistant.",
+    "tools": [WEATHER_TOOL],
+    "messages": [
+        {"role": "user", "content": "Hello"},
+        {"role": "assistant", "content": "Great choice. What would you like to know about Lisbon?"},
+        {"role": "user", "content": [{"type": "text", "text": "Hello again: what should I pack for my trip to Lisbon "
+                                                                  "next week, and is it likely to rain? Please keep "
+                                                                  "it short and practical."}]},
+    ],
+}
+"""Real traffic (``--traffic realistic``): a system prompt, a tool and three turns, about 1 KB; with
+``--distinct N`` its first message becomes ``Hello 0`` ... ``Hello N-1``, so every body differs."""
+TRAFFIC = {"hello": REQUEST, "realistic": REALISTIC_REQUEST}
 TARGETS = {"nonstream": 0.85, "stream": 1.10}
 P99_LIMIT = 2.0
+PEER_GOAL = 1.0
+"""Distinct-body throughput against aimock in the same run (the speed issue's goal, moonshot 2x)."""
+AIMOCK = "/tmp/aimock/node_modules/.bin/llmock"
+"""Where ``../shared/peer-bench/setup.sh`` installs aimock (npm ``@copilotkit/aimock``)."""
+AIMOCK_PATH = "/v1/messages"
+"""aimock serves the Anthropic path itself, not Sequrity's."""
 
 LUA = """
 wrk.method = "POST"
@@ -182,15 +206,24 @@ def server_commands(scratch: str) -> dict[str, list[str]]:
             "sequrity-mock": [sys.executable, "-m", "sequrity_contract", "serve", "--port", "0"]}
 
 
+def aimock_command(scratch: str, binary: str) -> list[str]:
+    """aimock answering every bench body (its last user message starts with "Hello") with one text."""
+    fixtures = os.path.join(scratch, "aimock-fixtures.json")
+    Path(fixtures).write_text(json.dumps({"fixtures": [{"match": {"userMessage": "Hello"},
+                                                         "response": {"content": "Hello! A reply from the mock."}}]}))
+    return [binary, "--host", "127.0.0.1", "--port", "0", "--fixtures", fixtures, "--chunk-size", "5",
+            "--log-level", "warn"]
+
+
 class Server:
     """A server process under test, started in its own session and ended by its group id."""
 
-    def __init__(self, name: str, command: list[str], startup_s: float = 30) -> None:
+    def __init__(self, name: str, command: list[str], startup_s: float = 30, path: str = PATH) -> None:
         self.name = name
         self.process = subprocess.Popen([*PIN["server"], *command], stdout=subprocess.DEVNULL,
                                         stderr=subprocess.PIPE, text=True, start_new_session=True)
         self.port = _listening_port(self.process, time.monotonic() + startup_s)
-        self.url = f"http://127.0.0.1:{self.port}{PATH}"
+        self.url = f"http://127.0.0.1:{self.port}{path}"
         self.runs: dict[str, list[dict[str, Any]]] = {"nonstream": [], "stream": []}
         self.rss: list[float] = []
 
@@ -218,7 +251,8 @@ def measure(servers: list[Server], lua: str, args: argparse.Namespace) -> None:
     ABBA order (the pair order flips every round), so slow drifts of the machine's load affect
     all servers alike."""
     for mode in ("nonstream", "stream"):
-        body = json.dumps({**REQUEST, "stream": True} if mode == "stream" else REQUEST)
+        request = TRAFFIC[args.traffic]
+        body = json.dumps({**request, "stream": True} if mode == "stream" else request)
         for server in servers:
             _wrk(server.url, lua, body, args.warmup, args.distinct)
             server.rss.append(_rss_mib(server.process.pid))
@@ -232,14 +266,14 @@ def measure(servers: list[Server], lua: str, args: argparse.Namespace) -> None:
         server.rss.append(_rss_mib(server.process.pid))
 
 
-def report(base: Server, ours: Server, args: argparse.Namespace) -> int:
+def report(base: Server, ours: Server, args: argparse.Namespace, peer: Server | None = None) -> int:
     """Print the table and the ratios; the number of missed targets."""
     print(f"\nwrk -t1 -c16, {args.rounds} ABBA-paired rounds of {args.duration}s per mode and server after "
           f"{args.warmup}s warm-up; both on asyncio + json")
     print("| server | non-stream req/s | p50 ms | p99 ms | CPU us/req | streams/s | p50 ms | p99 ms "
           "| CPU us/stream | RSS MiB |")
     print("|---|---|---|---|---|---|---|---|---|---|")
-    for server in (base, ours):
+    for server in (base, ours, *([peer] if peer else [])):
         n, s = server.summary("nonstream"), server.summary("stream")
         rss = " -> ".join(f"{x:.0f}" for x in (server.rss[0], server.rss[-1]))
         print(f"| {server.name} | {n['rps']:,.0f} | {n['p50_ms']:.2f} | {n['p99_ms']:.2f} | "
@@ -247,7 +281,7 @@ def report(base: Server, ours: Server, args: argparse.Namespace) -> int:
               f"{s['cpu_us']:.0f} | {rss} |")
     missed = 0
     results: dict[str, object] = {"rounds": args.rounds, "duration_s": args.duration, "warmup_s": args.warmup,
-                                  "pin": bool(PIN["wrk"]), "distinct": args.distinct,
+                                  "pin": bool(PIN["wrk"]), "distinct": args.distinct, "traffic": args.traffic,
                                   "bare": {m: base.summary(m) for m in TARGETS},
                                   "ours": {m: ours.summary(m) for m in TARGETS}}
     for mode, target in TARGETS.items():
@@ -268,6 +302,18 @@ def report(base: Server, ours: Server, args: argparse.Namespace) -> int:
         print(f"{mode}: throughput {ratio:.3f}x median of pairs (target >= {target:.2f}x; pairs "
               f"{', '.join(f'{x:.2f}' for x in paired)}; totals {total_ratio:.2f}x), p99 {p99:.2f}x "
               f"(target <= {P99_LIMIT:.1f}x), errors {o['errors']} -> {verdict}; requests per CPU-second {cpu:.2f}x")
+    if peer is not None:
+        for mode in TARGETS:
+            o, q = ours.summary(mode), peer.summary(mode)
+            paired = [x["rps"] / y["rps"] for x, y in zip(ours.runs[mode], peer.runs[mode], strict=True)]
+            ratio = statistics.median(paired)
+            p99 = o["p99_ms"] / q["p99_ms"]
+            ok = ratio >= PEER_GOAL and p99 <= P99_LIMIT and not o["errors"] and not q["errors"]
+            results[f"{mode}_vs_{peer.name}"] = {"ratio": ratio, "paired": paired, "p99_ratio": p99, "ok": ok,
+                                                 peer.name: q}
+            print(f"{mode} against {peer.name}: throughput {ratio:.3f}x median of pairs (goal >= {PEER_GOAL:.1f}x; "
+                  f"pairs {', '.join(f'{x:.2f}' for x in paired)}), p99 {p99:.2f}x (goal <= {P99_LIMIT:.1f}x), "
+                  f"errors ours {o['errors']} / {peer.name} {q['errors']} -> {'OK' if ok else 'MISSED'}")
     total = sum(r["requests"] for runs in ours.runs.values() for r in runs)
     print(f"our server answered {total:,} measured requests; RSS {ours.rss[0]:.0f} MiB after the first "
           f"warm-up, {ours.rss[-1]:.0f} MiB at the end")
@@ -287,6 +333,11 @@ def main() -> int:
         help="cycle through N distinct request bodies (N above the answer cache's 1 024: every request a miss, "
              "validated and synthesized afresh); informational, no verdict")
     add("--pin", action="store_true", help="run wrk on CPU 0 and the servers on CPU 1 (taskset; needs 2 CPUs)")
+    add("--traffic", choices=sorted(TRAFFIC), default="hello",
+        help="the request: hello (one short message, default) or realistic (system, tool, three turns, ~1 KB)")
+    add("--aimock", nargs="?", const=AIMOCK, default=None, metavar="LLMOCK",
+        help=f"also measure aimock in the same rounds (its llmock binary; default {AIMOCK}, installed by "
+             "../shared/peer-bench/setup.sh) and print our ratio against it")
     args = parser.parse_args()
     if args.pin:
         PIN.update(wrk=["taskset", "-c", "0"], server=["taskset", "-c", "1"])
@@ -299,11 +350,13 @@ def main() -> int:
         servers: list[Server] = []
         try:
             servers.extend(Server(name, command) for name, command in server_commands(scratch).items())
+            if args.aimock:
+                servers.append(Server("aimock", aimock_command(scratch, args.aimock), path=AIMOCK_PATH))
             measure(servers, lua, args)
         finally:
             for server in servers:
                 server.stop()
-    return 1 if report(*servers, args) else 0
+    return 1 if report(servers[0], servers[1], args, servers[2] if len(servers) > 2 else None) else 0
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ disconnected. The oldest entries fall out once ``size`` is reached.
 from __future__ import annotations
 
 import itertools
+import json
 import time
 from collections import deque
 from collections.abc import Callable, Mapping
@@ -66,7 +67,7 @@ class JournalRoute:
 class JournalEntry:
     """One request and its answer. Fields are filled in as the request is handled."""
 
-    __slots__ = ("__dict__", "_headers", "body", "body_bytes", "route", "seq", "session_id", "status", "time")
+    __slots__ = ("__dict__", "_body", "_headers", "body_bytes", "route", "seq", "session_id", "status", "time")
 
     # Fields most requests leave as they are: class-level defaults, so a new entry does not
     # store them; an entry gets its own value (in its ``__dict__``) when one is set.
@@ -90,7 +91,10 @@ class JournalEntry:
         self.time = when
         self._headers = packed_headers
         """The request headers as :func:`pack_headers` made them; the ``headers`` property decodes and redacts."""
-        self.body: Any = None
+        self._body: Any = None
+        """The body as given to :attr:`body`: a JSON value, a text preview, or the raw bytes of a valid
+        JSON body, parsed when first read (the journal then holds one bytes object per request, not
+        a tree of objects for the garbage collector to walk)."""
         self.body_bytes = 0
         """The size of the raw body, counted against the journal's byte budget (:data:`DROPPED` once
         the entry has left the journal)."""
@@ -106,6 +110,20 @@ class JournalEntry:
     def path(self) -> str:
         """The request's path."""
         return self.route.path
+
+    @property
+    def body(self) -> Any:
+        """The request body: its JSON value, or a preview of what was not JSON (None: not read)."""
+        body = self._body
+        if type(body) is bytes:
+            body = self._body = json.loads(body)
+        return body
+
+    @body.setter
+    def body(self, value: Any) -> None:
+        """Set the body: a JSON value, a text preview, or the raw bytes of a body known to be valid
+        JSON (kept as they are until the body is read)."""
+        self._body = value
 
     @property
     def endpoint(self) -> str | None:

@@ -98,7 +98,7 @@ def endpoint_handler(app: web.Application, endpoint: Endpoint, endpoint_type: st
                 valid = check_body(raw) if len(raw) <= HEAVY_BODY_BYTES else await asyncio.to_thread(check_body, raw)
             else:
                 valid, parsed, turns, rendered = ready
-            entry.body = valid.body  # journalled even when a configuration header is refused next
+            entry.body = raw  # valid JSON, parsed when read; journalled even when a header is refused next
             journal.account(entry, len(raw))
             if ready is None:
                 parsed, rendered = intake.headers(raw_headers), None
