@@ -9,8 +9,8 @@ import json
 import os
 import signal
 import sys
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Coroutine, Sequence
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ..handle import MockServer
@@ -66,7 +66,25 @@ def _serve(args: argparse.Namespace) -> int:
         from .workers import run_workers
 
         return run_workers(args.serve_argv, config.host, config.port, args.workers, args.journal_file)
-    return asyncio.run(_run_until_signalled(MockServer(config), args.journal_file))
+    return event_loop_runner(args.loop)(_run_until_signalled(MockServer(config), args.journal_file))
+
+
+LOOPS = ("auto", "asyncio", "uvloop")
+"""The event loops ``serve --loop`` runs on; ``auto`` takes uvloop when it is installed (the ``fast`` extra)."""
+
+
+def event_loop_runner(loop: str) -> Callable[[Coroutine[Any, Any, int]], int]:
+    """The function that runs ``serve``'s coroutine on the event loop ``loop`` (see :data:`LOOPS`)."""
+    if loop != "asyncio":
+        try:
+            import uvloop
+        except ImportError:
+            if loop == "uvloop":
+                raise SystemExit("sequrity-mock serve: error: --loop uvloop: uvloop is not installed; "
+                                 "pip install 'sequrity-contract[fast]'") from None
+        else:
+            return uvloop.run  # type: ignore[no-any-return]
+    return asyncio.run
 
 
 def _check_nesting(args: argparse.Namespace) -> None:
@@ -210,6 +228,8 @@ def _add_serve(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
                             "else the admin API is open)")
     serve.add_argument("--admin-open", action="store_true",
                        help="leave /__admin open without --admin-token on a --host beyond loopback (refused otherwise)")
+    serve.add_argument("--loop", choices=LOOPS, default="auto",
+                       help="event loop: uvloop when installed (the fast extra), else asyncio (default auto)")
     serve.add_argument("--workers", type=int, default=1, metavar="N",
                        help="server processes sharing the port with SO_REUSEPORT, Linux (default 1)")
     serve.add_argument("--journal-file", default=None, metavar="PATH",

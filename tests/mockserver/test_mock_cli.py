@@ -25,9 +25,10 @@ def stop(process: subprocess.Popen[str]) -> int:
         raise
 
 
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
-def test_serve_prints_its_url_answers_and_stops_cleanly(signum: signal.Signals) -> None:
-    process = start("--port", "0", "--seed", "5", "--api-key", "alpha", "--dialect", "anthropic")
+@pytest.mark.parametrize(("signum", "loop"), [(signal.SIGTERM, "asyncio"), (signal.SIGINT, "asyncio"),
+                                             (signal.SIGTERM, "auto")])
+def test_serve_prints_its_url_answers_and_stops_cleanly(signum: signal.Signals, loop: str) -> None:
+    process = start("--port", "0", "--seed", "5", "--api-key", "alpha", "--dialect", "anthropic", "--loop", loop)
     try:
         line = process.stdout.readline()
         assert line.startswith("listening on http://127.0.0.1:")
