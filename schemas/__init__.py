@@ -35,7 +35,7 @@ from .registry import (
     validate,
 )
 from .routes import CONTROL_API_PATHS, ENDPOINT_TYPES, PROVIDERS
-from .rules import ERROR_TYPES, RULES, TOOL_USE_ID, Context, Rule, rules_for, tool_use_id
+from .rules import ERROR_TYPES, RULES, TOOL_USE_ID, Context, Rule, rules_for, tool_use_id, violations_of_rules
 from .sse import DATA_ONLY, NAMED_EVENTS, SSEFormat
 from .stream import (
     DIALECTS,
@@ -117,5 +117,4 @@ def check(
     violations = validate(name, instance, from_json=from_json)
     if violations:
         return violations
-    context = Context(request=request, session_id=session_id, status=status)
-    return [v for r in rules_for(name) for v in r(instance, context)]
+    return violations_of_rules(name, instance, Context(request=request, session_id=session_id, status=status))

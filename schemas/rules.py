@@ -73,6 +73,8 @@ class Rule:
 
 
 RULES: dict[str, Rule] = {}
+_BY_DOCUMENT: dict[str, tuple[Rule, ...]] = {}
+"""The rules of each document, in registration order (made again when a rule is registered)."""
 
 
 def rule(document: str) -> Callable[[RuleFunction], RuleFunction]:
@@ -83,6 +85,7 @@ def rule(document: str) -> Callable[[RuleFunction], RuleFunction]:
             raise ValueError(f"a rule named {func.__name__!r} is already registered")
         summary = (func.__doc__ or "").strip().splitlines()[0]
         RULES[func.__name__] = Rule(func.__name__, document, func, summary)
+        _BY_DOCUMENT[document] = (*_BY_DOCUMENT.get(document, ()), RULES[func.__name__])
         return func
 
     return register
@@ -90,7 +93,13 @@ def rule(document: str) -> Callable[[RuleFunction], RuleFunction]:
 
 def rules_for(document: str) -> list[Rule]:
     """The rules that apply to ``document``, in registration order."""
-    return [r for r in RULES.values() if r.document == document]
+    return list(_BY_DOCUMENT.get(document, ()))
+
+
+def violations_of_rules(document: str, instance: Any, context: Context) -> list[Violation]:
+    """The violations of every rule of ``document`` by ``instance`` (for an instance valid against
+    the document's schema), in rule order."""
+    return [violation for r in _BY_DOCUMENT.get(document, ()) for violation in r.check(instance, context)]
 
 
 def _blocks(content: Any) -> list[Any]:

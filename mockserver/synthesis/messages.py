@@ -6,7 +6,7 @@ header: the same inputs give the same message, byte for byte. Rules:
 - **Text** is a short English answer naming up to three words of the last user message (or,
   after a tool result, of the result), followed by one to three stock sentences.
 - **Tokens** are counted as one per four characters (rounded up), for text, thinking and
-  tool-input JSON alike; ``input_tokens`` counts the JSON of system, messages and tools.
+  tool-input JSON alike; ``input_tokens`` counts the request's JSON (but for ``stream``).
 - **max_tokens** is respected: an answer that would exceed it is cut to ``max_tokens * 4``
   characters, ``stop_reason: "max_tokens"`` and ``output_tokens == max_tokens``.
 - **stop_sequences**: a free-text answer continues with one of the requested (non-empty)
@@ -84,9 +84,15 @@ def _dumps(value: Any) -> str:
 def request_seed(seed: int, body: dict[str, Any], features: dict[str, Any] | None) -> str:
     """The string that seeds the generator for one request: seed + digest of body (but for
     ``stream``, so streamed and plain answers agree) and features."""
+    return _seed_and_size(seed, body, features)[0]
+
+
+def _seed_and_size(seed: int, body: dict[str, Any], features: dict[str, Any] | None) -> tuple[str, int]:
+    """The request's seed string (:func:`request_seed`) and the characters of the JSON it digests,
+    from one encoding of the body."""
     answered = {k: v for k, v in body.items() if k != "stream"}
-    digest = hashlib.sha256(json.dumps([answered, features], sort_keys=True, ensure_ascii=False).encode())
-    return f"{seed}:{digest.hexdigest()}"
+    canonical = json.dumps([answered, features], sort_keys=True, ensure_ascii=False)
+    return f"{seed}:{hashlib.sha256(canonical.encode()).hexdigest()}", len(canonical)
 
 
 def _text_of(content: Any) -> str:
@@ -141,7 +147,8 @@ class _Budget:
 def synthesize(context: RequestContext) -> dict[str, Any]:
     """The deterministic answer to a valid request (see the module docstring for the rules)."""
     body = context.body
-    rng = random.Random(request_seed(context.seed, body, context.features))
+    seed, request_chars = _seed_and_size(context.seed, body, context.features)
+    rng = random.Random(seed)
     messages = body["messages"]
     last_user = next((m for m in reversed(messages) if m.get("role") == "user"), messages[-1])
     after_tool = _has_tool_result(last_user.get("content"))
@@ -161,7 +168,7 @@ def synthesize(context: RequestContext) -> dict[str, Any]:
         budget.used += count_tokens(text)
 
     stop_reason, stop_sequence = _answer(body, context, rng, topic, after_tool, budget, content)
-    input_tokens = max(1, count_tokens(_dumps([body.get("system"), messages, body.get("tools")])))
+    input_tokens = max(1, (request_chars + CHARS_PER_TOKEN - 1) // CHARS_PER_TOKEN)
     return {
         "id": message_id,
         "type": "message",
