@@ -28,25 +28,32 @@ import tempfile
 from pathlib import Path
 
 from record import record
-from server import PATH, REQUEST, TARGETS, Server, server_commands
+from server import PATH, TARGETS, TRAFFIC, Server, server_commands
 
 CONNECTIONS = 16
 
 
-def _request_bytes(stream: bool) -> bytes:
-    body = json.dumps({**REQUEST, "stream": True} if stream else REQUEST).encode()
+def _request_bytes(stream: bool, traffic: str = "hello", number: int | None = None) -> bytes:
+    """One POST of the ``traffic`` request (its "Hello" made "Hello N" when ``number`` is given)."""
+    request = TRAFFIC[traffic]
+    text = json.dumps({**request, "stream": True} if stream else request)
+    if number is not None:
+        text = text.replace('"Hello"', f'"Hello {number}"', 1)
+    body = text.encode()
     return (f"POST {PATH} HTTP/1.1\r\nHost: bench\r\nContent-Type: application/json\r\n"
             f"Authorization: Bearer bench\r\nContent-Length: {len(body)}\r\n\r\n").encode() + body
 
 
-async def _drive(port: int, requests: int, stream: bool) -> None:
-    """Send ``requests`` identical POSTs over 16 keep-alive connections, reading every answer."""
-    raw = _request_bytes(stream)
+async def _drive(port: int, requests: int, stream: bool, traffic: str = "hello", distinct: bool = False) -> None:
+    """Send ``requests`` POSTs (identical, or each distinct) over 16 keep-alive connections, reading
+    every answer."""
+    raw = _request_bytes(stream, traffic)
+    numbers = iter(range(10**9))
 
     async def connection(count: int) -> None:
         reader, writer = await asyncio.open_connection("127.0.0.1", port)
         for _ in range(count):
-            writer.write(raw)
+            writer.write(_request_bytes(stream, traffic, next(numbers)) if distinct else raw)
             head = (await reader.readuntil(b"\r\n\r\n")).lower()
             if not head.startswith(b"http/1.1 200"):
                 raise RuntimeError(f"the server answered {head.splitlines()[0]!r}")
@@ -63,13 +70,14 @@ async def _drive(port: int, requests: int, stream: bool) -> None:
     await asyncio.gather(*(connection(share + (i < rest)) for i in range(CONNECTIONS)))
 
 
-def _instructions(name: str, command: list[str], requests: int, stream: bool, scratch: str) -> int:
+def _instructions(name: str, command: list[str], requests: int, stream: bool, scratch: str,
+                  traffic: str = "hello", distinct: bool = False) -> int:
     """The instructions the server ``command`` executes from start to exit, serving ``requests``."""
     out = os.path.join(scratch, f"{name}-{requests}-{stream}.cg")
     server = Server(name, ["valgrind", "--tool=cachegrind", "--cache-sim=no", f"--cachegrind-out-file={out}",
                            *command], startup_s=300)
     try:
-        asyncio.run(_drive(server.port, requests, stream))
+        asyncio.run(_drive(server.port, requests, stream, traffic, distinct))
     finally:
         server.stop()
     summary = next(line for line in Path(out).read_text().splitlines() if line.startswith("summary:"))
@@ -81,6 +89,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--few", type=int, default=800, help="requests in the short run (default 800)")
     parser.add_argument("--many", type=int, default=4000, help="requests in the long run (default 4000)")
+    parser.add_argument("--traffic", choices=sorted(TRAFFIC), default="hello",
+                        help="the request (see bench/server.py): hello (default) or realistic")
+    parser.add_argument("--distinct", action="store_true",
+                        help="every request a distinct body (a cache miss: validated and synthesized afresh)")
     args = parser.parse_args()
     if shutil.which("valgrind") is None:
         print("bench/instructions.py: valgrind not found; install it with: apt-get install -y valgrind",
@@ -89,7 +101,8 @@ def main() -> int:
     if not 0 < args.few < args.many:
         print(f"bench/instructions.py: --few {args.few} --many {args.many}: expected 0 < few < many", file=sys.stderr)
         return 2
-    results: dict[str, object] = {"few": args.few, "many": args.many}
+    results: dict[str, object] = {"few": args.few, "many": args.many, "traffic": args.traffic,
+                                  "distinct": args.distinct}
     with tempfile.TemporaryDirectory() as scratch:
         commands = server_commands(scratch)
         print("| mode | bare aiohttp instructions/request | sequrity-mock instructions/request | bare / ours |")
@@ -98,7 +111,8 @@ def main() -> int:
             stream = mode == "stream"
             per_request = {}
             for name, command in commands.items():
-                few, many = (_instructions(name, command, n, stream, scratch) for n in (args.few, args.many))
+                few, many = (_instructions(name, command, n, stream, scratch, args.traffic, args.distinct)
+                              for n in (args.few, args.many))
                 per_request[name] = (many - few) / (args.many - args.few)
             bare, ours = per_request["bare aiohttp"], per_request["sequrity-mock"]
             results[mode] = {"bare": bare, "ours": ours, "ratio": bare / ours}
