@@ -9,6 +9,7 @@ import uuid
 from typing import Any
 
 from .endpoint import Endpoint, Splitter, StreamAccumulator, register_endpoint
+from .routes import MESSAGES_PATH
 from .rules import TOOL_USE_ID, tool_use_id
 from .sse import NAMED_EVENTS
 from .stream import DIALECTS, Accumulator, Dialect, to_events
@@ -94,7 +95,7 @@ def complete_message(partial: dict[str, Any], stub_id: str, session: str) -> dic
 
 MESSAGES = register_endpoint(Endpoint(
     name="messages",
-    path="/v1/messages",
+    path=MESSAGES_PATH,
     request="request",
     response="response",
     event="event",

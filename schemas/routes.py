@@ -9,6 +9,9 @@ ENDPOINT_TYPES: tuple[str, ...] = ("chat", "code", "agent", "lang-graph")
 PROVIDERS: tuple[str, ...] = ("openai", "openrouter", "anthropic", "sequrity_azure", "llama")
 """The ``{provider}`` path segment (docs/contract.md §1; ``llama`` from the newer docs)."""
 
-CONTROL_API_PATHS: tuple[str, ...] = ("/v1/messages", "/v1/chat/completions", "/v1/responses")
+MESSAGES_PATH = "/v1/messages"
+CHAT_COMPLETIONS_PATH = "/v1/chat/completions"
+RESPONSES_PATH = "/v1/responses"
+CONTROL_API_PATHS: tuple[str, ...] = (MESSAGES_PATH, CHAT_COMPLETIONS_PATH, RESPONSES_PATH)
 """The endpoint paths the Control API serves after ``/control/{endpoint_type}[/{provider}]``
 (besides ``/control/policy-gen[/{provider}]/v1/generate`` and ``GET /control/health``)."""
