@@ -16,6 +16,7 @@ from aiohttp import web
 
 from sequrity_contract.schemas import MESSAGES, get_endpoint
 
+from .access_log import EntryAccessLogger, access_logger, attach_entries
 from .admin.replication import join_workers
 from .admin.routes import OPEN_CONNECTIONS
 from .app import create_app
@@ -72,9 +73,13 @@ class MockServer:
         if self._runner is not None:
             raise RuntimeError("MockServer is already running")
         app = create_app(self.config, responder=self._responder, matchers=self._matchers)
+        # one access-log line per request when the access logger is enabled for INFO (else no logging at all)
+        access = access_logger()
+        if access is not None:
+            attach_entries(app[STATE].journal)
         # keepalive_timeout: aiohttp closes a connection whose next request head is not complete in time
-        runner = web.AppRunner(app, access_log=None, shutdown_timeout=SHUTDOWN_TIMEOUT,
-                               keepalive_timeout=self.config.idle_timeout)
+        runner = web.AppRunner(app, access_log=access, access_log_class=EntryAccessLogger,
+                               shutdown_timeout=SHUTDOWN_TIMEOUT, keepalive_timeout=self.config.idle_timeout)
         app[OPEN_CONNECTIONS] = lambda: len(runner.server.connections) if runner.server is not None else 0
         replica = await join_workers(app)  # a worker of `serve --workers` takes its siblings' admin state
         await runner.setup()

@@ -4,20 +4,32 @@ Every document and every ``$defs`` entry becomes one entry of ``components/schem
 (a document under its title, a definition under its own name) and every ``$ref`` is
 rewritten to point there. :func:`bundle` gives the same definitions as one
 self-contained JSON Schema, for tools that cannot follow references across documents.
+
+The schema documents mirror the published reference field for field; the server enforces more
+(the semantic rules of :mod:`.rules`). The OpenAPI document states every rule JSON Schema can
+express (:data:`EXPRESSED_RULES`: ``minItems``, ``minimum``, bounds, required tags, the first
+turn's role) so that a stock tool such as ``schemathesis run`` generates requests the server
+accepts; the rules it cannot express are listed, with their statements, in the request body's
+``description`` and under ``x-semantic-rules`` (see ``docs/reference/openapi.md``).
 """
 
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
 from .headers import HEADER_DOCUMENTS
 from .registry import BASE_URI, DOCUMENTS, EVENT_DEFINITIONS, load
 from .routes import ENDPOINT_TYPES, PROVIDERS
-from .rules import ERROR_TYPES
+from .rules import ERROR_TYPES, MIN_THINKING_BUDGET, rules_for
 
 OPENAPI_VERSION = "3.1.0"
+#: Statuses the server answers beyond :data:`ERROR_TYPES` (their ``error.type`` is ``invalid_request_error``):
+#: 405 for a method the route does not take, 408 for a body that does not arrive in time (``--body-timeout``).
+EXTRA_ERROR_STATUSES = {405: "the route takes POST only (the Allow header says so)",
+                        408: "the request body did not arrive within the server's body timeout"}
 _ANNOTATIONS_TO_DROP = ("$schema", "$id", "$defs")
 
 
@@ -122,13 +134,105 @@ def _reachable(root: Any, schemas: dict[str, Any]) -> set[str]:
     return seen
 
 
+Schemas = dict[str, dict[str, Any]]
+
+
+def _request_schema(schemas: Schemas) -> dict[str, Any]:
+    return schemas[_document_component("request")]
+
+
+def _messages_not_empty(schemas: Schemas) -> None:
+    _request_schema(schemas)["properties"]["messages"]["minItems"] = 1
+
+
+def _first_turn_is_user(schemas: Schemas) -> None:
+    # the whole rule (turns alternate) compares neighbours, which JSON Schema cannot; the first turn it can
+    messages = _request_schema(schemas)["properties"]["messages"]
+    # prefixItems take the first item out of what ``items`` checks: the first turn is checked by both here
+    messages["prefixItems"] = [{"allOf": [messages["items"], {"properties": {"role": {"const": "user"}}}]}]
+
+
+def _max_tokens_positive(schemas: Schemas) -> None:
+    _request_schema(schemas)["properties"]["max_tokens"]["minimum"] = 1
+
+
+def _temperature_range(schemas: Schemas) -> None:
+    for option in _request_schema(schemas)["properties"]["temperature"]["anyOf"]:
+        if option.get("type") == "number":
+            option.update(minimum=0, maximum=1)
+
+
+def _thinking_budget_minimum(schemas: Schemas) -> None:
+    # "below max_tokens" compares two fields, which JSON Schema cannot; the minimum it can
+    schemas["ThinkingConfigEnabledParam"]["properties"]["budget_tokens"]["minimum"] = MIN_THINKING_BUDGET
+
+
+def _discriminator_tags_required(schemas: Schemas) -> None:
+    for name in sorted(_discriminated(load("request"))):
+        member = schemas[name]
+        member["required"] = sorted({*member.get("required", []), "type"})
+
+
+def _discriminated(node: Any) -> set[str]:
+    """The ``$defs`` names a discriminator of ``node`` (a document) maps a tag to."""
+    found: set[str] = set()
+    if isinstance(node, dict):
+        discriminator = node.get("discriminator")
+        if isinstance(discriminator, dict):
+            found.update(str(ref).rsplit("/", 1)[-1] for ref in discriminator.get("mapping", {}).values())
+        for key, value in node.items():
+            if key not in ("const", "enum", "default", "examples"):
+                found |= _discriminated(value)
+    elif isinstance(node, list):
+        for item in node:
+            found |= _discriminated(item)
+    return found
+
+
+EXPRESSED_RULES: dict[str, tuple[Callable[[Schemas], None], str]] = {
+    "messages_not_empty": (_messages_not_empty, "whole"),
+    "alternating_roles": (_first_turn_is_user, "partly: the first turn is a user turn"),
+    "max_tokens_positive": (_max_tokens_positive, "whole"),
+    "temperature_range": (_temperature_range, "whole"),
+    "thinking_budget": (_thinking_budget_minimum, f"partly: budget_tokens >= {MIN_THINKING_BUDGET}"),
+    "discriminator_tags_present": (_discriminator_tags_required, "whole"),
+}
+"""The request rules (:func:`.rules.rules_for`) the OpenAPI document states, by rule name: how, and
+whether ``whole`` or ``partly`` (what part)."""
+
+
+def inexpressible_rules() -> list[tuple[str, str]]:
+    """``(name, statement)`` of every request rule the OpenAPI document cannot state in full: a
+    request schema-valid for the document that breaks one of these gets 400 naming the rule's path."""
+    return [(r.name, r.summary) for r in rules_for("request")
+            if EXPRESSED_RULES.get(r.name, (None, ""))[1] != "whole"]
+
+
+def _semantic_rules_note() -> str:
+    lines = " ".join(f"{name}: {statement}" for name, statement in inexpressible_rules())
+    return ("The server also enforces rules JSON Schema cannot express (a request breaking one gets 400 "
+            f"invalid_request_error naming the JSON path). {lines} See x-semantic-rules.")
+
+
+def server_schemas() -> Schemas:
+    """:func:`component_schemas` with the constraints of :data:`EXPRESSED_RULES` added."""
+    schemas = component_schemas()
+    for express, _ in EXPRESSED_RULES.values():
+        express(schemas)
+    return schemas
+
+
 def _ref(name: str) -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
 def _error_response(status: int) -> dict[str, Any]:
+    if status in ERROR_TYPES:
+        description = f"error.type {ERROR_TYPES[status]!r}; detail repeats error.message"
+    else:
+        description = f"{EXTRA_ERROR_STATUSES[status]}; error.type 'invalid_request_error'"
     response: dict[str, Any] = {
-        "description": f"error.type {ERROR_TYPES[status]!r}; detail repeats error.message",
+        "description": description,
         "content": {"application/json": {"schema": _ref(_document_component("error"))}},
     }
     if status == 429:
@@ -151,7 +255,8 @@ def _header_parameters() -> list[dict[str, Any]]:
         })
     parameters.append({"name": "X-Session-ID", "in": "header", "required": False,
                        "schema": {"type": "string", "format": "uuid"},
-                       "description": "continue this session (an unknown id starts it)"})
+                       "description": "continue this session (an unknown id starts it); a value that is "
+                                      "not a UUID gets 400"})
     return parameters
 
 
@@ -168,6 +273,7 @@ def _messages_operation(operation_id: str, with_provider: bool) -> dict[str, Any
         "parameters": path_parameters + _header_parameters(),
         "requestBody": {
             "required": True,
+            "description": _semantic_rules_note(),
             "content": {"application/json": {"schema": _ref(_document_component("request"))}},
         },
         "responses": {
@@ -197,8 +303,9 @@ def _messages_operation(operation_id: str, with_provider: bool) -> dict[str, Any
                     },
                 },
             },
-            **{str(status): _error_response(status) for status in sorted(ERROR_TYPES)},
+            **{str(status): _error_response(status) for status in sorted({*ERROR_TYPES, *EXTRA_ERROR_STATUSES})},
         },
+        "x-semantic-rules": [{"name": name, "statement": statement} for name, statement in inexpressible_rules()],
     }
 
 
@@ -210,7 +317,10 @@ def _document() -> dict[str, Any]:
             "title": "Sequrity Control API — messages",
             "version": "1.0.0",
             "description": "The messages endpoint of Sequrity's Control API, "
-                           "as modelled by sequrity-contract.",
+                           "as modelled by sequrity-contract. The schemas state every constraint the server "
+                           "enforces that JSON Schema can express; the semantic rules it cannot are listed in "
+                           "each messages operation's requestBody.description and x-semantic-rules. Every "
+                           "messages request needs 'Authorization: Bearer <key>' (401 without).",
         },
         "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
         "security": [{"bearer": []}],
@@ -232,7 +342,7 @@ def _document() -> dict[str, Any]:
             },
         },
         "components": {
-            "schemas": component_schemas(),
+            "schemas": server_schemas(),
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer",
                                            "description": "the Sequrity API key"}},
         },

@@ -17,17 +17,30 @@ from sequrity_contract.mockserver.cli.main import Commands
 from sequrity_contract.mockserver.cli.main import build_parser as build_server_parser
 from sequrity_contract.mockserver.cli.main import main as run_parser
 
+#: The ``conformance`` command's options that its messages name (a skip reason says which to pass).
+LIVE_URL_OPTION = "--live-url"
+API_KEY_OPTION = "--api-key"
+
 
 def run_conformance_command(args: argparse.Namespace) -> int:
-    """Run the conformance suite in-process; 0 when no clause failed, 1 otherwise, 2 on bad arguments."""
+    """Run the conformance suite in-process; 0 when no clause failed, 1 otherwise, 2 on bad arguments.
+    Progress goes to stderr (a line per clause, and every few dozen examples), the table and the
+    failures to stdout, in colour on a terminal unless ``NO_COLOR`` is set; warnings raised by the
+    client's libraries during the run are summarised in one line on stderr."""
     from sequrity_contract.contract_tests.adapters import UnknownAdapterError
     from sequrity_contract.contract_tests.conformance import (
             CLAUSES,
             LiveSettings,
+            OptionNames,
             UnknownClauseError,
             format_table,
             run_conformance,
             write_json_report,
+        )
+    from sequrity_contract.contract_tests.conformance.console import (
+            colour_enabled,
+            gathered_warnings,
+            warnings_line,
         )
 
     def fail(message: object) -> int:
@@ -43,14 +56,22 @@ def run_conformance_command(args: argparse.Namespace) -> int:
                                 args.live_budget)
         except ValueError as exc:
             return fail(exc)
+    def progress(line: str) -> None:
+        print(line, file=sys.stderr, flush=True)
+
     try:
         names = args.clause or None
         if names is not None:
             CLAUSES.select(names)
-        results = run_conformance(args.client, names, max_examples=args.max_examples, live=live)
+        with gathered_warnings() as caught:
+            results = run_conformance(args.client, names, max_examples=args.max_examples, live=live,
+                                      option_names=OptionNames(LIVE_URL_OPTION, API_KEY_OPTION), progress=progress)
     except (UnknownAdapterError, UnknownClauseError, ImportError) as exc:
         return fail(exc.args[0] if exc.args else exc)
-    print(format_table(results, width=200))
+    summary = warnings_line(caught)
+    if summary:
+        print(summary, file=sys.stderr)
+    print(format_table(results, width=200, colour=colour_enabled(sys.stdout)))
     for result in results:
         if result.outcome == "failed":
             print()
@@ -70,8 +91,8 @@ def add_conformance_command(commands: Commands) -> None:
     run.add_argument("--max-examples", type=int, default=None, metavar="N",
                      help="hypothesis examples per clause (default: the hypothesis profile's)")
     run.add_argument("--report", metavar="PATH", help="write the results as JSON to PATH")
-    run.add_argument("--live-url", metavar="URL", help="also run the live clauses against this base URL")
-    run.add_argument("--api-key", metavar="KEY", help="key of the live endpoint (default: $SEQURITY_API_KEY)")
+    run.add_argument(LIVE_URL_OPTION, metavar="URL", help="also run the live clauses against this base URL")
+    run.add_argument(API_KEY_OPTION, metavar="KEY", help="key of the live endpoint (default: $SEQURITY_API_KEY)")
     run.add_argument("--live-budget", type=int, default=10, metavar="N",
                      help="requests each live clause may send (default 10)")
     run.set_defaults(run=run_conformance_command)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib
+import os
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -66,7 +68,7 @@ def _load_user_factory(spec: str) -> Callable[[], Any]:
     if not module_name or not attribute:
         raise UnknownAdapterError(f"client={spec!r}: expected 'package.module:factory'")
     try:
-        module = importlib.import_module(module_name)
+        module = _import_from_working_directory(module_name)
     except ImportError as exc:
         raise UnknownAdapterError(f"client={spec!r}: cannot import module {module_name!r} ({exc})") from exc
     target: Any = module
@@ -79,6 +81,21 @@ def _load_user_factory(spec: str) -> Callable[[], Any]:
         raise UnknownAdapterError(f"client={spec!r}: {attribute!r} is a {type(target).__name__}, "
                                   "expected a factory (a class or function that returns an adapter)")
     return target
+
+
+def _import_from_working_directory(module_name: str) -> Any:
+    """Import ``module_name`` as pytest's ``rootdir`` import does: the current directory is on
+    ``sys.path`` for the import (and taken off again), so ``--client my_adapter:make`` finds
+    ``./my_adapter.py`` without ``PYTHONPATH=.``."""
+    cwd = os.getcwd()
+    added = cwd not in sys.path and "" not in sys.path
+    if added:
+        sys.path.insert(0, cwd)
+    try:
+        return importlib.import_module(module_name)
+    finally:
+        if added:
+            sys.path.remove(cwd)
 
 
 def get_adapter(name: str) -> ClientAdapter:

@@ -17,8 +17,8 @@ from . import errors as _errors
 from . import resilience as _resilience
 from . import live as _live
 # isort: on
-from .environment import API_KEY, ConformanceEnv, LiveSettings, ScriptedResponder
-from .failures import ClauseFailure, Difference, differences, reproduction
+from .environment import API_KEY, PLUGIN_OPTIONS, ConformanceEnv, LiveSettings, OptionNames, ScriptedResponder
+from .failures import ClauseFailure, Difference, differences, replay, reproduction
 from .registry import (
     CLAUSES,
     Clause,
@@ -40,6 +40,7 @@ del _errors, _live, _resilience, _round_trip, _sessions
 __all__ = [
     "API_KEY",
     "CLAUSES",
+    "PLUGIN_OPTIONS",
     "Clause",
     "ClauseFailure",
     "ClauseRegistry",
@@ -49,12 +50,14 @@ __all__ = [
     "Difference",
     "DuplicateClauseError",
     "LiveSettings",
+    "OptionNames",
     "ScriptedResponder",
     "UnknownClauseError",
     "clause",
     "differences",
     "format_table",
     "json_report",
+    "replay",
     "reproduction",
     "requires_dialect",
     "requires_fault_support",

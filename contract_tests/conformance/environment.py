@@ -24,7 +24,7 @@ from sequrity_contract.schemas.sse import parse_events
 
 from ..adapters.base import AsyncAdapter, SequrityOptions
 
-__all__ = ["API_KEY", "ConformanceEnv", "LiveSettings", "ScriptedResponder"]
+__all__ = ["API_KEY", "PLUGIN_OPTIONS", "ConformanceEnv", "LiveSettings", "OptionNames", "ScriptedResponder"]
 
 T = TypeVar("T")
 API_KEY = "sq-conformance"
@@ -62,6 +62,19 @@ class ScriptedResponder:
 
 
 @dataclass(frozen=True)
+class OptionNames:
+    """How the command that started a run spells the options its messages name (a skip reason
+    says which option to pass): the pytest plugin's by default, the ``conformance`` command's own."""
+
+    live_url: str = "--sequrity-live-url"
+    api_key: str = "--sequrity-api-key"
+
+
+PLUGIN_OPTIONS = OptionNames()
+"""The pytest plugin's option names."""
+
+
+@dataclass(frozen=True)
 class LiveSettings:
     """The live endpoint: its base ``url``, the ``api_key`` (None: live clauses skip) and
     the ``budget`` of requests each live clause may send."""
@@ -82,9 +95,10 @@ class ConformanceEnv:
     adapter's coroutines run (:meth:`run`), and the mock servers (threads of their own)."""
 
     def __init__(self, adapter: AsyncAdapter, *, live: LiveSettings | None = None, seed: int = 0,
-                 chunk_size: int = 5) -> None:
+                 chunk_size: int = 5, option_names: OptionNames = PLUGIN_OPTIONS) -> None:
         self.adapter = adapter
         self.live = live
+        self.option_names = option_names
         self.seed = seed
         self.chunk_size = chunk_size
         self.loop = asyncio.new_event_loop()
@@ -134,6 +148,33 @@ class ConformanceEnv:
         self._servers[dialect][1].script()
         return server
 
+    def dialects(self) -> list[str]:
+        """The dialects of the servers started so far."""
+        return list(self._servers)
+
+    def journal_marks(self) -> dict[str, int]:
+        """The sequence number of the newest journal entry of each running server (0: none yet)."""
+        marks: dict[str, int] = {}
+        for dialect, (server, _) in self._servers.items():
+            entries = server.state.journal.entries() if server.state is not None else []
+            marks[dialect] = entries[-1].seq if entries else 0
+        return marks
+
+    def sent_since(self, marks: dict[str, int]) -> tuple[str, dict[str, Any]] | None:
+        """``(dialect, journal entry)`` of the newest request any server received after ``marks``
+        (:meth:`journal_marks`), or None when no request arrived."""
+        newest: tuple[str, dict[str, Any]] | None = None
+        for dialect, (server, _) in list(self._servers.items()):
+            for entry in server.requests:
+                if entry["seq"] > marks.get(dialect, 0) and (newest is None or entry["time"] >= newest[1]["time"]):
+                    newest = (dialect, entry)
+        return newest
+
+    def serve_command(self, dialect: str, port: int) -> str:
+        """The ``sequrity-mock serve`` command of a server answering as the ``dialect`` server does."""
+        return (f"sequrity-mock serve --port {port} --seed {self.seed} --dialect {dialect} "
+                f"--chunk-size {self.chunk_size} --json-chunk-size {self.chunk_size}")
+
     def options(self, dialect: str = "sequrity", **overrides: Any) -> SequrityOptions:
         """:class:`SequrityOptions` for the ``dialect`` server: its URL, the accepted key,
         no retries, a 30 s timeout, with ``overrides`` applied."""
@@ -177,10 +218,11 @@ class ConformanceEnv:
 
     def live_skip_reason(self) -> str | None:
         """None when live clauses can run, else why they are skipped."""
+        names = self.option_names
         if self.live is None:
-            return "no live endpoint: pass --sequrity-live-url URL"
+            return f"no live endpoint: pass {names.live_url} URL"
         if not self.live.api_key:
-            return "no API key for the live endpoint: pass --sequrity-api-key or set SEQURITY_API_KEY"
+            return f"no API key for the live endpoint: pass {names.api_key} or set SEQURITY_API_KEY"
         return None
 
     def live_options(self, **overrides: Any) -> SequrityOptions:

@@ -1,6 +1,7 @@
 """Failures as data: :class:`ClauseFailure` (title, message, dedup key, reproduction),
 the structured :func:`differences` between what was expected and what was received,
-and the curl-like :func:`reproduction` of a request.
+the curl-like :func:`reproduction` of a request as it should be sent, and :func:`replay`, which
+replays a request as the server's journal recorded it (what the client actually sent).
 """
 
 from __future__ import annotations
@@ -16,10 +17,18 @@ from ..client.body import drop_nulls
 from ..client.headers import build_headers
 from ..errors import ContractTestsError
 
-__all__ = ["ClauseFailure", "Difference", "differences", "reproduction", "shorten"]
+__all__ = ["PLACEHOLDER_KEYS", "REPLAY_PORT", "ClauseFailure", "Difference", "differences", "replay", "reproduction",
+           "shorten"]
 
 _MISSING = object()
 MAX_SHOWN = 300
+#: The port the printed ``sequrity-mock serve`` of a reproduction listens on.
+REPLAY_PORT = 8765
+#: What a replay sends for a credential the journal redacted (the mock accepts any key).
+PLACEHOLDER_KEYS = {"authorization": "Bearer sq-placeholder-key", "x-api-key": "sk-placeholder-llm-key"}
+#: Headers a replay leaves to curl (they describe the connection, not the request).
+CONNECTION_HEADERS = frozenset({"host", "content-length", "connection", "transfer-encoding", "keep-alive", "te",
+                                "upgrade", "accept-encoding"})
 
 
 def shorten(value: Any, limit: int = MAX_SHOWN) -> str:
@@ -76,7 +85,8 @@ class ClauseFailure(ContractTestsError, AssertionError):
     example of it), ``message`` says what happened with "Expected … / Received …",
     ``dedup_key`` identifies it among failures of other clauses and examples, and
     ``reproduction`` is a curl command that sends what the client was asked to send
-    (also attached as a note, so plain tracebacks carry it)."""
+    (also attached as a note, so plain tracebacks carry it); the runner replaces it by a
+    :func:`replay` of what the client actually sent when the request reached a mock server."""
 
     def __init__(self, title: str, message: str, *, key: str | None = None,
                  reproduction: str | None = None) -> None:
@@ -146,3 +156,22 @@ def reproduction(request: Mapping[str, Any], options: SequrityOptions, *, stream
     data = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
     parts += ["--data-raw", shlex.quote(data)]
     return " ".join(parts)
+
+
+def replay(entry: Mapping[str, Any], serve_command: str, *, port: int = REPLAY_PORT) -> str:
+    """Two shell lines: ``serve_command &`` (a mock answering like the one the client talked to), then
+    a curl sending the journal ``entry``'s method, path, headers and body to it. Credentials the journal
+    redacted become placeholders (:data:`PLACEHOLDER_KEYS`): the command works without any key."""
+    parts = ["curl", "-sS", "-N", "-X", shlex.quote(str(entry["method"])),
+             shlex.quote(f"http://127.0.0.1:{port}{entry['path']}")]
+    for name, value in entry.get("headers", {}).items():
+        lowered = name.lower()
+        if lowered in CONNECTION_HEADERS:
+            continue
+        if lowered in PLACEHOLDER_KEYS:
+            value = PLACEHOLDER_KEYS[lowered]
+        parts += ["-H", shlex.quote(f"{name}: {value}")]
+    body = entry.get("body")
+    if body is not None:
+        parts += ["--data-raw", shlex.quote(json.dumps(body, ensure_ascii=False, separators=(",", ":")))]
+    return f"{serve_command} &\n{' '.join(parts)}"

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from .console import paint
 from .runner import ClauseResult
 
 __all__ = ["REPORT_VERSION", "format_table", "json_report", "summary", "write_json_report"]
@@ -22,9 +23,9 @@ def summary(results: Iterable[ClauseResult]) -> dict[str, int]:
     return {outcome: counts.get(outcome, 0) for outcome in ("passed", "failed", "skipped")}
 
 
-def format_table(results: Iterable[ClauseResult], *, width: int = 100) -> str:
+def format_table(results: Iterable[ClauseResult], *, width: int = 100, colour: bool = False) -> str:
     """One line per clause and client: outcome, name, examples, seconds, and the failure's
-    title or the skip reason."""
+    title or the skip reason; ``colour`` paints the outcomes (ANSI, for a terminal)."""
     rows = list(results)
     if not rows:
         return "no clauses run"
@@ -34,7 +35,8 @@ def format_table(results: Iterable[ClauseResult], *, width: int = 100) -> str:
         detail = r.title if r.outcome == "failed" else r.message if r.outcome == "skipped" else ""
         line = (f"{r.outcome.upper():<8} {f'{r.clause} [{r.client}]':<{name_width}} {r.examples:>8} "
                 f"{r.duration:>8.2f}  {detail}")
-        lines.append(line if len(line) <= width else line[: width - 1] + "…")
+        line = line if len(line) <= width else line[: width - 1] + "…"
+        lines.append(paint(line[:8], r.outcome, colour) + line[8:])
     counts = summary(rows)
     lines.append(", ".join(f"{n} {outcome}" for outcome, n in counts.items()))
     return "\n".join(lines)

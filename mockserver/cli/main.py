@@ -37,9 +37,16 @@ def _openapi(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from ..config import MockConfig
     from ..handle import MockServer
+    from .environment import command_line_wins
     from .mode_options import mode_options
     from .scripting_options import scripting_options
 
+    if args.environment_errors:
+        for error in args.environment_errors:
+            print(f"sequrity-mock serve: error: {error}", file=sys.stderr)
+        return 2
+    command_line_wins(args)
+    _configure_logging(args.log_level)
     try:
         _check_nesting(args)
         config = MockConfig(
@@ -58,7 +65,7 @@ def _serve(args: argparse.Namespace) -> int:
     except RecursionError:  # e.g. a YAML stubs file nested beyond what the parser can follow
         from ..support.json_nesting import too_deep
 
-        options = (("--stubs", args.stubs), ("--fault", args.fault))
+        options = (("--stubs", ", ".join(args.stubs)), ("--fault", args.fault))
         given = " or ".join(f"{name} {value[:40]!r}" for name, value in options if value)
         print(f"sequrity-mock serve: error: {given}: {too_deep()}", file=sys.stderr)
         return 2
@@ -87,17 +94,32 @@ def event_loop_runner(loop: str) -> Callable[[Coroutine[Any, Any, int]], int]:
     return asyncio.run
 
 
+#: ``--log-level`` choices, most verbose first; ``info`` adds one access-log line per request.
+LOG_LEVELS = ("debug", "info", "warning", "error")
+
+
+def _configure_logging(level: str) -> None:
+    """Log to stderr at ``level`` (``info``: the access log of :mod:`..access_log`)."""
+    import logging
+
+    logging.basicConfig(level=level.upper(), stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
 def _check_nesting(args: argparse.Namespace) -> None:
     """A :class:`ValueError` naming ``--stubs FILE`` (JSON) or ``--fault`` when it nests deeper than
     :data:`~sequrity_contract.mockserver.support.json_nesting.MAX_NESTING` (unreadable files and bad
     JSON are left to their own checks, which name them too)."""
     from ..support.json_nesting import TooDeep, loads_bounded
+    from .scripting_options import stub_files
 
     given: list[tuple[str, str]] = []
-    if args.stubs and not args.stubs.endswith((".yaml", ".yml")):
+    for path in stub_files(args.stubs):
+        if path.endswith((".yaml", ".yml")):
+            continue
         try:
-            with open(args.stubs, encoding="utf-8") as source:
-                given.append((f"stubs file {args.stubs}", source.read()))
+            with open(path, encoding="utf-8") as source:
+                given.append((f"stubs file {path}", source.read()))
         except (OSError, UnicodeDecodeError):
             pass
     if args.fault:
@@ -192,6 +214,7 @@ def _add_serve(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
     from sequrity_contract.schemas import DIALECTS
 
     from ..config import MockConfig
+    from .environment import apply_environment
     from .mode_options import add_mode_arguments
     from .scripting_options import add_scripting_arguments
 
@@ -223,9 +246,9 @@ def _add_serve(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
     serve.add_argument("--max-body-objects", type=int, default=default.max_body_objects,
                        help=f"most JSON objects and arrays a request body may hold; more get 413 "
                             f"(default {default.max_body_objects})")
-    serve.add_argument("--admin-token", default=os.environ.get("SEQURITY_MOCK_ADMIN_TOKEN") or None, metavar="TOKEN",
-                       help="require 'Authorization: Bearer TOKEN' on /__admin (default: $SEQURITY_MOCK_ADMIN_TOKEN, "
-                            "else the admin API is open)")
+    serve.add_argument("--admin-token", default=None, metavar="TOKEN",
+                       help="require 'Authorization: Bearer TOKEN' on /__admin (default: the admin API is open "
+                            "on loopback)")
     serve.add_argument("--admin-open", action="store_true",
                        help="leave /__admin open without --admin-token on a --host beyond loopback (refused otherwise)")
     serve.add_argument("--loop", choices=LOOPS, default="auto",
@@ -234,12 +257,16 @@ def _add_serve(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
                        help="server processes sharing the port with SO_REUSEPORT, Linux (default 1)")
     serve.add_argument("--journal-file", default=None, metavar="PATH",
                        help="on exit, write the journal to PATH as JSON lines (PATH.I per worker)")
+    serve.add_argument("--log-level", choices=LOG_LEVELS, default="warning",
+                       help="what to log on stderr; info adds one line per request: method, path, status, "
+                            "milliseconds, session, the stub or fault that answered (default warning)")
     serve.add_argument("--worker", type=int, default=0, help=argparse.SUPPRESS)
     serve.add_argument("--reuse-port", action="store_true", help=argparse.SUPPRESS)
     _add_timeout_arguments(serve)
     add_mode_arguments(serve)
     add_scripting_arguments(serve)
-    serve.set_defaults(run=_serve)
+    # every option above also reads SEQURITY_MOCK_<OPTION>; a bad value is reported when serve runs
+    serve.set_defaults(run=_serve, environment_errors=apply_environment(serve, os.environ))
 
 
 def build_parser(*more_commands: Callable[[Commands], None]) -> argparse.ArgumentParser:

@@ -9,7 +9,8 @@ import functools
 import json
 import shlex
 import subprocess
-from urllib.parse import urlsplit, urlunsplit
+import sys
+import urllib.request
 
 import pytest
 
@@ -56,18 +57,35 @@ def test_a_failure_reports_the_minimal_example_and_a_dedup_key():
     assert result.example.startswith("RequestCase(request={") and "'system':" in result.example
     # shrunk: the minimal request has one message and the one field that matters
     assert result.example.count("'role'") == 1
-    assert result.reproduction.startswith("curl ") and "Reproduce with:" in result.describe()
+    serve, curl = result.reproduction.splitlines()
+    assert serve.startswith("sequrity-mock serve --port 8765 --seed 0 --dialect sequrity") and serve.endswith(" &")
+    assert curl.startswith("curl ") and "Minimal failing example:" in result.describe()
+    assert result.shrunk
 
 
-def test_the_reproduction_replays_the_request_the_client_should_have_sent():
+def test_the_reproduction_replays_what_the_client_actually_sent_without_any_key():
     result = results_of("broken_adapters:drops_system")["request_round_trip"]
-    with MockServer() as server:
-        words = shlex.split(result.reproduction.replace("$SEQURITY_API_KEY", "sq-any"))
-        words[5] = urlunsplit(urlsplit(words[5])._replace(netloc=urlsplit(server.url).netloc))
+    serve, curl = result.reproduction.splitlines()
+    assert "$" not in result.reproduction  # no environment variable to set: a placeholder key
+    serve_words = shlex.split(serve.removesuffix(" &"))
+    assert serve_words[:2] == ["sequrity-mock", "serve"]
+    port = serve_words.index("--port") + 1
+    serve_words[port] = "0"
+    process = subprocess.Popen([sys.executable, "-m", "sequrity_contract", *serve_words[1:]],
+                               stdout=subprocess.PIPE, text=True)
+    try:
+        url = process.stdout.readline().split()[-1]
+        words = shlex.split(curl)
+        target = next(i for i, w in enumerate(words) if w.startswith("http://127.0.0.1:8765/"))
+        words[target] = words[target].replace("http://127.0.0.1:8765", url)
         completed = subprocess.run(words, capture_output=True, text=True, timeout=30, check=False)
-        [entry] = server.requests
+        with urllib.request.urlopen(f"{url}/__admin/requests") as answer:
+            [entry] = json.load(answer)
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
     assert entry["status"] == 200, completed.stdout
-    assert "system" in entry["body"]
+    assert "system" not in entry["body"]  # what the broken client sent, not what it was asked to send
 
 
 def test_a_skipped_clause_says_why():
@@ -84,6 +102,17 @@ def test_a_skipped_clause_says_why():
                                                          "(supports_retries=False)")
     assert anthropic.outcome == "skipped" and "'anthropic' stream dialect" in anthropic.message
     assert (live.outcome, live.message) == ("skipped", "no live endpoint: pass --sequrity-live-url URL")
+
+
+def test_a_live_failure_is_not_called_minimal():
+    from sequrity_contract.contract_tests.conformance import LiveSettings
+
+    with MockServer() as live, ConformanceRunner("broken_adapters:misorders_stream",
+                                                 live=LiveSettings(live.url, "sq-any", budget=2)) as runner:
+        result = runner.run_clause("live_streams_conform")
+    assert result.outcome == "failed" and not result.shrunk
+    assert "Failing example (as found, not shrunk):" in result.describe()
+    assert "Minimal" not in result.describe()
 
 
 def test_a_runner_rejects_a_bad_argument():

@@ -146,7 +146,8 @@ def test_a_messages_operation_documents_headers_security_and_responses(
         "$ref": "#/components/schemas/StreamEvent"
     }
     errors = {int(s) for s in operation["responses"] if s != "200"}
-    assert errors == set(ERROR_TYPES) == {400, 401, 403, 404, 413, 429, 500, 529}
+    assert set(ERROR_TYPES) == {400, 401, 403, 404, 413, 429, 500, 529}
+    assert errors == set(ERROR_TYPES) | {405, 408}  # 405: another method; 408: a body that does not arrive
     for status in errors:
         body = operation["responses"][str(status)]["content"]["application/json"]["schema"]
         assert body == {"$ref": "#/components/schemas/ErrorBody"}
@@ -213,3 +214,26 @@ def test_sequrity_mock_openapi_prints_the_document(document: dict[str, Any]) -> 
         check=True,
     )
     assert json.loads(result.stdout) == document
+
+
+def test_the_export_states_the_constraints_the_server_enforces(document: dict[str, Any]) -> None:
+    schemas = document["components"]["schemas"]
+    request = schemas["AnthropicMessageRequest"]["properties"]
+    assert request["messages"]["minItems"] == 1
+    assert request["messages"]["prefixItems"][0]["allOf"][1] == {"properties": {"role": {"const": "user"}}}
+    assert request["max_tokens"]["minimum"] == 1
+    assert {"type": "number", "minimum": 0, "maximum": 1} in request["temperature"]["anyOf"]
+    assert schemas["ThinkingConfigEnabledParam"]["properties"]["budget_tokens"]["minimum"] == 1024
+    for member in ("TextBlockParam", "ToolResultBlockParam", "ToolChoiceAutoParam", "URLImageSourceParam"):
+        assert "type" in schemas[member]["required"]
+    # the contract documents themselves are left as published
+    assert "minItems" not in load("request")["properties"]["messages"]
+
+
+def test_the_export_lists_the_rules_it_cannot_express(document: dict[str, Any]) -> None:
+    operation = document["paths"][MESSAGES_DEFAULT]["post"]
+    listed = [rule["name"] for rule in operation["x-semantic-rules"]]
+    assert listed == ["alternating_roles", "tool_result_answers_tool_use", "thinking_budget",
+                      "tool_choice_names_offered_tool"]
+    for name in listed:
+        assert name in operation["requestBody"]["description"]

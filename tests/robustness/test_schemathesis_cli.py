@@ -1,0 +1,71 @@
+"""A stock ``schemathesis run`` of the exported OpenAPI document, with its default checks, against a real
+``sequrity-mock serve`` finds nothing: the export states the constraints the server enforces, and the
+repository's ``schemathesis.toml`` declares the one thing a schema cannot (a schema-valid request that
+breaks a semantic rule gets 400)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from drivers import ServeProcess
+
+from sequrity_contract.schemas.openapi import openapi_document
+
+ROOT = Path(__file__).resolve().parents[2]
+KEY = "sq-schemathesis"
+SCHEMATHESIS = shutil.which("schemathesis", path=str(Path(sys.executable).parent)) or shutil.which("schemathesis")
+
+
+def schemathesis_run(tmp_path: Path, max_examples: int, *extra: str) -> subprocess.CompletedProcess[str]:
+    """``schemathesis run`` (default checks, ``schemathesis.toml`` of the repository found from the working
+    directory) of the export against ``sequrity-mock serve --api-key KEY``."""
+    if SCHEMATHESIS is None:
+        pytest.skip("the schemathesis command is not installed (pip install -e '.[test]')")
+    export = tmp_path / "openapi.json"
+    export.write_text(json.dumps(openapi_document()), encoding="utf-8")
+    with ServeProcess("--api-key", KEY) as server:
+        return subprocess.run(
+            [SCHEMATHESIS, "run", str(export), "--url", server.url, "-H", f"Authorization: Bearer {KEY}",
+             "--max-examples", str(max_examples), "--no-color", *extra],
+            cwd=ROOT, capture_output=True, text=True, timeout=600, check=False)
+
+
+def test_a_stock_schemathesis_run_finds_nothing(tmp_path):
+    completed = schemathesis_run(tmp_path, 15, "--seed", "1")
+    assert completed.returncode == 0, completed.stdout[-6000:] + completed.stderr[-2000:]
+    assert "Schema-valid request rejected" not in completed.stdout
+
+
+@pytest.mark.nightly
+def test_a_long_stock_schemathesis_run_finds_nothing(tmp_path):
+    completed = schemathesis_run(tmp_path, 300)
+    assert completed.returncode == 0, completed.stdout[-6000:] + completed.stderr[-2000:]
+
+
+def test_a_request_the_export_calls_valid_breaks_only_the_rules_it_lists():
+    """The export states every constraint JSON Schema can express: a body drawn from its request schema
+    breaks no schema keyword and no rule but those listed under ``x-semantic-rules``."""
+    import schemathesis
+    from hypothesis import HealthCheck, given, settings
+    from schemathesis.generation import GenerationMode
+
+    from sequrity_contract import schemas
+
+    document = openapi_document()
+    operation = schemathesis.openapi.from_dict(document)["/control/{endpoint_type}/v1/messages"]["POST"]
+    post = document["paths"]["/control/{endpoint_type}/v1/messages"]["post"]
+    listed = {rule["name"] for rule in post.get("x-semantic-rules", [])}
+
+    @settings(max_examples=40, deadline=None, database=None, derandomize=True,
+              suppress_health_check=list(HealthCheck))
+    @given(case=operation.as_strategy(generation_mode=GenerationMode.POSITIVE))
+    def check(case):
+        broken = {v.rule for v in schemas.check("request", case.body)}
+        assert broken <= listed, [str(v) for v in schemas.check("request", case.body) if v.rule not in listed]
+
+    check()
