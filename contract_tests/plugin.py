@@ -263,7 +263,7 @@ class ConformanceSession:
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         """Keep each clause's result."""
         if report.when == "call":
-            self.results += [json.loads(v) for n, v in report.user_properties if n == RESULT_PROPERTY]
+            self.results += [json.loads(str(v)) for n, v in report.user_properties if n == RESULT_PROPERTY]
 
     def ordered(self) -> list[Any]:
         """The results as :class:`ClauseResult` objects, in clause order."""

@@ -30,7 +30,8 @@ class MessagesCodec:
     def argument_delta(self, event: dict[str, Any]) -> object | None:
         """The block index of an ``input_json_delta`` event."""
         if event.get("type") == "content_block_delta" and event["delta"].get("type") == "input_json_delta":
-            return event["index"]
+            index: object = event["index"]
+            return index
         return None
 
     def error_event(self, message: str) -> dict[str, Any]:
@@ -41,7 +42,7 @@ class MessagesCodec:
 def _dialect(name: str) -> Dialect:
     if name not in DIALECTS:
         raise ValueError(f"dialect={name!r}: expected one of {', '.join(DIALECTS)}")
-    return name  # type: ignore[return-value]
+    return name
 
 
 def session_from_history(body: dict[str, Any]) -> str | None:

@@ -10,16 +10,12 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+import jsonschema_rs
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, relevance
 from referencing import Registry, Resource
 
 from .violations import Violation, json_path
-
-try:
-    import jsonschema_rs
-except ImportError:  # the pure-Python validator decides alone (slower, same verdicts)
-    jsonschema_rs = None
 
 BASE_URI = "https://sequrity-contract.dev/schemas/"
 
@@ -45,7 +41,8 @@ def _unknown(name: object) -> KeyError:
 @cache
 def _raw(filename: str) -> dict[str, Any]:
     text = resources.files(__package__).joinpath("documents", filename).read_text("utf-8")
-    return json.loads(text)
+    document: dict[str, Any] = json.loads(text)
+    return document
 
 
 def _event_definitions() -> dict[str, str]:
@@ -112,17 +109,15 @@ def load(name: str) -> dict[str, Any]:
 
 
 @cache
-def fast_verdict(name: str) -> Callable[[Any], bool] | None:
+def fast_verdict(name: str) -> Callable[[Any], bool]:
     """A compiled ``is_valid`` for ``name`` from ``jsonschema_rs`` (Rust, about a hundred times faster
-    than ``jsonschema`` on a request body), or None when that package is not installed. It decides
-    validity only; :func:`validate` words the errors with ``jsonschema``. The two agree on every
-    document (``tests/schemas/test_schema_fast_verdict.py``)."""
-    if jsonschema_rs is None:
-        return None
+    than ``jsonschema`` on a request body). It decides validity only; :func:`validate` words the
+    errors with ``jsonschema``. The two agree on every document
+    (``tests/schemas/test_schema_fast_verdict.py``)."""
     own = [(BASE_URI + filename, _raw(filename)) for filename in DOCUMENTS.values()]
     registered = [(schema["$id"], schema) for schema in _REGISTERED.values() if "$id" in schema]
     rust_registry = jsonschema_rs.Registry([*own, *registered])
-    return jsonschema_rs.validator_for(_schema(name), registry=rust_registry).is_valid  # type: ignore[no-any-return]
+    return jsonschema_rs.validator_for(_schema(name), registry=rust_registry).is_valid
 
 
 def _verdict(name: str, instance: Any, from_json: bool) -> bool:
@@ -252,7 +247,7 @@ def _refine_union(error: ValidationError) -> ValidationError:
     Branches refused only for their type (``string`` when the value is a list) say
     little; when every branch is refused for its type, the error lists the types.
     """
-    by_branch: dict[int, list[ValidationError]] = {}
+    by_branch: dict[str | int, list[ValidationError]] = {}
     for sub in error.context:
         by_branch.setdefault(sub.schema_path[0], []).append(sub)
     fitting = [
@@ -270,10 +265,15 @@ def _refine_union(error: ValidationError) -> ValidationError:
     for errors in by_branch.values():
         for e in errors:
             if e.validator == "type" and not e.relative_path:
-                value = e.validator_value
+                value = _value_of(e)
                 types.extend([value] if isinstance(value, str) else value)
     return ValidationError("type", validator="type", validator_value=sorted(set(types)),
                            path=error.absolute_path, instance=error.instance)
+
+
+def _value_of(error: ValidationError) -> Any:
+    """The value the failed keyword has in the schema (jsonschema sets it on every error it reports)."""
+    return error.validator_value
 
 
 class _Absent:
@@ -298,7 +298,7 @@ def _violation(error: ValidationError) -> Violation:
     elif keyword == "type":
         expected = f"a value of type {_types(error.validator_value)}"
     elif keyword in ("enum", "const"):
-        allowed = error.validator_value if keyword == "enum" else [error.validator_value]
+        allowed = _value_of(error) if keyword == "enum" else [_value_of(error)]
         expected = "one of " + ", ".join(json.dumps(v) for v in allowed)
     elif keyword == "additionalProperties":
         expected = "no properties beyond those the schema defines (" + error.message + ")"
@@ -313,14 +313,14 @@ def _violation(error: ValidationError) -> Violation:
 
 def _missing_property(error: ValidationError) -> str:
     instance = error.instance if isinstance(error.instance, dict) else {}
-    missing = [prop for prop in error.validator_value if prop not in instance]
+    missing = [prop for prop in _value_of(error) if prop not in instance]
     # jsonschema reports each missing property in its own error: "'<name>' is a required property"
     for prop in missing:
         if error.message.startswith(repr(prop)):
             return str(prop)
     if missing:
         return str(missing[0])
-    return str(error.validator_value[0])
+    return str(_value_of(error)[0])
 
 
 def _types(value: Any) -> str:

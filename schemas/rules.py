@@ -144,7 +144,7 @@ def tool_result_answers_tool_use(request: dict[str, Any], context: Context) -> I
         for j, block in enumerate(_blocks(message["content"])):
             if _tag(block) != "tool_result":
                 continue
-            path = ["messages", i, "content", j]
+            path: list[str | int] = ["messages", i, "content", j]
             if message["role"] != "user":
                 yield Violation("tool_result_answers_tool_use", json_path([*path, "type"]),
                                 "tool_result blocks only in user turns", "tool_result")
@@ -293,7 +293,7 @@ def tool_use_follows_tool_choice(response: dict[str, Any], context: Context) -> 
     for i, block in uses:
         if block["name"] not in tools:
             yield Violation("tool_use_follows_tool_choice", json_path(["content", i, "name"]),
-                            f"the name of an offered tool {sorted(tools)}", block["name"])
+                            f"the name of an offered tool {sorted(tools, key=str)}", block["name"])
         elif choice.get("type") == "tool" and block["name"] != choice.get("name"):
             yield Violation("tool_use_follows_tool_choice", json_path(["content", i, "name"]),
                             f"the tool named by tool_choice ({choice.get('name')!r})", block["name"])

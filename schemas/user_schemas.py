@@ -2,7 +2,7 @@
 ``output_config.format.schema``. Compiled validators are cached by schema content.
 
 :func:`user_schema_violations` words what is wrong (``jsonschema``); :func:`user_schema_checker`
-gives a compiled yes/no check for values the toolkit made itself (``jsonschema_rs`` when installed).
+gives a compiled yes/no check for values the toolkit made itself (``jsonschema_rs``).
 """
 
 from __future__ import annotations
@@ -12,16 +12,18 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
+import jsonschema_rs
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
+from jsonschema.protocols import Validator
 from jsonschema.validators import validator_for
 
-from .registry import _refine, _violation, jsonschema_rs
+from .registry import _refine, _violation
 from .violations import Violation
 
 
 @lru_cache(maxsize=512)
-def _compiled(schema_json: str) -> Draft202012Validator | Violation:
+def _compiled(schema_json: str) -> Validator | Violation:
     schema = json.loads(schema_json)
     cls = validator_for(schema, default=Draft202012Validator)
     try:
@@ -55,18 +57,17 @@ def _checker(schema_json: str) -> Callable[[Any], bool]:
     compiled = _compiled(schema_json)
     if isinstance(compiled, Violation):
         return lambda instance: False
-    if jsonschema_rs is not None:
-        try:
-            fast = jsonschema_rs.validator_for(json.loads(schema_json)).is_valid
-        except Exception:  # a schema the Rust validator does not take: the Python one decides
-            fast = None
-        if fast is not None:
-            def check(instance: Any) -> bool:
-                try:
-                    return bool(fast(instance))
-                except (ValueError, OverflowError, RecursionError):
-                    return not user_schema_violations(json.loads(schema_json), instance)
-            return check
+    try:
+        fast = jsonschema_rs.validator_for(json.loads(schema_json)).is_valid
+    except Exception:  # a schema the Rust validator does not take: the Python one decides
+        fast = None
+    if fast is not None:
+        def check(instance: Any) -> bool:
+            try:
+                return bool(fast(instance))
+            except (ValueError, OverflowError, RecursionError):
+                return not user_schema_violations(json.loads(schema_json), instance)
+        return check
     return lambda instance: not user_schema_violations(json.loads(schema_json), instance)
 
 

@@ -12,6 +12,7 @@ import os
 import sys
 from collections.abc import Sequence
 
+from sequrity_contract import __version__
 from sequrity_contract.contract_tests.adapters.registry import BUILTIN_ADAPTERS
 from sequrity_contract.mockserver.cli.main import Commands
 from sequrity_contract.mockserver.cli.main import build_parser as build_server_parser
@@ -100,8 +101,10 @@ def add_conformance_command(commands: Commands) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every sub-command."""
-    return build_server_parser(add_conformance_command)
+    """The argument parser with every sub-command, and ``--version``."""
+    parser = build_server_parser(add_conformance_command)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -227,3 +227,39 @@ def test_nothing_but_sequrity_contract_is_importable_at_top_level(tmp_path: Path
     found: dict[str, str | None] = json.loads(result.stdout)
     assert {name: found[name] for name in LAYERS} == dict.fromkeys(LAYERS), "top-level names leak from the install"
     assert found[PACKAGE] is not None, "sequrity_contract is not installed for this interpreter"
+
+
+# -- a lean install ----------------------------------------------------------------------------
+
+EXTRAS_ONLY = ("pytest", "pydantic", "hypothesis-jsonschema")
+"""What a plain ``pip install`` must not pull: each may appear only under an extra."""
+
+
+def test_a_plain_install_requires_none_of_pytest_pydantic_or_hypothesis_jsonschema(tmp_path: Path) -> None:
+    wheel = build_wheel(ROOT, tmp_path)
+    with zipfile.ZipFile(wheel) as archive:
+        (metadata,) = [n for n in archive.namelist() if n.endswith(".dist-info/METADATA")]
+        requires = [line.split(":", 1)[1].strip() for line in archive.read(metadata).decode().splitlines()
+                    if line.startswith("Requires-Dist:")]
+    core = [Requirement(text) for text in requires if Requirement(text).marker is None]
+    assert core, requires
+    assert not [r for r in core if r.name.lower() in EXTRAS_ONLY], core
+    extras = {Requirement(text).name.lower() for text in requires if Requirement(text).marker is not None}
+    assert set(EXTRAS_ONLY) <= extras, extras
+
+
+def test_every_extra_an_install_hint_names_is_declared() -> None:
+    declared = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"])
+    named = {m.group(1) for folder in (ROOT / PACKAGE, *(ROOT / layer for layer in LAYERS))
+             for path in folder.rglob("*.py")
+             for m in re.finditer(r"sequrity-contract\[([a-z-]+)\]", path.read_text("utf-8"))}
+    assert named, "no install hint found"
+    assert named <= declared, f"hints name undeclared extras: {sorted(named - declared)}"
+
+
+def test_sequrity_mock_version_prints_the_package_version(tmp_path: Path) -> None:
+    from sequrity_contract import __version__
+
+    result = run([sys.executable, "-m", PACKAGE, "--version"], cwd=tmp_path)
+    assert result.returncode == 0, output(result)
+    assert result.stdout.strip() == f"sequrity-mock {__version__}", output(result)

@@ -65,7 +65,8 @@ class RawAdapter:
         async with response:
             text = await response.text()
         try:
-            return json.loads(text)
+            body: dict[str, Any] = json.loads(text)
+            return body
         except ValueError as exc:
             raise AdapterError(response.status, f"the answer is not JSON: {text[:200]!r}",
                                kind="stream") from exc

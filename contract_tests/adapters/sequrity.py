@@ -44,7 +44,7 @@ def _import_sequrity() -> Any:
 
 
 def _as_dict(model: Any) -> dict[str, Any]:
-    data = model.model_dump(mode="json", exclude_unset=True)
+    data: dict[str, Any] = model.model_dump(mode="json", exclude_unset=True)
     data.pop("session_id", None)
     return data
 

@@ -77,5 +77,5 @@ class RetryPolicy:
         asked = parse_retry_after(headers or {})
         if asked is not None and asked <= self.max_retry_after:
             return asked
-        backoff = min(self.initial_delay * 2 ** attempt, self.max_delay)
+        backoff = min(self.initial_delay * 2.0 ** attempt, self.max_delay)
         return backoff * (1 - self.jitter * rand())

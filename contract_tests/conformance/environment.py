@@ -13,7 +13,7 @@ import asyncio
 import json
 import threading
 from collections import deque
-from collections.abc import Coroutine
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -107,7 +107,7 @@ class ConformanceEnv:
 
     # -- running --------------------------------------------------------------------------
 
-    def run(self, coroutine: Coroutine[Any, Any, T]) -> T:
+    def run(self, coroutine: Awaitable[T]) -> T:
         """Run ``coroutine`` on the environment's loop (from synchronous code)."""
         return self.loop.run_until_complete(coroutine)
 

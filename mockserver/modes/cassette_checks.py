@@ -258,9 +258,9 @@ def check_document(document: Any, path: str | os.PathLike[str]) -> list[dict[str
     if not isinstance(interactions, list):
         raise CassetteError(path, f"$.interactions: expected a list of interactions, got {_shown(interactions)}")
     for index, item in enumerate(interactions):
-        problem = interaction_problem(item, index)
-        if problem is not None:
-            raise CassetteError(path, problem)
+        found = interaction_problem(item, index)
+        if found is not None:
+            raise CassetteError(path, found)
     redacted = document.get("redacted_paths", [])
     if not isinstance(redacted, list) or not all(isinstance(p, str) for p in redacted):
         raise CassetteError(path, f"$.redacted_paths: expected a list of JSON path strings, got {_shown(redacted)}")

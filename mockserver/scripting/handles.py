@@ -4,15 +4,19 @@ the journal for the requests a stub answered or a fault hit, and remove what the
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from ..state import ServerState
 from .faults import Fault, parse_fault
 from .stubs import Stub, parse_stub
 
 T = TypeVar("T")
-OnState = Callable[[Callable[[ServerState], T]], T]
-"""Runs a function on the running server's state, in its event loop (``MockServer._call``)."""
+
+
+class OnState(Protocol):
+    """Runs a function on the running server's state, in its event loop (``MockServer._call``)."""
+
+    def __call__(self, read: Callable[[ServerState], T], /) -> T: ...
 
 
 def merged(definition: Mapping[str, Any] | None, fields: Mapping[str, Any], argument: str) -> dict[str, Any]:
@@ -26,7 +30,7 @@ class StubHandle:
     """A registered stub: ``.id``, ``.definition``, ``.calls`` (journal entries it answered),
     ``.call_count``, ``.called`` and ``.remove()``."""
 
-    def __init__(self, stub: Stub, on_state: OnState[Any]) -> None:
+    def __init__(self, stub: Stub, on_state: OnState) -> None:
         self._stub = stub
         self._on_state = on_state
         self.id = stub.id
@@ -66,7 +70,7 @@ class StubHandle:
 class FaultHandle:
     """The server-wide fault: ``.spec``, ``.injections`` (journal entries it hit) and ``.remove()``."""
 
-    def __init__(self, fault: Fault, on_state: OnState[Any]) -> None:
+    def __init__(self, fault: Fault, on_state: OnState) -> None:
         self._fault = fault
         self._on_state = on_state
         self.spec = fault.as_dict()
@@ -95,7 +99,7 @@ class FaultHandle:
         return f"<FaultHandle {self.spec!r}>"
 
 
-def add_stub(on_state: OnState[Any], definition: Mapping[str, Any] | None, fields: Mapping[str, Any]) -> StubHandle:
+def add_stub(on_state: OnState, definition: Mapping[str, Any] | None, fields: Mapping[str, Any]) -> StubHandle:
     """Check the stub (raising :class:`~sequrity_contract.mockserver.scripting.stubs.StubError` here, in the caller)
     and register it."""
     stub = parse_stub(merged(definition, fields, "definition"))
@@ -103,7 +107,7 @@ def add_stub(on_state: OnState[Any], definition: Mapping[str, Any] | None, field
     return StubHandle(stub, on_state)
 
 
-def set_fault(on_state: OnState[Any], spec: Mapping[str, Any] | None, fields: Mapping[str, Any]) -> FaultHandle:
+def set_fault(on_state: OnState, spec: Mapping[str, Any] | None, fields: Mapping[str, Any]) -> FaultHandle:
     """Check the fault (raising :class:`~sequrity_contract.mockserver.scripting.faults.FaultError`) and make it the
     server-wide one."""
     fault = parse_fault(merged(spec, fields, "spec"), "fault")

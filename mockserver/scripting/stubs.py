@@ -421,7 +421,8 @@ def _parse_message(value: Any, at: str, stub_id: str, endpoint: Endpoint) -> dic
     violations = schemas.check(endpoint.response, probe)
     if violations:
         raise StubError(f"stub: {violations[0].rebased(violations[0].rule, at).message}")
-    return json.loads(json.dumps(message).replace(SESSION_PLACEHOLDER, SESSION_TOKEN))
+    completed: dict[str, Any] = json.loads(json.dumps(message).replace(SESSION_PLACEHOLDER, SESSION_TOKEN))
+    return completed
 
 
 def _accumulate(events: list[Any], at: str, endpoint: Endpoint) -> dict[str, Any]:
@@ -455,7 +456,10 @@ def _parse_events(value: Any, at: str, endpoint: Endpoint) -> Answer:
     violations = schemas.check(endpoint.response, message)
     if violations:
         raise StubError(f"stub: {at} accumulate to a message where {violations[0].message}")
-    token = lambda v: json.loads(json.dumps(v).replace(SESSION_PLACEHOLDER, SESSION_TOKEN))  # noqa: E731
+
+    def token(value: Any) -> Any:
+        return json.loads(json.dumps(value).replace(SESSION_PLACEHOLDER, SESSION_TOKEN))
+
     return Answer("events", message=token(message), events=tuple(token(list(value))))
 
 
@@ -501,9 +505,9 @@ def load_stub_file(path: str) -> tuple[dict[str, Any], ...]:
         raise StubError(f"stubs file {path}: cannot read it: {exc.strerror or exc}") from None
     if path.endswith((".yaml", ".yml")):
         try:
-            import yaml  # type: ignore[import-untyped]
+            import yaml
         except ImportError:
-            raise StubError(f"stubs file {path}: YAML needs PyYAML (pip install pyyaml); "
+            raise StubError(f"stubs file {path}: YAML needs PyYAML: pip install 'sequrity-contract[yaml]'; "
                             "or write the stubs as JSON") from None
         try:
             document = yaml.safe_load(text)

@@ -22,14 +22,9 @@ at most tens of milliseconds (about 70 ms measured for the worst shapes on a 2-c
 from __future__ import annotations
 
 import re
+from re import _constants as sre_constants
+from re import _parser as sre_parse  # private since Python 3.11
 from typing import Any
-
-try:  # Python >= 3.11 keeps the parser private
-    from re import _constants as sre_constants  # type: ignore[attr-defined]
-    from re import _parser as sre_parse  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover
-    import sre_constants  # type: ignore[no-redef]
-    import sre_parse  # type: ignore[no-redef]
 
 MATCHES_MAX_LENGTH = 1024
 """A ``matches`` predicate searches this many leading characters of the value, no more."""

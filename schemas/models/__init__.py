@@ -13,7 +13,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel
+try:
+    from pydantic import BaseModel
+except ImportError as exc:  # a plain install has no pydantic: the models are an extra
+    raise ImportError("sequrity_contract.schemas.models needs pydantic>=2.10: "
+                      "pip install 'sequrity-contract[models]'") from exc
 
 from ._base import ClosedModel, ContractModel
 from .errors import ErrorBody, ErrorDetail

@@ -44,15 +44,20 @@ def from_schema(schema: dict[str, Any] | bool) -> SearchStrategy[Any]:
     """A strategy for values valid against the user's JSON ``schema`` (compiled once).
 
     Schemas using keywords the compiler refuses (see :data:`UNSUPPORTED_KEYWORDS`) fall back
-    to hypothesis-jsonschema, the reference implementation. A schema whose smallest valid value
+    to hypothesis-jsonschema, the reference implementation (the ``reference`` extra; without it,
+    such a schema raises :class:`ImportError` naming the extra). A schema whose smallest valid value
     exceeds the size budget raises :class:`SchemaTooLarge` (no fallback).
     """
     try:
         return to_strategy(compile_schema(schema))
     except SchemaTooLarge:
         raise
-    except UnsupportedSchema:
-        from hypothesis_jsonschema import from_schema as reference_from_schema
+    except UnsupportedSchema as unsupported:
+        try:
+            from hypothesis_jsonschema import from_schema as reference_from_schema
+        except ImportError as exc:
+            raise ImportError(f"{unsupported}; schemas like this fall back to hypothesis-jsonschema, which is "
+                              "not installed: pip install 'sequrity-contract[reference]'") from exc
 
         return reference_from_schema(schema)
 

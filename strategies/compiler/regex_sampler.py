@@ -10,14 +10,9 @@ from __future__ import annotations
 import random
 import re
 import string
+from re import _constants as sre_constants
+from re import _parser as sre_parse  # private since Python 3.11
 from typing import Any
-
-try:  # Python >= 3.11 keeps the parser private
-    from re import _constants as sre_constants  # type: ignore[attr-defined]
-    from re import _parser as sre_parse  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover
-    import sre_constants  # type: ignore[no-redef]
-    import sre_parse  # type: ignore[no-redef]
 
 from .nodes import UnsupportedSchema
 from .size_budget import DEFAULT_MAX_SIZE, too_large

@@ -12,6 +12,7 @@ building a gigantic value. :class:`Allowance` is the running budget of the seede
 from __future__ import annotations
 
 import re
+from re import _parser as sre_parse  # private since Python 3.11
 from typing import Any
 
 from .nodes import (
@@ -25,11 +26,6 @@ from .nodes import (
     UnionNode,
     UnsupportedSchema,
 )
-
-try:  # Python >= 3.11 keeps the parser private
-    from re import _parser as sre_parse  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover
-    import sre_parse  # type: ignore[no-redef]
 
 DEFAULT_MAX_SIZE = 64 * 1024
 """The default budget: 65 536 units (string characters + array items + object properties)."""
