@@ -19,6 +19,8 @@ from .stubs import Answer, Stub, StubRequest
 
 #: Stubs listed by name in a strict-mode 404 (the rest are counted).
 LISTED_IN_ERRORS = 10
+#: How a strict-mode 404's message starts (the plugin's ``assert_all_matched`` finds these in the journal).
+NO_STUB_MATCHES = "no stub matches"
 
 
 @dataclass(frozen=True)
@@ -108,10 +110,10 @@ class StubStore:
                 f"session {request.session_id})")
         stubs = self.all()
         if not stubs:
-            return f"no stub matches {what}: no stubs are registered and the server is strict"
+            return f"{NO_STUB_MATCHES} {what}: no stubs are registered and the server is strict"
         listed = "; ".join(s.describe() for s in stubs[-LISTED_IN_ERRORS:])
         more = f" (and {len(stubs) - LISTED_IN_ERRORS} older)" if len(stubs) > LISTED_IN_ERRORS else ""
         closest = min(reversed(stubs), key=lambda s: len(s.match.difference(request)))
         differences = ", ".join(str(d) for d in closest.match.difference(request))
-        return (f"no stub matches {what} and the server is strict. {len(stubs)} stub(s) registered: "
+        return (f"{NO_STUB_MATCHES} {what} and the server is strict. {len(stubs)} stub(s) registered: "
                 f"{listed}{more}. Closest: {closest.id!r}, which differs in {differences}")
