@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from sequrity_contract.mockserver import MockServer
 
 __all__ = ["MOCK_MARKER", "MOCK_MARKER_HELP", "MockChecks", "MockExpectationError", "MockMarkerError",
-           "parse_mock_marker", "stub_baseline", "verify"]
+           "failure", "parse_mock_marker", "problems", "stub_baseline", "verify"]
 
 MOCK_MARKER = "sequrity_mock"
 _KEYWORDS = ("assert_all_called", "assert_all_matched")
@@ -115,8 +115,14 @@ def problems(server: MockServer, checks: MockChecks, baseline: frozenset[str] = 
     return found
 
 
-def verify(server: MockServer, checks: MockChecks, baseline: frozenset[str] = frozenset()) -> None:
-    """Raise :class:`MockExpectationError` listing what :func:`problems` finds."""
+def failure(server: MockServer, checks: MockChecks, baseline: frozenset[str] = frozenset()) -> str | None:
+    """The failure message for what :func:`problems` finds, or None when the checks pass."""
     found = problems(server, checks, baseline) if checks else []
-    if found:
-        raise MockExpectationError(f"{MOCK_MARKER}: " + "\n".join(found))
+    return f"{MOCK_MARKER}: " + "\n".join(found) if found else None
+
+
+def verify(server: MockServer, checks: MockChecks, baseline: frozenset[str] = frozenset()) -> None:
+    """Raise :class:`MockExpectationError` with the :func:`failure` message when a check fails."""
+    message = failure(server, checks, baseline)
+    if message is not None:
+        raise MockExpectationError(message)

@@ -45,7 +45,13 @@ from .fixtures import (
     sequrity_mock_server,
     sequrity_official_client,
 )
-from .mock_checks import MOCK_MARKER, MOCK_MARKER_HELP, MockMarkerError, parse_mock_marker, verify
+from .mock_checks import (
+    MOCK_MARKER,
+    MOCK_MARKER_HELP,
+    MockMarkerError,
+    failure,
+    parse_mock_marker,
+)
 from .profiles import PROFILE_ENV, PROFILE_INI, UnknownProfileError, load_profile
 
 __all__ = [
@@ -231,7 +237,9 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, object, object]:
     mark = item.get_closest_marker(MOCK_MARKER)
     server = getattr(item, "funcargs", {}).get("sequrity_mock") if mark is not None else None
     if server is not None:
-        verify(server, parse_mock_marker(mark), item.stash.get(STUB_BASELINE, frozenset()))  # type: ignore[arg-type]
+        message = failure(server, parse_mock_marker(mark), item.stash.get(STUB_BASELINE, frozenset()))  # type: ignore[arg-type]
+        if message is not None:
+            pytest.fail(message, pytrace=False)
     return result
 
 
