@@ -1,15 +1,18 @@
-"""Root conftest: choose the hypothesis profile (the plugin registers them).
+"""Root conftest: this repository's default hypothesis profile.
 
-``SEQURITY_HYPOTHESIS_PROFILE`` picks one; CI runs ``sequrity-ci``, local runs
-``sequrity-dev``, and the nightly job sets ``sequrity-nightly``.
+The plugin registers the profiles and loads the one ``SEQURITY_HYPOTHESIS_PROFILE`` names, in any
+project; here, when it names none, CI runs ``sequrity-ci`` and local runs ``sequrity-dev`` (the
+nightly job sets ``sequrity-nightly``).
 """
 
 import os
 
-from hypothesis import settings
+import pytest
 
-from sequrity_contract.contract_tests import plugin  # noqa: F401  (registers the profiles even without the entry point)
+from sequrity_contract.contract_tests.profiles import PROFILE_ENV, load_profile
 
-settings.load_profile(
-    os.environ.get("SEQURITY_HYPOTHESIS_PROFILE") or ("sequrity-ci" if os.environ.get("CI") else "sequrity-dev")
-)
+
+def pytest_configure(config: pytest.Config) -> None:
+    """``sequrity-ci`` on CI, else ``sequrity-dev``, unless ``$SEQURITY_HYPOTHESIS_PROFILE`` chose."""
+    if not os.environ.get(PROFILE_ENV):
+        load_profile("sequrity-ci" if os.environ.get("CI") else "sequrity-dev", "the root conftest")

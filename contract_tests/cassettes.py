@@ -26,15 +26,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from sequrity_contract.mockserver import CassetteError, MockConfig, MockServer
-from sequrity_contract.mockserver.modes.options import RECORD_MODES, parse_replay_speed
-from sequrity_contract.mockserver.support.jsonpath import PathError, parse_path
-
 from .errors import ContractTestsError
+
+if TYPE_CHECKING:
+    from sequrity_contract.mockserver import MockConfig, MockServer
+
+# The mock server is imported inside the functions that use it: loading the plugin stays cheap.
 
 __all__ = [
     "MARKER",
@@ -103,6 +104,9 @@ def _marker_call(args: tuple[Any, ...], kwargs: dict[str, Any]) -> str:
 
 def parse_marker(mark: pytest.Mark) -> CassetteMarker:
     """The arguments of ``mark``; a :class:`CassetteMarkerError` naming the argument when they are wrong."""
+    from sequrity_contract.mockserver.modes.options import parse_replay_speed
+    from sequrity_contract.mockserver.support.jsonpath import PathError, parse_path
+
     args, kwargs = tuple(mark.args), dict(mark.kwargs)
     call = _marker_call(args, kwargs)
     if "name" in kwargs:
@@ -201,6 +205,11 @@ def read_cassette_settings(config: pytest.Config) -> CassetteSettings:
     directory, base = _option(config, "--sequrity-cassette-dir", "sequrity_cassette_dir")
     mode, _ = _option(config, "--sequrity-record-mode", "sequrity_record_mode")
     upstream, _ = _option(config, "--sequrity-upstream", "sequrity_upstream")
+    api_key = config.getoption("--sequrity-api-key", default=None) or os.environ.get("SEQURITY_API_KEY") or None
+    if directory is None and mode is None and upstream is None:
+        return CassetteSettings(api_key=api_key)  # nothing to check (and the mock server stays unimported)
+    from sequrity_contract.mockserver.modes.options import RECORD_MODES
+
     mode = (mode or "none").strip()
     if mode not in RECORD_MODES:
         raise pytest.UsageError(f"--sequrity-record-mode={mode!r}: expected one of {', '.join(RECORD_MODES)}")
@@ -210,7 +219,6 @@ def read_cassette_settings(config: pytest.Config) -> CassetteSettings:
         raise pytest.UsageError(f"--sequrity-record-mode={mode} records, so it needs --sequrity-upstream=URL "
                                 "(the live server to record from)")
     folder = None if directory is None else base / Path(directory).expanduser()
-    api_key = config.getoption("--sequrity-api-key", default=None) or os.environ.get("SEQURITY_API_KEY") or None
     return CassetteSettings(folder, mode, upstream, api_key)
 
 
@@ -240,6 +248,8 @@ def cassette_server(base: MockConfig, settings: CassetteSettings, marker: Casset
     """A server for one marked test: ``base`` (the shared server's settings) replaying or recording
     the marker's cassette; stopped on exit. Fails the test (``pytest.fail``) with a message naming the
     file when the cassette is missing, unreadable or corrupt."""
+    from sequrity_contract.mockserver import CassetteError, MockServer
+
     path = settings.path_for(marker, test_file)
     try:
         overrides = server_overrides(settings, marker, path)

@@ -1,8 +1,14 @@
 """The pytest plugin (entry point ``pytest11: sequrity``).
 
-- Hypothesis profiles ``sequrity-dev``, ``sequrity-ci``, ``sequrity-nightly``.
+- The hypothesis profile named by ``$SEQURITY_HYPOTHESIS_PROFILE`` (or the ini option
+  ``sequrity_hypothesis_profile``) is loaded at ``pytest_configure``; the profiles ``sequrity-dev``,
+  ``sequrity-ci``, ``sequrity-nightly`` are registered whenever hypothesis is imported
+  (:mod:`sequrity_contract.contract_tests.profiles`).
 - Fixtures for downstream projects (:mod:`sequrity_contract.contract_tests.fixtures`): ``sequrity_mock``,
-  ``sequrity_mock_server``, ``sequrity_mock_config``, ``sequrity_client``.
+  ``sequrity_mock_server``, ``sequrity_mock_config``, ``sequrity_client``, ``anthropic_client``,
+  ``sequrity_official_client``.
+- The marker ``@pytest.mark.sequrity_mock(assert_all_called=..., assert_all_matched=...)``: checks after
+  a passing test (:mod:`sequrity_contract.contract_tests.mock_checks`).
 - The marker ``@pytest.mark.sequrity_cassette("name")`` (:mod:`sequrity_contract.contract_tests.cassettes`) and its
   options ``--sequrity-cassette-dir``, ``--sequrity-record-mode``, ``--sequrity-upstream``.
 - The conformance suite: ``--sequrity-conformance`` collects one test item per clause for the
@@ -11,6 +17,10 @@
   to the terminal summary, to ``--sequrity-report PATH`` (JSON) and, as properties of
   each test, to pytest's JUnit XML. Under pytest-xdist every worker runs its own servers
   and the controller merges the results.
+
+Loading the plugin imports only pytest and small modules of this package: hypothesis, the mock
+server, the clients and the conformance machinery are imported by the hooks and fixtures that
+use them (``bench/plugin_import.py`` measures what the plugin adds to a pytest run).
 """
 
 from __future__ import annotations
@@ -22,36 +32,40 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, settings
 
-from .adapters.registry import BUILTIN_ADAPTERS
 from .cassettes import MARKER_HELP, add_cassette_options, check_marked_items, marker_problem
 from .errors import ContractTestsError
-from .fixtures import cassette_settings, sequrity_client, sequrity_mock, sequrity_mock_config, sequrity_mock_server
+from .fixtures import (
+    STUB_BASELINE,
+    anthropic_client,
+    cassette_settings,
+    sequrity_client,
+    sequrity_mock,
+    sequrity_mock_config,
+    sequrity_mock_server,
+    sequrity_official_client,
+)
+from .mock_checks import (
+    MOCK_MARKER,
+    MOCK_MARKER_HELP,
+    MockMarkerError,
+    failure,
+    parse_mock_marker,
+)
+from .profiles import PROFILE_ENV, PROFILE_INI, UnknownProfileError, load_profile
 
 __all__ = [
-    "PROFILES",
     "ClauseItem",
     "ConformanceFailed",
     "ConformanceSession",
     "ConformanceSuite",
+    "anthropic_client",
     "sequrity_client",
     "sequrity_mock",
     "sequrity_mock_config",
     "sequrity_mock_server",
+    "sequrity_official_client",
 ]
-
-PROFILES = {
-    "sequrity-dev": settings(max_examples=25, deadline=None),
-    "sequrity-ci": settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow]),
-    "sequrity-nightly": settings(
-        max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-    ),
-}
-"""Hypothesis profiles: ``sequrity-dev`` (fast), ``sequrity-ci`` and ``sequrity-nightly`` (thousands)."""
-
-for _name, _profile in PROFILES.items():
-    settings.register_profile(_name, _profile)
 
 RESULT_PROPERTY = "sequrity_conformance"
 """The user property (and JUnit ``<property>``) carrying a clause's result as JSON."""
@@ -63,8 +77,8 @@ _SETTINGS = pytest.StashKey[dict[str, Any]]()
 # option name, ini name, help, ini type
 _OPTIONS: list[tuple[str, str, str, str]] = [
     ("--sequrity-client", "sequrity_client",
-     f"client under test: a built-in adapter ({', '.join(BUILTIN_ADAPTERS)}) or "
-     "package.module:factory (default reference)", "string"),
+     "client under test: a built-in adapter such as reference, sequrity or anthropic (an unknown name "
+     "lists them all) or package.module:factory (default reference)", "string"),
     ("--sequrity-clauses", "sequrity_clauses",
      "comma-separated clause names to run (default: all)", "string"),
     ("--sequrity-max-examples", "sequrity_max_examples",
@@ -88,6 +102,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         parser.addini(ini, text, type=kind, default="")  # type: ignore[arg-type]
     group.addoption("--sequrity-api-key", default=None,
                     help="API key of the live endpoint (default: $SEQURITY_API_KEY; never read from ini files)")
+    parser.addini(PROFILE_INI, f"hypothesis profile to load, e.g. sequrity-ci (${PROFILE_ENV} wins)", default="")
     add_cassette_options(parser)
 
 
@@ -109,12 +124,12 @@ def _positive(value: Any, name: str) -> int | None:
 
 
 def _read_settings(config: pytest.Config) -> dict[str, Any] | None:
-    from .conformance import CLAUSES, LiveSettings, UnknownClauseError
-
     live_url = _value(config, "--sequrity-live-url", "sequrity_live_url")
     enabled = config.getoption("--sequrity-conformance") or config.getini("sequrity_conformance")
     if not enabled and not live_url:
         return None
+    from .conformance import CLAUSES, LiveSettings, UnknownClauseError
+
     clauses_text = _value(config, "--sequrity-clauses", "sequrity_clauses")
     names = [n.strip() for n in clauses_text.split(",") if n.strip()] if clauses_text else None
     kinds = ("mock", "live") if live_url else ("mock",)
@@ -143,16 +158,32 @@ def _read_settings(config: pytest.Config) -> dict[str, Any] | None:
     }
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    """Register the ``sequrity_cassette`` marker; read and check the cassette and conformance options
-    (bad ones are usage errors)."""
-    from .adapters import UnknownAdapterError, get_adapter
+def _load_chosen_profile(config: pytest.Config) -> None:
+    """Load the hypothesis profile ``$SEQURITY_HYPOTHESIS_PROFILE`` (else the ini option) names, if any."""
+    name, where = os.environ.get(PROFILE_ENV), PROFILE_ENV
+    if not name:
+        name, where = config.getini(PROFILE_INI), f"ini {PROFILE_INI}"
+    if not name:
+        return
+    try:
+        load_profile(name.strip(), where)
+    except UnknownProfileError as exc:
+        raise pytest.UsageError(str(exc)) from None
 
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    """Load the chosen hypothesis profile (first, so that ``--hypothesis-profile`` still wins); register
+    the markers; read and check the cassette and conformance options (bad ones are usage errors)."""
+    _load_chosen_profile(config)
     config.addinivalue_line("markers", MARKER_HELP)
+    config.addinivalue_line("markers", MOCK_MARKER_HELP)
     cassette_settings(config)
     chosen = _read_settings(config)
     if chosen is None:
         return
+    from .adapters import UnknownAdapterError, get_adapter
+
     try:
         chosen["adapter"] = get_adapter(chosen["client"])
     except (UnknownAdapterError, ImportError) as exc:
@@ -161,18 +192,55 @@ def pytest_configure(config: pytest.Config) -> None:
     config.pluginmanager.register(ConformanceSession(config, chosen), "sequrity-conformance-session")
 
 
+def _mock_marker_problem(item: pytest.Item) -> str | None:
+    """What is wrong with the ``sequrity_mock`` marker of ``item`` (naming the test and the argument), or None."""
+    mark = item.get_closest_marker(MOCK_MARKER)
+    if mark is None:
+        return None
+    try:
+        parse_mock_marker(mark)
+    except MockMarkerError as exc:
+        return f"{item.nodeid}: {exc}"
+    if "sequrity_mock" not in getattr(item, "fixturenames", ()):
+        return (f"{item.nodeid}: @pytest.mark.{MOCK_MARKER} checks the sequrity_mock fixture's server: request it "
+                "in the test (in a @given test, use fresh_mock(sequrity_mock_server, ...) instead)")
+    return None
+
+
+def _problem(item: pytest.Item) -> str | None:
+    return marker_problem(item) or _mock_marker_problem(item)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """A wrong ``sequrity_cassette`` marker is a usage error naming the test and the argument (on an
-    xdist worker, where a usage error would crash the run, it is that test's setup error instead)."""
+    """A wrong ``sequrity_cassette`` or ``sequrity_mock`` marker is a usage error naming the test and the
+    argument (on an xdist worker, where a usage error would crash the run, it is that test's setup error instead)."""
     if not hasattr(config, "workerinput"):
         check_marked_items(items)
+        for item in items:
+            problem = _mock_marker_problem(item)
+            if problem is not None:
+                raise pytest.UsageError(problem)
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
-    """On xdist workers: a wrong ``sequrity_cassette`` marker fails the test's setup, naming the argument."""
-    problem = marker_problem(item) if hasattr(item.config, "workerinput") else None
+    """On xdist workers: a wrong marker fails the test's setup, naming the argument."""
+    problem = _problem(item) if hasattr(item.config, "workerinput") else None
     if problem is not None:
         pytest.fail(problem, pytrace=False)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, object, object]:
+    """After a test marked ``sequrity_mock(...)`` passed, run the checks it asks for. A test that raised
+    keeps its own exception: the checks do not run (respx's lesson: never hide the test's failure)."""
+    result = yield
+    mark = item.get_closest_marker(MOCK_MARKER)
+    server = getattr(item, "funcargs", {}).get("sequrity_mock") if mark is not None else None
+    if server is not None:
+        message = failure(server, parse_mock_marker(mark), item.stash.get(STUB_BASELINE, frozenset()))  # type: ignore[arg-type]
+        if message is not None:
+            pytest.fail(message, pytrace=False)
+    return result
 
 
 class ConformanceFailed(ContractTestsError):

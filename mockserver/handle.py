@@ -166,6 +166,13 @@ class MockServer:
             raise ValueError(f"provider={provider!r}: expected None or one of {', '.join(described.providers)}")
         return self.url + described.route_path(endpoint_type, provider)
 
+    def base_url(self, endpoint_type: str = "chat", provider: str | None = None, endpoint: str = "messages") -> str:
+        """The ``base_url`` an SDK that appends the endpoint's own path wants (docs/contract.md §1): for the
+        anthropic SDK, which appends ``/v1/messages``, ``base_url("chat", "anthropic")`` is
+        ``{url}/control/chat/anthropic``. (The official ``sequrity`` client takes :attr:`url`.)"""
+        route = self.endpoint_url(endpoint, endpoint_type, provider)
+        return route.removesuffix(get_endpoint(endpoint).path)
+
     def messages_url(self, endpoint_type: str = "chat", provider: str | None = None) -> str:
         """The full URL of a messages route, e.g. ``messages_url("code", "openai")``."""
         return self.endpoint_url(MESSAGES.name, endpoint_type, provider)

@@ -13,12 +13,12 @@ Results become dicts with the SDK's ``to_dict()`` (the fields the server sent).
 
 from __future__ import annotations
 
-import inspect
 from typing import Any
 
 from sequrity_contract.schemas import EVENT_DEFINITIONS
 
 from ..client.headers import build_headers
+from ..sdk_clients import anthropic_arguments
 from .base import AdapterError, SequrityOptions, StreamResult
 
 __all__ = ["AnthropicAdapter"]
@@ -27,8 +27,6 @@ __all__ = ["AnthropicAdapter"]
 _WIRE_EVENTS = frozenset(EVENT_DEFINITIONS)
 #: Keys the SDK's stream helper adds to wire events (a snapshot of the message or block so far).
 _HELPER_KEYS = {"message_stop": "message", "content_block_stop": "content_block"}
-#: SDK parameters that are not body fields.
-_NOT_BODY = frozenset({"extra_headers", "extra_query", "extra_body", "timeout", "stream"})
 
 
 def _import_anthropic() -> Any:
@@ -65,10 +63,7 @@ class AnthropicAdapter:
         return self._clients[key]
 
     def _arguments(self, method: Any, request: dict[str, Any], options: SequrityOptions) -> dict[str, Any]:
-        parameters = set(inspect.signature(method).parameters) - _NOT_BODY
-        body = {k: v for k, v in request.items() if k != "stream"}
-        arguments = {k: v for k, v in body.items() if k in parameters}
-        extra_body = {k: v for k, v in body.items() if k not in parameters}
+        arguments = anthropic_arguments({k: v for k, v in request.items() if k != "stream"}, method)
         session = options.session_id if options.session_id is not None else self._session_id
         headers = build_headers(api_key=options.api_key, llm_api_key=options.llm_api_key,
                                 features=options.features, policy=options.policy, config=options.config,
@@ -76,8 +71,6 @@ class AnthropicAdapter:
         for name in ("Authorization", "Content-Type"):
             headers.pop(name)
         arguments["extra_headers"] = headers
-        if extra_body:
-            arguments["extra_body"] = extra_body
         return arguments
 
     def _track(self, headers: Any) -> None:

@@ -104,7 +104,7 @@ class Scripting:
     def plan(self, request: StubRequest, named_session: str | None) -> Plan:
         """The stub and fault for ``request``; a 400 for a bad ``X-Mock-Fault``, a 404 when strict
         and no stub matches. ``named_session`` (the session the request names itself, else None) keys
-        the fault counters."""
+        the counters of a fault with ``"scope": "session"``."""
         header = request.headers.get(FAULT_HEADER)
         header_fault = None
         if header is not None:

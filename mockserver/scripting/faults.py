@@ -4,8 +4,9 @@ decision whether a fault fires.
 A fault spec is a JSON object (the ``X-Mock-Fault`` header, a stub's ``fault``, the
 server's ``--fault``), e.g. ``{"status": 429, "retry_after": 1, "times": 2}`` or
 ``{"disconnect_after_events": 3}``. :func:`parse_fault` checks it field by field and
-raises :class:`FaultError` naming the JSON path; :class:`FaultLedger` decides, per
-(session, fault), whether the next request gets it (``times``, seeded ``probability``).
+raises :class:`FaultError` naming the JSON path; :class:`FaultLedger` decides whether the
+next request gets it (``times``, seeded ``probability``), counting every request (``"scope":
+"global"``, the default) or each session's own (``"scope": "session"``).
 """
 
 from __future__ import annotations
@@ -36,8 +37,12 @@ OUTCOMES = ("status", "reset_before_headers", "empty_response", "headers_then_si
             *(kind.name for kind in STREAM_FAULTS.values() if kind.outcome))
 #: Faults that only exist for streaming requests.
 STREAM_ONLY = frozenset({*STREAM_FAULTS, "delay_between_events_ms"})
+#: What ``times``, ``probability`` and a sequence stub's steps count over: every request, or each session its own.
+COUNTER_SCOPES = ("global", "session")
+#: The scope of a counter whose definition names none (as WireMock's scenarios and aimock's faults count).
+DEFAULT_COUNTER_SCOPE = "global"
 #: Fields that shape when or how a fault fires but inject nothing by themselves.
-MODIFIERS = ("times", "probability", "key", "retry_after", "message")
+MODIFIERS = ("times", "probability", "scope", "key", "retry_after", "message")
 #: Where a header fault comes from.
 FAULT_HEADER = istr("X-Mock-Fault")
 
@@ -53,14 +58,23 @@ def _status(value: Any) -> str | None:
 
 _MS = number_between(0, MAX_DELAY_MS, " of milliseconds")
 
+
+def counter_scope(value: Any) -> str | None:
+    """Check a ``scope`` field: one of :data:`COUNTER_SCOPES` (None when it is one)."""
+    return None if isinstance(value, str) and value in COUNTER_SCOPES else \
+        " or ".join(f'"{scope}"' for scope in COUNTER_SCOPES)
+
 #: Every field of the vocabulary: its check and what it does (stream faults from :mod:`.stream_faults`).
 FIELDS: dict[str, tuple[Check, str]] = {
     "status": (_status, "answer with this HTTP status and the contract error body"),
     "retry_after": (number_between(0, 3600, " of seconds"),
                     "with status: send retry-after (seconds, rounded up) and retry-after-ms"),
     "message": (text, "with status or error_event: the error message"),
-    "times": (int_at_least(1), "fire on the first N matching requests per (session, fault), then pass"),
+    "times": (int_at_least(1), "fire on the first N matching requests (counted as scope says), then pass"),
     "probability": (number_between(0, 1), "fire with this seeded probability"),
+    "scope": (counter_scope, f"what times and probability count: {' or '.join(COUNTER_SCOPES)} "
+                             f"(default {DEFAULT_COUNTER_SCOPE}): global counts every request, session "
+                             "counts each session's requests on their own"),
     "key": (text, "a label that gives the fault its own counters (e.g. the test's name)"),
     "delay_headers_ms": (_MS, "wait before sending the response headers"),
     "delay_first_event_ms": (_MS, "wait before the first event (or the JSON body)"),
@@ -128,7 +142,8 @@ def parse_fault(value: Any, where: str, path: str = "$") -> Fault:
     if not fault.effects(stream=True):
         raise FaultError(f"{where}: {path}: expected at least one fault field besides "
                          f"{', '.join(MODIFIERS)}, e.g. {{\"status\": 429}} or {{\"disconnect_after_events\": 3}}")
-    for name, needs in (("retry_after", ("status",)), ("message", ("status", "error_event"))):
+    for name, needs in (("retry_after", ("status",)), ("message", ("status", "error_event")),
+                        ("scope", ("times", "probability"))):
         if name in fault.spec and not any(fault.get(n) is not None for n in needs):
             raise FaultError(f"{where}: {path}.{name}: only applies together with {' or '.join(needs)}")
     return fault
@@ -169,10 +184,12 @@ class Injection:
 
 
 class FaultLedger:
-    """Counts, per (scope, source, fault), the requests seen and the faults fired; decides the next.
+    """Counts, per (source, fault) and, for a fault with ``"scope": "session"``, per session, the
+    requests seen and the faults fired; decides the next.
 
-    ``scope`` is the session the request names (header or history), or None for requests that
-    name none (they share one counter per fault). Decisions depend only on the seed and counts.
+    A global fault (the default scope) has one counter for every request. A session-scoped one
+    counts each session the request names (header or history) on its own; requests naming none
+    share one counter per fault. Decisions depend only on the seed and counts.
     """
 
     def __init__(self, seed: int, size: int = 10_000) -> None:
@@ -180,12 +197,14 @@ class FaultLedger:
         self.size = size
         self._counts: dict[str, BoundedCache[tuple[str | None, str], list[int]]] = {}
 
-    def decide(self, fault: Fault, source: str, scope: str | None, stream: bool) -> Injection | None:
-        """The injection for the next request with ``fault``, or None when it does not fire."""
+    def decide(self, fault: Fault, source: str, session: str | None, stream: bool) -> Injection | None:
+        """The injection for the next request with ``fault`` (in the session the request names, or None),
+        or None when it does not fire."""
         effects = tuple(fault.effects(stream))
         if not effects:
             return None
         counters = self._counts.get(source) or self._counts.setdefault(source, BoundedCache(self.size))
+        scope = session if fault.get("scope", DEFAULT_COUNTER_SCOPE) == "session" else None
         key = (scope, fault.identity)
         counts = counters.get(key) or counters.put(key, [0, 0])
         seen, fired = counts

@@ -2,10 +2,11 @@
 
 Selection: among the stubs whose match holds, the highest ``priority`` wins, then the most
 specific match (:attr:`~sequrity_contract.mockserver.scripting.stubs.Match.specificity`), then the most recently added.
-A sequence stub answers its steps in order, per session (the request's resolved session: its
-``X-Session-ID``, else the session of a tool-result id in the history, else the new session
-minted for it, so a request naming no session starts at the first step). After the last step
-the last answer repeats.
+A sequence stub answers its steps in order. With ``"scope": "global"`` (the default) one position
+serves every request; with ``"scope": "session"`` each session keeps its own (the request's
+resolved session: its ``X-Session-ID``, else the session of a tool-result id in the history, else
+the new session minted for it, so a request naming no session starts at the first step). After the
+last step the last answer repeats.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from .stubs import Answer, Stub, StubRequest
 
 #: Stubs listed by name in a strict-mode 404 (the rest are counted).
 LISTED_IN_ERRORS = 10
+#: How a strict-mode 404's message starts (the plugin's ``assert_all_matched`` finds these in the journal).
+NO_STUB_MATCHES = "no stub matches"
 
 
 @dataclass(frozen=True)
@@ -30,13 +33,14 @@ class Selection:
 
 
 class StubStore:
-    """Stubs by id in registration order, call counts and per-session scenario positions."""
+    """Stubs by id in registration order, call counts and scenario positions (one per stub, or per
+    stub and session)."""
 
     def __init__(self, session_limit: int = 10_000) -> None:
         self._stubs: dict[str, tuple[int, Stub]] = {}
         self._order = itertools.count()
         self._session_limit = session_limit
-        self._positions: dict[str, BoundedCache[str, int]] = {}
+        self._positions: dict[str, BoundedCache[str | None, int]] = {}
         self._calls: dict[str, int] = {}
 
     def add(self, stub: Stub) -> Stub:
@@ -94,8 +98,9 @@ class StubStore:
         if not chosen.is_sequence:
             return Selection(chosen, chosen.answers[0], 0)
         positions = self._positions[chosen.id]
-        step = positions.get(request.session_id) or 0
-        positions.put(request.session_id, step + 1)
+        scope = request.session_id if chosen.scope == "session" else None
+        step = positions.get(scope) or 0
+        positions.put(scope, step + 1)
         index = min(step, len(chosen.answers) - 1)
         return Selection(chosen, chosen.answers[index], index)
 
@@ -105,10 +110,10 @@ class StubStore:
                 f"session {request.session_id})")
         stubs = self.all()
         if not stubs:
-            return f"no stub matches {what}: no stubs are registered and the server is strict"
+            return f"{NO_STUB_MATCHES} {what}: no stubs are registered and the server is strict"
         listed = "; ".join(s.describe() for s in stubs[-LISTED_IN_ERRORS:])
         more = f" (and {len(stubs) - LISTED_IN_ERRORS} older)" if len(stubs) > LISTED_IN_ERRORS else ""
         closest = min(reversed(stubs), key=lambda s: len(s.match.difference(request)))
         differences = ", ".join(str(d) for d in closest.match.difference(request))
-        return (f"no stub matches {what} and the server is strict. {len(stubs)} stub(s) registered: "
+        return (f"{NO_STUB_MATCHES} {what} and the server is strict. {len(stubs)} stub(s) registered: "
                 f"{listed}{more}. Closest: {closest.id!r}, which differs in {differences}")

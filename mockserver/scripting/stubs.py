@@ -12,6 +12,7 @@ One JSON model serves the admin API, the :class:`~sequrity_contract.mockserver.h
                "body": {"tools": [{"name": "get_weather"}]},          # a subset of the body
                "where": [{"path": "$.messages[-1].content", "contains": "Oslo"}]},
      "message": {...} | "events": [...] | "error": {"status": 429, ...} | "sequence": [answer, ...],
+     "scope": "global",                     # optional, with sequence: its position is global or per session
      "fault": {...}}                        # optional, see mockserver.faults
 
 :func:`parse_stub` checks a definition and raises :class:`StubError` naming the JSON path;
@@ -46,7 +47,7 @@ from ..pipeline.responder import SESSION_TOKEN
 from ..support.jsonpath import MISSING, PathError, parse_path, select
 from ..support.regex_guard import regex_risk, search_bounded
 from ..support.strict_json import InvalidJson, loads_strict
-from .faults import Fault, FaultError, parse_fault
+from .faults import DEFAULT_COUNTER_SCOPE, Fault, FaultError, counter_scope, parse_fault
 from .limits import (
     MAX_MATCH_VALUES,
     MAX_PREDICATES,
@@ -62,7 +63,7 @@ _VALIDATION_SESSION = "00000000-0000-4000-8000-000000000000"
 ANSWER_KINDS = ("message", "events", "error", "sequence")
 MATCH_FIELDS = ("path", "endpoint_type", "provider", "model", "stream", "session", "headers", "body", "where")
 PREDICATES = ("equals", "contains", "matches", "exists")
-STUB_FIELDS = ("id", "endpoint", "priority", "match", *ANSWER_KINDS, "fault")
+STUB_FIELDS = ("id", "endpoint", "priority", "match", *ANSWER_KINDS, "scope", "fault")
 DEFAULT_ENDPOINT = MESSAGES.name
 """The endpoint a stub answers when its definition names none."""
 
@@ -240,7 +241,8 @@ class Answer:
 
 @dataclass(frozen=True)
 class Stub:
-    """A validated stub: its id, priority, match, answers (one, or a sequence) and fault."""
+    """A validated stub: its id, priority, match, answers (one, or a sequence) and fault. ``scope``
+    says whose position a sequence keeps: one for every request (``global``) or each session's."""
 
     id: str
     priority: int
@@ -249,6 +251,7 @@ class Stub:
     fault: Fault | None
     definition: Mapping[str, Any]
     is_sequence: bool = False
+    scope: str = DEFAULT_COUNTER_SCOPE
 
     @property
     def endpoint(self) -> Endpoint:
@@ -308,6 +311,12 @@ def parse_stub(definition: Any, default_id: str | None = None) -> Stub:
         answers = tuple(_parse_step(step, f"$.sequence[{i}]", stub_id, endpoint) for i, step in enumerate(steps))
     elif kinds:
         answers = (_parse_answer(kinds[0], definition[kinds[0]], f"$.{kinds[0]}", stub_id, endpoint),)
+    scope = definition.get("scope", DEFAULT_COUNTER_SCOPE)
+    if counter_scope(scope) is not None:
+        raise _fail("$.scope", f"{counter_scope(scope)} (whose position the sequence keeps)", scope)
+    if "scope" in definition and kinds != ["sequence"]:
+        raise _fail("$.scope", "a sequence alongside it: scope says whose position a sequence keeps "
+                    "(a fault's times and probability count by $.fault.scope)")
     fault = None
     if "fault" in definition:
         try:
@@ -316,7 +325,7 @@ def parse_stub(definition: Any, default_id: str | None = None) -> Stub:
             raise StubError(str(exc)) from None
     if not answers and fault is None:
         raise _fail("$", f"one of {', '.join(ANSWER_KINDS)} (or a fault)")
-    return Stub(stub_id, priority, match, answers, fault, dict(definition), kinds == ["sequence"])
+    return Stub(stub_id, priority, match, answers, fault, dict(definition), kinds == ["sequence"], scope)
 
 
 def _parse_match(value: Any) -> Match:

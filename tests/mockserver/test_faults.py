@@ -280,9 +280,9 @@ def test_latency_faults_delay_but_keep_the_answer(server: MockServer) -> None:
 # -- where faults come from, and when they fire --------------------------------------------------
 
 
-def test_times_fails_n_requests_per_session_then_succeeds(server: MockServer) -> None:
+def test_times_with_session_scope_fails_n_requests_per_session_then_succeeds(server: MockServer) -> None:
     session = "5e0c1a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b"
-    headers = {**fault_header(status=503, times=2), "X-Session-ID": session}
+    headers = {**fault_header(status=503, times=2, scope="session"), "X-Session-ID": session}
     statuses = [post(server.messages_url(), ASK, headers).status for _ in range(3)]
     other = post(server.messages_url(), ASK, {**headers, "X-Session-ID": "6e0c1a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b"})
     assert statuses == [503, 503, 200]

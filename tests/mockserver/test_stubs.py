@@ -99,9 +99,9 @@ def test_priority_then_specificity_then_recency(server: MockServer) -> None:
     assert text_of(post(server.messages_url(), ASK)) == "urgent"
 
 
-def test_a_sequence_advances_per_session_and_repeats_its_last_answer(server: MockServer) -> None:
+def test_a_session_scoped_sequence_advances_per_session_and_repeats_its_last_answer(server: MockServer) -> None:
     server.stub(sequence=[{"message": {"content": "first"}}, {"error": {"status": 500}},
-                          {"message": {"content": "last"}}])
+                          {"message": {"content": "last"}}], scope="session")
     in_a = [post(server.messages_url(), ASK, {"X-Session-ID": SESSION_A}) for _ in range(2)]
     in_b = post(server.messages_url(), ASK, {"X-Session-ID": SESSION_B})
     in_a += [post(server.messages_url(), ASK, {"X-Session-ID": SESSION_A}) for _ in range(2)]
@@ -110,8 +110,8 @@ def test_a_sequence_advances_per_session_and_repeats_its_last_answer(server: Moc
     assert text_of(in_b) == "first"
 
 
-def test_an_anonymous_request_starts_the_scenario_of_its_new_session(server: MockServer) -> None:
-    server.stub(sequence=[{"message": {"content": "first"}}, {"message": {"content": "second"}}])
+def test_an_anonymous_request_starts_the_session_scoped_scenario_of_its_new_session(server: MockServer) -> None:
+    server.stub(sequence=[{"message": {"content": "first"}}, {"message": {"content": "second"}}], scope="session")
     first = post(server.messages_url(), ASK)
     second = post(server.messages_url(), ASK, {"X-Session-ID": first.headers["X-Session-ID"]})
     another_anonymous = post(server.messages_url(), ASK)

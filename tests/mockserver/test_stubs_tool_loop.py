@@ -40,8 +40,8 @@ def test_the_official_client_completes_a_scripted_tool_loop(server: MockServer) 
     assert [c["session_id"] for c in stub.calls] == [first.session_id] * 2
 
 
-def test_parallel_sessions_run_their_own_scenarios(server: MockServer) -> None:
-    server.stub(LOOP)
+def test_parallel_sessions_run_their_own_scenarios_with_session_scope(server: MockServer) -> None:
+    server.stub({**LOOP, "scope": "session"})
     alice = SequrityClient(api_key="k", base_url=server.url)
     bob = SequrityClient(api_key="k", base_url=server.url)
     alice_first, alice_final = run_loop(alice)
