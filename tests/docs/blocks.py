@@ -8,11 +8,11 @@ optional HTML comment on the line right above the fence (invisible on GitHub and
 - ``<!-- docs-test: file NAME -->``: the block is a file of the page's scratch folder, written
   there before the blocks after it run (a stubs file, a ``conftest.py``).
 
-A ``python`` block whose first line is ``# NAME.py`` is such a file too; one named ``test_*.py``
-must be run by a later ``python -m pytest`` command block of its page. Other ``python`` blocks are executed. ``bash`` blocks
-are commands, ``console`` blocks the ``$ `` lines of a session; ``json``, ``yaml`` and ``toml``
-blocks must parse; ``text`` blocks are output and not run. Any other language is an error, so that
-every new block is classified.
+A ``python`` block whose first line is ``# NAME.py`` is such a file too; one named
+``test_*.py`` must be run by a later ``python -m pytest`` command block of its page. Other
+``python`` blocks are executed. ``bash`` blocks are commands, ``console`` blocks the ``$ `` lines
+of a session; ``json``, ``yaml`` and ``toml`` blocks must parse; ``text`` blocks are output and
+not run. Any other language is an error, so that every new block is classified.
 
 ``http://127.0.0.1:8765`` (the default address of ``sequrity-mock serve``) in a block is replaced
 by the address of a server the test starts, so blocks can say what a reader types.
@@ -31,8 +31,8 @@ DATA_LANGUAGES = frozenset({"json", "yaml", "toml"})
 COMMAND_LANGUAGES = frozenset({"bash", "console"})
 LANGUAGES = frozenset({"python", *COMMAND_LANGUAGES, *DATA_LANGUAGES, *OUTPUT_LANGUAGES})
 
-_FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>[^\n`]*)\n(?P<body>.*?)^(?P=indent)(?P=fence)[ \t]*$",
-                    re.MULTILINE | re.DOTALL)
+_FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>[^\n`]*)\n"
+                    r"(?P<body>.*?)^(?P=indent)(?P=fence)[ \t]*$", re.MULTILINE | re.DOTALL)
 _DIRECTIVE = re.compile(r"<!--\s*docs-test:\s*(?P<verb>skip|file)\b\s*(?P<argument>.*?)\s*-->\s*$")
 _PYTHON_FILE = re.compile(r"#\s*(?P<name>[\w./-]+\.py)\s*$")
 
