@@ -7,12 +7,14 @@
   itself, so the reference cannot drift from it: ``cli-help [COMMAND]`` (the ``--help`` of
   ``sequrity-mock``), ``fault-fields`` (the fault vocabulary, from ``scripting.faults.FIELDS``),
   ``pytest-options`` and ``pytest-markers`` (from ``pytest --help`` / ``--markers`` with the plugin
-  loaded), ``admin-routes`` (the routes of the admin sub-application).
+  loaded), ``admin-routes`` (the routes of the admin sub-application), ``bench-runs`` (the latest
+  run of each bench in ``bench/results/``, with its machine).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import subprocess
@@ -111,8 +113,26 @@ def admin_routes(_: str) -> str:
     return "\n".join(rows)
 
 
+def _machine(machine: dict[str, Any]) -> str:
+    return (f"{machine.get('cpu', '?')}, {machine.get('cpus', '?')} CPUs, {machine.get('memory_mib', '?')} MiB, "
+            f"{machine.get('os', '?')}, Python {machine.get('python', '?')}, aiohttp {machine.get('aiohttp', '?')}")
+
+
+def bench_runs(_: str) -> str:
+    """The latest run of every bench in ``bench/results/*.jsonl``: when, at which commit, on what machine."""
+    rows = ["| bench | runs kept | latest run | commit | machine |", "|---|---|---|---|---|"]
+    for path in sorted((ROOT / "bench" / "results").glob("*.jsonl")):
+        runs = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        if runs:
+            latest = runs[-1]
+            commit = str(latest.get("commit", "?"))[:10]
+            rows.append(f"| `{path.stem}` | {len(runs)} | {latest.get('at', '?')} | `{commit}` "
+                        f"| {_machine(latest.get('machine') or {})} |")
+    return "\n".join(rows)
+
+
 GENERATORS = {"cli-help": cli_help, "fault-fields": fault_fields, "pytest-options": pytest_options,
-              "pytest-markers": pytest_markers, "admin-routes": admin_routes}
+              "pytest-markers": pytest_markers, "admin-routes": admin_routes, "bench-runs": bench_runs}
 
 
 def on_page_markdown(markdown: str, page: Any, **_: Any) -> str:
