@@ -91,9 +91,16 @@ def pytest_options(_: str) -> str:
     lines = _pytest("--help").splitlines()
     start = next(i for i, line in enumerate(lines) if line.lower().startswith("sequrity"))
     end = next(i for i in range(start + 1, len(lines)) if not lines[i].strip())
-    ini = [line for i, line in enumerate(lines) if line.strip().startswith("sequrity_")
-           or (i > 0 and lines[i - 1].strip().startswith("sequrity_") and line.startswith(" " * 20))]
-    return _fenced("\n".join([*lines[start:end], "", "[pytest] ini-options:", *ini]))
+    ini_start = next((i for i, line in enumerate(lines) if line.startswith("[pytest]")), len(lines))
+    ini, ours = [], False
+    for line in lines[ini_start + 2:]:
+        if not line.strip():
+            break
+        if not line.startswith(" " * 4):
+            ours = line.strip().startswith("sequrity_")
+        if ours:
+            ini.append(line)
+    return _fenced("\n".join([*lines[start:end], "", "ini settings:", *ini]))
 
 
 def pytest_markers(_: str) -> str:
