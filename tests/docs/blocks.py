@@ -92,9 +92,9 @@ def commands_of(block: Block) -> list[str]:
         lines = [line[2:] for line in lines if line.startswith("$ ")]
     commands, current = [], ""
     for line in lines:
-        current += line.rstrip()
+        current += line.strip()
         if current.endswith("\\"):
-            current = current[:-1] + " "
+            current = current[:-1].rstrip() + " "
             continue
         if current.strip() and not current.lstrip().startswith("#"):
             commands.append(current.strip())

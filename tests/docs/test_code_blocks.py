@@ -27,8 +27,10 @@ from .blocks import COMMAND_LANGUAGES, DEFAULT_URL, LANGUAGES, OUTPUT_LANGUAGES,
 BLOCKS = all_blocks()
 COMMAND_TIMEOUT = 60
 SERVE_TIMEOUT = 15
-ENV = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
-       "PYTHONPATH": "."}
+ENV = {**{name: value for name, value in os.environ.items() if not name.startswith("PYTEST_")},
+       "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}", "PYTHONPATH": "."}
+"""What a reader's shell has: this interpreter's scripts first, the current folder importable, and
+none of the running pytest's (or xdist worker's) variables."""
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +69,7 @@ def _run(command: str, folder: Path) -> subprocess.CompletedProcess[str]:
 
 def _serve(command: str, folder: Path) -> None:
     """Start a ``sequrity-mock serve`` command on a free port, wait until it listens, stop it."""
-    process = subprocess.Popen([*shlex.split(command), "--port", "0"], cwd=folder, env=ENV, text=True,
+    process = subprocess.Popen([*shlex.split(command, comments=True), "--port", "0"], cwd=folder, env=ENV, text=True,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
     try:
         assert process.stdout is not None
@@ -80,7 +82,7 @@ def _serve(command: str, folder: Path) -> None:
 
 
 def _command(command: str, folder: Path) -> None:
-    words = shlex.split(command)
+    words = shlex.split(command, comments=True)
     if words[0] == "curl":
         command = "curl --fail-with-body -sS " + command[len("curl"):]
     elif words[:2] == ["sequrity-mock", "serve"]:
