@@ -10,9 +10,10 @@ optional HTML comment on the line right above the fence (invisible on GitHub and
 
 A ``python`` block whose first line is ``# NAME.py`` is such a file too; one named
 ``test_*.py`` must be run by a later ``python -m pytest`` command block of its page. Other
-``python`` blocks are executed. ``bash`` blocks are commands, ``console`` blocks the ``$ `` lines
-of a session; ``json``, ``yaml`` and ``toml`` blocks must parse; ``text`` blocks are output and
-not run. Any other language is an error, so that every new block is classified.
+``python`` blocks are executed, and the ``test_*`` functions they define without calling are
+called. ``bash`` blocks are commands, ``console`` blocks the ``$ `` lines of a session; ``json``,
+``yaml`` and ``toml`` blocks must parse; ``text`` blocks are output and not run. Any other
+language is an error, so that every new block is classified.
 
 ``http://127.0.0.1:8765`` (the default address of ``sequrity-mock serve``) in a block is replaced
 by the address of a server the test starts, so blocks can say what a reader types.

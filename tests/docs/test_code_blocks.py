@@ -7,8 +7,10 @@ listens, ``curl`` with ``--fail-with-body`` so a 4xx fails the block), data bloc
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
+import re
 import shlex
 import signal
 import subprocess
@@ -109,7 +111,13 @@ def _python(block: Block, text: str, folder: Path, monkeypatch: pytest.MonkeyPat
     else:
         monkeypatch.chdir(folder)
         monkeypatch.syspath_prepend(str(folder))
-        exec(compile(text, block.id, "exec"), {"__name__": "__docs__"})
+        namespace: dict[str, object] = {"__name__": "__docs__"}
+        exec(compile(text, block.id, "exec"), namespace)
+        for name, test in namespace.items():  # a block that defines tests and does not call them
+            if name.startswith("test_") and callable(test) and not re.search(rf"(?<!def ){name}\(", text):
+                assert not inspect.signature(test).parameters, (
+                    f"{block.id}: {name} takes fixtures; make the block a test file (# test_name.py) run by pytest")
+                test()
 
 
 @pytest.mark.parametrize("block", [b for b in BLOCKS if b.language not in OUTPUT_LANGUAGES], ids=lambda b: b.id)
