@@ -29,6 +29,7 @@ from .blocks import COMMAND_LANGUAGES, DEFAULT_URL, LANGUAGES, OUTPUT_LANGUAGES,
 BLOCKS = all_blocks()
 COMMAND_TIMEOUT = 60
 SERVE_TIMEOUT = 15
+_ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=.*")
 ENV = {**{name: value for name, value in os.environ.items() if not name.startswith("PYTEST_")},
        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}", "PYTHONPATH": "."}
 """What a reader's shell has: this interpreter's scripts first, the current folder importable, and
@@ -85,8 +86,10 @@ def _serve(command: str, folder: Path) -> None:
 
 def _command(command: str, folder: Path) -> None:
     words = shlex.split(command, comments=True)
+    while words and _ASSIGNMENT.fullmatch(words[0]):  # a leading VAR=value, as in `PYTHONPATH=. cmd`
+        words = words[1:]
     if words[0] == "curl":
-        command = "curl --fail-with-body -sS " + command[len("curl"):]
+        command = command.replace("curl ", "curl --fail-with-body -sS ", 1)
     elif words[:2] == ["sequrity-mock", "serve"]:
         _serve(command, folder)
         return
@@ -94,7 +97,7 @@ def _command(command: str, folder: Path) -> None:
         pytest.fail(f"{command!r}: not a command the docs tests run (curl, sequrity-mock, pytest); "
                     "mark the block <!-- docs-test: skip (why) -->")
     if words[0] == "python":
-        command = f"{shlex.quote(sys.executable)} {command[len('python'):]}"
+        command = command.replace("python ", f"{shlex.quote(sys.executable)} ", 1)
     result = _run(command, folder)
     assert result.returncode == 0, f"{command!r} exited {result.returncode}:\n{result.stdout}\n{result.stderr}"
 
@@ -112,7 +115,7 @@ def _python(block: Block, text: str, folder: Path, monkeypatch: pytest.MonkeyPat
         monkeypatch.chdir(folder)
         monkeypatch.syspath_prepend(str(folder))
         namespace: dict[str, object] = {"__name__": "__docs__"}
-        exec(compile(text, block.id, "exec"), namespace)
+        exec(compile(text, block.id, "exec", dont_inherit=True), namespace)
         for name, test in namespace.items():  # a block that defines tests and does not call them
             if name.startswith("test_") and callable(test) and not re.search(rf"(?<!def ){name}\(", text):
                 assert not inspect.signature(test).parameters, (
