@@ -1,12 +1,12 @@
 """The Sequrity Control API contract as data: JSON Schema documents, semantic rules,
 the message <-> stream-events codecs, the endpoints (:class:`Endpoint`), the route, header and
-SSE vocabulary, typed models and the OpenAPI export.
+SSE vocabulary, typed models and the OpenAPI export. For example::
 
->>> from sequrity_contract.schemas import validate, check
->>> validate("request", {"model": "m", "max_tokens": 1, "messages": []})
-[]
->>> [v.rule for v in check("request", {"model": "m", "max_tokens": 1, "messages": []})]
-['messages_not_empty']
+    >>> from sequrity_contract.schemas import validate, check
+    >>> validate("request", {"model": "m", "max_tokens": 1, "messages": []})
+    []
+    >>> [v.rule for v in check("request", {"model": "m", "max_tokens": 1, "messages": []})]
+    ['messages_not_empty']
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Every built-in adapter against the real mock server: create, stream, sessions, errors.
 
 Where a real client breaks the contract the test states the contract and is marked
-``xfail(strict=True)`` with the finding (README, section contract_tests): the day the
+``xfail(strict=True)`` with the finding (docs/client-findings.md): the day the
 client is fixed the test passes, fails as XPASS, and the finding can go.
 """
 
@@ -26,7 +26,7 @@ REQUEST = {"model": "mock-model", "max_tokens": 512, "messages": [{"role": "user
 
 
 def finding(text: str, raises: type[Exception] = AssertionError) -> pytest.MarkDecorator:
-    """A known contract break of a real client (see the README's findings)."""
+    """A known contract break of a real client (see docs/client-findings.md)."""
     return pytest.mark.xfail(strict=True, raises=raises, reason=f"finding: {text}")
 
 

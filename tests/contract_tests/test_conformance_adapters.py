@@ -1,6 +1,6 @@
 """The official client and the Anthropic SDK through the conformance suite: each clause
-is one test; a clause a client breaks is ``xfail(strict=True)`` with the finding (README,
-section contract_tests, "Conformance findings"), so a fixed client shows up as XPASS."""
+is one test; a clause a client breaks is ``xfail(strict=True)`` with the finding (docs/client-findings.md,
+"Conformance findings"), so a fixed client shows up as XPASS."""
 
 from __future__ import annotations
 
