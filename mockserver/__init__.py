@@ -6,11 +6,12 @@
 """
 
 from .app import create_app
-from .config import Latency, MockConfig
+from .config import MockConfig
 from .errors import ApiError, MockServerError
 from .handle import MockServer
 from .modes.cassette import Cassette, CassetteError
 from .modes.matching import Difference
+from .pipeline.latency import Latency
 from .pipeline.responder import Reply, RequestContext, Responder
 from .synthesis import Synthesizer, register_synthesizer, synthesize
 

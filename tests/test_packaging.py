@@ -238,7 +238,7 @@ EXTRAS_ONLY = ("pytest", "pydantic", "hypothesis-jsonschema")
 def test_a_plain_install_requires_none_of_pytest_pydantic_or_hypothesis_jsonschema(tmp_path: Path) -> None:
     wheel = build_wheel(ROOT, tmp_path)
     with zipfile.ZipFile(wheel) as archive:
-        (metadata,) = [n for n in archive.namelist() if n.endswith(".dist-info/METADATA")]
+        [metadata] = filter(lambda name: name.endswith(".dist-info/METADATA"), archive.namelist())
         requires = [line.split(":", 1)[1].strip() for line in archive.read(metadata).decode().splitlines()
                     if line.startswith("Requires-Dist:")]
     core = [Requirement(text) for text in requires if Requirement(text).marker is None]

@@ -81,8 +81,9 @@ class AnthropicAdapter:
     def _error(self, exc: Exception, *, streaming: bool = False) -> AdapterError:
         anthropic = self._anthropic
         if isinstance(exc, anthropic.APIStatusError):
-            body = exc.body if isinstance(exc.body, dict) else {}
-            error = body.get("error") if isinstance(body.get("error"), dict) else {}
+            body: dict[str, Any] = exc.body if isinstance(exc.body, dict) else {}
+            reported = body.get("error")
+            error: dict[str, Any] = reported if isinstance(reported, dict) else {}
             message = error.get("message") if error.get("message") is not None else exc.message
             if streaming:
                 return AdapterError(None, str(message), error_type=error.get("type"), kind="stream")
@@ -100,7 +101,8 @@ class AnthropicAdapter:
             raw = await messages.with_raw_response.create(**arguments)
             self._track(raw.headers)
             message = await raw.parse()
-            return message.to_dict()
+            answer: dict[str, Any] = message.to_dict()
+            return answer
         except Exception as exc:
             raise self._error(exc) from exc
 

@@ -80,7 +80,8 @@ def _load_user_factory(spec: str) -> Callable[[], Any]:
     if not callable(target):
         raise UnknownAdapterError(f"client={spec!r}: {attribute!r} is a {type(target).__name__}, "
                                   "expected a factory (a class or function that returns an adapter)")
-    return target
+    factory: Callable[[], Any] = target
+    return factory
 
 
 def _import_from_working_directory(module_name: str) -> Any:
@@ -116,4 +117,5 @@ def get_adapter(name: str) -> ClientAdapter:
         raise UnknownAdapterError(f"client={name!r}: the factory returned {type(adapter).__name__}, "
                                   f"which lacks {', '.join(missing)} "
                                   "(see contract_tests.adapters.ClientAdapter)")
-    return adapter
+    checked: ClientAdapter = adapter
+    return checked

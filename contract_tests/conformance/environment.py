@@ -58,7 +58,8 @@ class ScriptedResponder:
             return await self._fallback.respond(context)
         if isinstance(reply, ApiError):
             return ApiError(reply.status, reply.message, reply.headers)
-        return json.loads(json.dumps(reply))
+        copy: dict[str, Any] = json.loads(json.dumps(reply))
+        return copy
 
 
 @dataclass(frozen=True)

@@ -142,7 +142,7 @@ class ResponseCase:
 
 
 @st.composite
-def response_cases(draw: st.DrawFn, **constraints: Any) -> ResponseCase:
+def response_cases(draw: st.DrawFn, /, **constraints: Any) -> ResponseCase:
     """A drawn request (``constraints`` as for ``strategies.requests``) and a drawn answer to it."""
     request = draw(strategies.requests(**constraints))
     return ResponseCase(request, draw(strategies.responses(for_request=request)))

@@ -92,7 +92,7 @@ class Replica:
     def on_control_address(self, request: web.Request) -> bool:
         """Whether ``request`` came in on the control address."""
         sockname = request.transport.get_extra_info("sockname") if request.transport else None
-        return bool(sockname) and sockname[1] == self.control_port
+        return sockname is not None and bool(sockname) and sockname[1] == self.control_port
 
     def trusts(self, request: web.Request) -> bool:
         """Whether ``request`` carries the per-run secret (compared in constant time)."""

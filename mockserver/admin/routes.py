@@ -28,7 +28,7 @@ from ..pipeline.fallbacks import method_not_allowed
 from ..scripting.stubs import redact_match
 from ..state import STATE
 
-OPEN_CONNECTIONS: web.AppKey[Callable[[], int]] = web.AppKey("sequrity_mock_open_connections", Callable[[], int])
+OPEN_CONNECTIONS: web.AppKey[Callable[[], int]] = web.AppKey("sequrity_mock_open_connections")
 """Counts the server's open client connections (set by :class:`~sequrity_contract.mockserver.handle.MockServer`)."""
 
 

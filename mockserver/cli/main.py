@@ -10,7 +10,7 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Coroutine, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 if TYPE_CHECKING:
     from ..handle import MockServer
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 Command = Callable[[argparse.Namespace], int]
 SERVE_PORT = 8765
 """The port ``serve`` listens on by default (a library server, :class:`MockConfig`, picks a free one)."""
-Commands = argparse._SubParsersAction  # type: ignore[type-arg]
+Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 """The sub-parsers a command adds itself to."""
 
 
@@ -90,7 +90,7 @@ def event_loop_runner(loop: str) -> Callable[[Coroutine[Any, Any, int]], int]:
                 raise SystemExit("sequrity-mock serve: error: --loop uvloop: uvloop is not installed; "
                                  "pip install 'sequrity-contract[fast]'") from None
         else:
-            return uvloop.run  # type: ignore[no-any-return]
+            return uvloop.run
     return asyncio.run
 
 
@@ -133,7 +133,7 @@ def _check_nesting(args: argparse.Namespace) -> None:
             pass
 
 
-def _timeout_options(args: argparse.Namespace) -> dict[str, float]:
+def _timeout_options(args: argparse.Namespace) -> dict[str, Any]:
     from ..config import TIMEOUT_FIELDS
 
     return {name: getattr(args, name) for name in TIMEOUT_FIELDS}

@@ -34,7 +34,7 @@ def body_timeout_error(seconds: float, received: int, declared: int | None) -> A
                     headers={"Connection": "close"})
 
 
-async def within_body_timeout(request: web.BaseRequest, reading: Awaitable[T]) -> T:
+async def within_body_timeout(request: web.Request, reading: Awaitable[T]) -> T:
     """The result of ``reading`` (the request's body); a 408 :class:`ApiError` when it takes longer
     than the application's :data:`BODY_TIMEOUT`."""
     seconds = request.config_dict.get(BODY_TIMEOUT, DEFAULT_BODY_TIMEOUT)

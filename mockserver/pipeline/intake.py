@@ -202,7 +202,7 @@ class Intake:
     @staticmethod
     def _check_header(name: str, value: str) -> dict[str, Any] | ApiError:
         try:
-            parsed = parse_json(value, f"{name} header")
+            parsed: dict[str, Any] = parse_json(value, f"{name} header")
         except ApiError as error:
             return error
         violations = schemas.check(schemas.HEADER_DOCUMENTS[name], parsed, from_json=True)

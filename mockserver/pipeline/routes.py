@@ -92,6 +92,7 @@ def endpoint_handler(app: web.Application, endpoint: Endpoint, endpoint_type: st
             raw_headers = (headers.get(X_FEATURES), headers.get(X_POLICY), headers.get(X_CONFIG))
             key = (raw, path, *raw_headers)
             ready = cached(key) if cached is not None else None  # a hit: verdicts and answer at once
+            rendered: Rendered | None
             if ready is None:
                 if len(raw) > max_body_objects:  # a smaller body cannot hold more
                     check_objects(raw, max_body_objects)

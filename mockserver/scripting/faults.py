@@ -171,8 +171,8 @@ class Injection:
 
     def delay(self, name: str) -> float:
         """The delay of latency field ``name`` in seconds, seeded jitter included (0 when not set)."""
-        base = self.fault.get(name, 0)
-        jitter = self.fault.get("jitter_ms", 0)
+        base: float = self.fault.get(name, 0)
+        jitter: float = self.fault.get("jitter_ms", 0)
         if not base and not jitter:
             return 0.0
         return (base + (self.rng.uniform(0, jitter) if jitter else 0.0)) / 1000

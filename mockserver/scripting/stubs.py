@@ -44,7 +44,7 @@ from sequrity_contract.schemas.violations import short_repr
 from ..errors import ApiError, MockServerError
 from ..pipeline.journal import CREDENTIAL_HEADERS, REDACTED
 from ..pipeline.responder import SESSION_TOKEN
-from ..support.jsonpath import MISSING, PathError, parse_path, select
+from ..support.jsonpath import MISSING, PathError, Step, parse_path, select
 from ..support.regex_guard import regex_risk, search_bounded
 from ..support.strict_json import InvalidJson, loads_strict
 from .faults import DEFAULT_COUNTER_SCOPE, Fault, FaultError, counter_scope, parse_fault
@@ -119,7 +119,7 @@ class Predicate:
     """``{"path": "$...", <op>: value}``: one JSON-path test on the body."""
 
     path: str
-    steps: tuple[str | int, ...]
+    steps: tuple[Step, ...]
     op: str
     value: Any
 

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 
 from ..errors import MockServerError
 
+orjson_loads: Callable[[bytes | bytearray | memoryview | str], Any] | None
 try:
     from orjson import loads as orjson_loads
 except ImportError:  # the standard library parses alone

@@ -147,7 +147,8 @@ def _minimal(schema: Any, root: dict[str, Any] | None, depth: int, room: _Room) 
         elif "items" in schema:
             kind = "array"
     if kind == "object" or kind is None:
-        properties = schema.get("properties") if isinstance(schema.get("properties"), dict) else {}
+        declared = schema.get("properties")
+        properties: dict[str, Any] = declared if isinstance(declared, dict) else {}
         names = [name for name in schema.get("required") or [] if isinstance(name, str)]
         room.take(len(names), "required")
         return {name: _minimal(properties.get(name, {}), root, depth + 1, room) if name in properties else ""

@@ -289,7 +289,7 @@ class _Compiler:
             prefix_schemas, rest, rest_key = schema.get("prefixItems", []), items, "items"
         prefix = tuple(self.compile(s, doc, (*path, "prefixItems" if rest_key == "items" else "items", i))
                        for i, s in enumerate(prefix_schemas))
-        rest_node = self.compile(rest, doc, (*path, rest_key))
+        rest_node: Node | None = self.compile(rest, doc, (*path, rest_key))
         min_items, max_items = int(schema.get("minItems", 0)), _opt_int(schema.get("maxItems"))
         if isinstance(rest_node, NothingNode):
             rest_node = None

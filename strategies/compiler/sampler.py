@@ -126,8 +126,8 @@ def _integer(lo: int | None, hi: int | None, multiple: int | float | None, rng: 
         a, b = _bounds(lo, hi)
         return rng.randint(a, min(b, a + _SPAN))
     step = Fraction(str(multiple)).numerator if isinstance(multiple, float) else multiple
-    klo = None if lo is None else math.ceil(Fraction(lo) / step)
-    khi = None if hi is None else math.floor(Fraction(hi) / step)
+    klo: int | None = None if lo is None else math.ceil(Fraction(lo) / step)
+    khi: int | None = None if hi is None else math.floor(Fraction(hi) / step)
     a, b = _bounds(klo, khi)
     if a > b:
         raise UnsupportedSchema("multipleOf", "$", f"no multiple of {multiple} between {lo} and {hi}")
@@ -138,10 +138,10 @@ def _number(node: NumberNode, rng: random.Random) -> int | float:
     lo, hi = node.minimum, node.maximum
     if node.multiple_of is not None:
         m = node.multiple_of
-        a, b = _bounds(None if lo is None else math.ceil(lo / m), None if hi is None else math.floor(hi / m))
-        if a > b:
+        first, last = _bounds(None if lo is None else math.ceil(lo / m), None if hi is None else math.floor(hi / m))
+        if first > last:
             raise UnsupportedSchema("multipleOf", node.path, f"no multiple of {m} between {lo} and {hi}")
-        return rng.randint(a, min(b, a + _SPAN)) * m
+        return rng.randint(first, min(last, first + _SPAN)) * m
     a = float(lo) if lo is not None else (float(hi) - _SPAN if hi is not None else 0.0)
     b = float(hi) if hi is not None else a + _SPAN
 
