@@ -172,6 +172,8 @@ def replay(entry: Mapping[str, Any], serve_command: str, *, port: int = REPLAY_P
             value = PLACEHOLDER_KEYS[lowered]
         parts += ["-H", shlex.quote(f"{name}: {value}")]
     body = entry.get("body")
-    if body is not None:
+    if isinstance(body, str):  # a body the server refused is journalled as its text: send that text again
+        parts += ["--data-raw", shlex.quote(body)]
+    elif body is not None:
         parts += ["--data-raw", shlex.quote(json.dumps(body, ensure_ascii=False, separators=(",", ":")))]
     return f"{serve_command} &\n{' '.join(parts)}"

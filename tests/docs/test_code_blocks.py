@@ -71,8 +71,13 @@ def _run(command: str, folder: Path) -> subprocess.CompletedProcess[str]:
 
 
 def _serve(command: str, folder: Path) -> None:
-    """Start a ``sequrity-mock serve`` command on a free port, wait until it listens, stop it."""
-    process = subprocess.Popen([*shlex.split(command, comments=True), "--port", "0"], cwd=folder, env=ENV, text=True,
+    """Start a ``sequrity-mock serve`` command on a free port, wait until it listens, stop it (a leading
+    ``VAR=value`` is set in its environment, as a shell would)."""
+    words, env = shlex.split(command, comments=True), dict(ENV)
+    while words and _ASSIGNMENT.fullmatch(words[0]):
+        name, value = words.pop(0).split("=", 1)
+        env[name] = value
+    process = subprocess.Popen([*words, "--port", "0"], cwd=folder, env=env, text=True,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
     try:
         assert process.stdout is not None
