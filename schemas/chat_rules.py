@@ -193,7 +193,7 @@ def completion_within_limit(response: dict[str, Any], context: Context) -> Itera
 
 @rule(RESPONSE)
 def tool_calls_follow_tool_choice(response: dict[str, Any], context: Context) -> Iterator[Violation]:
-    """Tool calls name offered functions and obey tool_choice and parallel_tool_calls."""
+    """Tool calls name offered functions and obey tool_choice and parallel_tool_calls (a refusal may decline)."""
     if context.request is None:
         return
     request = context.request
@@ -216,7 +216,8 @@ def tool_calls_follow_tool_choice(response: dict[str, Any], context: Context) ->
             yield Violation("tool_calls_follow_tool_choice", where,
                             "at most one tool call when parallel_tool_calls is false", calls)
         forced = (choice == "required" or named is not None) and tools
-        if forced and not calls and choice_body["finish_reason"] not in ("length", "content_filter"):
+        refused = isinstance(choice_body["message"].get("refusal"), str)
+        if forced and not calls and not refused and choice_body["finish_reason"] not in ("length", "content_filter"):
             yield Violation("tool_calls_follow_tool_choice", where,
                             "a tool call when tool_choice requires one", choice_body["message"].get("tool_calls"))
 
