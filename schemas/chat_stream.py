@@ -108,15 +108,12 @@ class ChunkAccumulator:
 
     def __init__(self) -> None:
         self.count = 0
+        self.done = False
+        """Every choice begun has finished (and there is one); a usage chunk may still follow."""
         self._completion: dict[str, Any] | None = None
         self._choices: list[dict[str, Any]] = []
         self._finished: list[bool] = []
         self._usage_seen = False
-
-    @property
-    def done(self) -> bool:
-        """Every choice begun has finished (and there is one); a usage chunk may still follow."""
-        return bool(self._finished) and all(self._finished)
 
     def _fail(self, rule: str, expected: str, event: Any) -> StreamProtocolError:
         return StreamProtocolError(rule, self.count, expected, event)
@@ -144,6 +141,7 @@ class ChunkAccumulator:
             self._usage_seen = True
         for choice in choices:
             self._feed_choice(choice, event)
+        self.done = bool(self._finished) and all(self._finished)
         self.count += 1
 
     def _feed_choice(self, choice: dict[str, Any], event: dict[str, Any]) -> None:
@@ -215,8 +213,9 @@ class ChunkAccumulator:
                                       "the end of the stream")
         completion = dict(self._completion)
         usage = completion.pop("usage", _ABSENT)
-        ordered = {k: completion.pop(k) for k in ("id", "object", "created", "model") if k in completion}
-        result = {**ordered, "choices": copy.deepcopy(self._choices), **completion}
+        head = ("id", "object", "created", "model")
+        ordered: dict[str, Any] = {k: completion.pop(k) for k in head if k in completion}
+        result: dict[str, Any] = {**ordered, "choices": copy.deepcopy(self._choices), **completion}
         if usage is not _ABSENT:
             result["usage"] = usage
         return result

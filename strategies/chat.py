@@ -82,7 +82,7 @@ def draw_history(draw: st.DrawFn, tools: list[dict[str, Any]], session: str, max
     messages.append({"role": "user", "content": draw(_user_content)})
     functions = [t["function"] for t in tools]
     for _ in range(draw(st.integers(min_exchanges, max_exchanges))):
-        if functions and draw(_maybe):
+        if draw(_maybe) and functions:
             calls = _calls(draw, functions, session, draw(st.integers(1, 2)))
             messages.append({"role": "assistant", "content": None, "tool_calls": calls})
             messages.extend({"role": "tool", "tool_call_id": c["id"], "content": draw(leaves.texts | _text_parts)}
