@@ -306,8 +306,10 @@ SERVED: tuple[Endpoint, ...] = (MESSAGES, CHAT_COMPLETIONS)
 def _sse_schema(endpoint: Endpoint) -> dict[str, Any]:
     event = _document_component(endpoint.event)
     description = "server-sent events " + _STREAMS[endpoint.name].format(event=event)
-    properties: dict[str, Any] = {"data": {"type": "string", "contentMediaType": "application/json",
-                                           "contentSchema": _ref(event)}}
+    data: dict[str, Any] = {"type": "string", "contentMediaType": "application/json", "contentSchema": _ref(event)}
+    if endpoint.sse.done is not None:  # the last data line is the terminator, not JSON of the event schema
+        data = {"anyOf": [data, {"const": endpoint.sse.done}]}
+    properties: dict[str, Any] = {"data": data}
     if endpoint.sse.named:
         properties = {"event": {"type": "string"}, **properties}
     # one event (the pre-3.2 reading of an SSE schema, as schemathesis has it)
