@@ -101,8 +101,27 @@ def main(argv: list[str] | None = None) -> int:
     if peer:
         result["schemathesis_per_s"], result["schemathesis_ratio"] = peer, ours / peer
         print(f"ratio against schemathesis: {ours / peer:.1f}x (goal >= 10x)")
+    result.update(chat_rates(args.ours, args.reference, args.seconds))
     print(f"recorded in {record('strategies', result)}")
     return 0
+
+
+def chat_rates(examples: int, reference_examples: int, seconds: float) -> dict[str, float]:
+    """The chat completions strategies beside the messages ones: ``chat_requests()`` (valid under
+    ``schemas.check("chat.request", ...)``) against hypothesis-jsonschema on the chat request document."""
+    from hypothesis_jsonschema import from_schema as reference
+
+    ours = report("strategies.chat_requests()",
+                  *measure(strategies.chat_requests(), lambda r: schemas.check("chat.request", r) == [], examples,
+                           seconds))
+    baseline = report("hypothesis_jsonschema.from_schema(chat.request)",
+                      *measure(reference(schemas.load("chat.request")),
+                               lambda r: schemas.check("chat.request", r) == [], reference_examples, seconds))
+    result = {"chat_ours_per_s": ours, "chat_reference_per_s": baseline}
+    if baseline:
+        result["chat_ratio"] = ours / baseline
+        print(f"chat ratio against hypothesis-jsonschema: {ours / baseline:.1f}x")
+    return result
 
 
 def schemathesis_rate(examples: int, seconds: float) -> float | None:

@@ -13,6 +13,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import messages_endpoint as messages_endpoint  # first: messages is the first endpoint registered
+from .chat_endpoint import CHAT_COMPLETIONS
+from .chat_stream import ChunkAccumulator, accumulate_chunks, to_chunks
 from .endpoint import (
     ENDPOINTS,
     Endpoint,
@@ -34,7 +37,7 @@ from .registry import (
     unregister_document,
     validate,
 )
-from .routes import CONTROL_API_PATHS, ENDPOINT_TYPES, PROVIDERS
+from .routes import CHAT_PROVIDERS, CONTROL_API_PATHS, ENDPOINT_TYPES, PROVIDERS
 from .rules import ERROR_TYPES, RULES, TOOL_USE_ID, Context, Rule, rules_for, tool_use_id, violations_of_rules
 from .sse import DATA_ONLY, NAMED_EVENTS, SSEFormat
 from .stream import (
@@ -50,6 +53,8 @@ from .user_schemas import user_schema_checker, user_schema_violations
 from .violations import ContractError, ContractViolationError, Violation, json_path
 
 __all__ = [
+    "CHAT_COMPLETIONS",
+    "CHAT_PROVIDERS",
     "CONTROL_API_PATHS",
     "DATA_ONLY",
     "DIALECTS",
@@ -66,6 +71,7 @@ __all__ = [
     "RULES",
     "TOOL_USE_ID",
     "Accumulator",
+    "ChunkAccumulator",
     "Context",
     "ContractError",
     "ContractViolationError",
@@ -78,6 +84,7 @@ __all__ = [
     "UnknownEndpointError",
     "Violation",
     "accumulate",
+    "accumulate_chunks",
     "check",
     "chunks_of",
     "get_endpoint",
@@ -88,6 +95,7 @@ __all__ = [
     "register_document",
     "register_endpoint",
     "rules_for",
+    "to_chunks",
     "to_events",
     "tool_use_id",
     "unregister_document",

@@ -1,4 +1,5 @@
-"""The OpenAPI 3.1 document of the messages routes, generated from the schema documents.
+"""The OpenAPI 3.1 document of the served routes (messages and chat completions), generated from the
+schema documents.
 
 Every document and every ``$defs`` entry becomes one entry of ``components/schemas``
 (a document under its title, a definition under its own name) and every ``$ref`` is
@@ -20,9 +21,12 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any
 
+from .chat_endpoint import CHAT_COMPLETIONS
+from .chat_rules import MAX_TEMPERATURE
+from .endpoint import Endpoint
 from .headers import HEADER_DOCUMENTS
+from .messages_endpoint import MESSAGES
 from .registry import BASE_URI, DOCUMENTS, EVENT_DEFINITIONS, load
-from .routes import ENDPOINT_TYPES, PROVIDERS
 from .rules import ERROR_TYPES, MIN_THINKING_BUDGET, rules_for
 
 OPENAPI_VERSION = "3.1.0"
@@ -137,8 +141,8 @@ def _reachable(root: Any, schemas: dict[str, Any]) -> set[str]:
 Schemas = dict[str, dict[str, Any]]
 
 
-def _request_schema(schemas: Schemas) -> dict[str, Any]:
-    return schemas[_document_component("request")]
+def _request_schema(schemas: Schemas, document: str = "request") -> dict[str, Any]:
+    return schemas[_document_component(document)]
 
 
 def _messages_not_empty(schemas: Schemas) -> None:
@@ -173,6 +177,24 @@ def _discriminator_tags_required(schemas: Schemas) -> None:
         member["required"] = sorted({*member.get("required", []), "type"})
 
 
+def _chat_messages_not_empty(schemas: Schemas) -> None:
+    _request_schema(schemas, CHAT_COMPLETIONS.request)["properties"]["messages"]["minItems"] = 1
+
+
+def _chat_temperature_range(schemas: Schemas) -> None:
+    for option in _request_schema(schemas, CHAT_COMPLETIONS.request)["properties"]["temperature"]["anyOf"]:
+        if option.get("type") == "number":
+            option.update(minimum=0, maximum=MAX_TEMPERATURE)
+
+
+def _completion_tokens_positive(schemas: Schemas) -> None:
+    properties = _request_schema(schemas, CHAT_COMPLETIONS.request)["properties"]
+    for key in ("max_completion_tokens", "max_tokens"):
+        for option in properties[key]["anyOf"]:
+            if option.get("type") == "integer":
+                option["minimum"] = 1
+
+
 def _discriminated(node: Any) -> set[str]:
     """The ``$defs`` names a discriminator of ``node`` (a document) maps a tag to."""
     found: set[str] = set()
@@ -196,20 +218,24 @@ EXPRESSED_RULES: dict[str, tuple[Callable[[Schemas], None], str]] = {
     "temperature_range": (_temperature_range, "whole"),
     "thinking_budget": (_thinking_budget_minimum, f"partly: budget_tokens >= {MIN_THINKING_BUDGET}"),
     "discriminator_tags_present": (_discriminator_tags_required, "whole"),
+    "chat_messages_not_empty": (_chat_messages_not_empty, "whole"),
+    "chat_temperature_range": (_chat_temperature_range, "whole"),
+    "completion_tokens_positive": (_completion_tokens_positive, "whole"),
 }
 """The request rules (:func:`.rules.rules_for`) the OpenAPI document states, by rule name: how, and
 whether ``whole`` or ``partly`` (what part)."""
 
 
-def inexpressible_rules() -> list[tuple[str, str]]:
-    """``(name, statement)`` of every request rule the OpenAPI document cannot state in full: a
-    request schema-valid for the document that breaks one of these gets 400 naming the rule's path."""
-    return [(r.name, r.summary) for r in rules_for("request")
+def inexpressible_rules(document: str = "request") -> list[tuple[str, str]]:
+    """``(name, statement)`` of every rule of the request document ``document`` the OpenAPI document
+    cannot state in full: a request schema-valid for the document that breaks one of these gets 400
+    naming the rule's path."""
+    return [(r.name, r.summary) for r in rules_for(document)
             if EXPRESSED_RULES.get(r.name, (None, ""))[1] != "whole"]
 
 
-def _semantic_rules_note() -> str:
-    lines = " ".join(f"{name}: {statement}" for name, statement in inexpressible_rules())
+def _semantic_rules_note(document: str) -> str:
+    lines = " ".join(f"{name}: {statement}" for name, statement in inexpressible_rules(document))
     return ("The server also enforces rules JSON Schema cannot express (a request breaking one gets 400 "
             f"invalid_request_error naming the JSON path). {lines} See x-semantic-rules.")
 
@@ -260,21 +286,51 @@ def _header_parameters() -> list[dict[str, Any]]:
     return parameters
 
 
-def _messages_operation(operation_id: str, with_provider: bool) -> dict[str, Any]:
+_STREAMS = {
+    MESSAGES.name: ("`event: <type>\\ndata: <one-line JSON>\\n\\n`; each data line is a {event} "
+                    "(components/schemas/{event}): message_start, then per block content_block_start, "
+                    "content_block_delta..., content_block_stop, then message_delta and message_stop"),
+    CHAT_COMPLETIONS.name: ("`data: <one-line JSON>\\n\\n` lines only; each is a {event} "
+                            "(components/schemas/{event}): per choice a first chunk with the role, content and "
+                            "tool-call deltas, a chunk with finish_reason; then a chunk with usage and no "
+                            "choices; the stream ends with `data: [DONE]`"),
+}
+_SUMMARIES = {
+    MESSAGES.name: "Create a message (Anthropic Messages format, Sequrity headers and sessions)",
+    CHAT_COMPLETIONS.name: "Create a chat completion (OpenAI Chat Completions format, Sequrity headers and sessions)",
+}
+SERVED: tuple[Endpoint, ...] = (MESSAGES, CHAT_COMPLETIONS)
+"""The endpoints the export describes (an endpoint registered at run time has no documents here)."""
+
+
+def _sse_schema(endpoint: Endpoint) -> dict[str, Any]:
+    event = _document_component(endpoint.event)
+    description = "server-sent events " + _STREAMS[endpoint.name].format(event=event)
+    data: dict[str, Any] = {"type": "string", "contentMediaType": "application/json", "contentSchema": _ref(event)}
+    if endpoint.sse.done is not None:  # the last data line is the terminator, not JSON of the event schema
+        data = {"anyOf": [data, {"const": endpoint.sse.done}]}
+    properties: dict[str, Any] = {"data": data}
+    if endpoint.sse.named:
+        properties = {"event": {"type": "string"}, **properties}
+    # one event (the pre-3.2 reading of an SSE schema, as schemathesis has it)
+    return {"type": "object", "description": description, "properties": properties,
+            "required": sorted(properties, key=lambda name: name != "event")}
+
+
+def _operation(endpoint: Endpoint, operation_id: str, with_provider: bool) -> dict[str, Any]:
     path_parameters = [{"name": "endpoint_type", "in": "path", "required": True,
-                        "schema": {"type": "string", "enum": list(ENDPOINT_TYPES)}}]
+                        "schema": {"type": "string", "enum": list(endpoint.endpoint_types)}}]
     if with_provider:
         path_parameters.append({"name": "provider", "in": "path", "required": True,
-                                "schema": {"type": "string", "enum": list(PROVIDERS)}})
-    event = _document_component("event")
+                                "schema": {"type": "string", "enum": list(endpoint.providers)}})
     return {
         "operationId": operation_id,
-        "summary": "Create a message (Anthropic Messages format, Sequrity headers and sessions)",
+        "summary": _SUMMARIES[endpoint.name],
         "parameters": path_parameters + _header_parameters(),
         "requestBody": {
             "required": True,
-            "description": _semantic_rules_note(),
-            "content": {"application/json": {"schema": _ref(_document_component("request"))}},
+            "description": _semantic_rules_note(endpoint.request),
+            "content": {"application/json": {"schema": _ref(_document_component(endpoint.request))}},
         },
         "responses": {
             "200": {
@@ -282,31 +338,31 @@ def _messages_operation(operation_id: str, with_provider: bool) -> dict[str, Any
                 "headers": {"X-Session-ID": {"required": True, "description": "the session of this answer",
                                              "schema": {"type": "string", "format": "uuid"}}},
                 "content": {
-                    "application/json": {"schema": _ref(_document_component("response"))},
-                    "text/event-stream": {
-                        "schema": {  # one event (the pre-3.2 reading of an SSE schema, as schemathesis has it)
-                            "type": "object",
-                            "description": "server-sent events "
-                                           "`event: <type>\\ndata: <one-line JSON>\\n\\n`; "
-                                           f"each data line is a {event} (components/schemas/{event}): "
-                                           "message_start, then per block content_block_start, "
-                                           "content_block_delta..., content_block_stop, then message_delta "
-                                           "and message_stop",
-                            "properties": {
-                                "event": {"type": "string"},
-                                "data": {"type": "string", "contentMediaType": "application/json",
-                                         "contentSchema": _ref(event)},
-                            },
-                            "required": ["event", "data"],
-                        },
-                        "x-event-schema": _ref(event),
-                    },
+                    "application/json": {"schema": _ref(_document_component(endpoint.response))},
+                    "text/event-stream": {"schema": _sse_schema(endpoint),
+                                          "x-event-schema": _ref(_document_component(endpoint.event))},
                 },
             },
             **{str(status): _error_response(status) for status in sorted({*ERROR_TYPES, *EXTRA_ERROR_STATUSES})},
         },
-        "x-semantic-rules": [{"name": name, "statement": statement} for name, statement in inexpressible_rules()],
+        "x-semantic-rules": [{"name": name, "statement": statement}
+                             for name, statement in inexpressible_rules(endpoint.request)],
     }
+
+
+_OPERATION_IDS = {MESSAGES.name: ("createMessageWithProvider", "createMessage"),
+                  CHAT_COMPLETIONS.name: ("createChatCompletionWithProvider", "createChatCompletion")}
+
+
+def _paths() -> dict[str, Any]:
+    paths: dict[str, Any] = {}
+    for endpoint in SERVED:
+        with_provider, default = _OPERATION_IDS[endpoint.name]
+        paths[f"/control/{{endpoint_type}}/{{provider}}{endpoint.path}"] = {
+            "post": _operation(endpoint, with_provider, with_provider=True)}
+        paths[f"/control/{{endpoint_type}}{endpoint.path}"] = {"post": _operation(endpoint, default,
+                                                                                  with_provider=False)}
+    return paths
 
 
 @cache
@@ -314,23 +370,18 @@ def _document() -> dict[str, Any]:
     return {
         "openapi": OPENAPI_VERSION,
         "info": {
-            "title": "Sequrity Control API — messages",
+            "title": "Sequrity Control API — messages and chat completions",
             "version": "1.0.0",
-            "description": "The messages endpoint of Sequrity's Control API, "
+            "description": "The messages and chat completions endpoints of Sequrity's Control API, "
                            "as modelled by sequrity-contract. The schemas state every constraint the server "
                            "enforces that JSON Schema can express; the semantic rules it cannot are listed in "
-                           "each messages operation's requestBody.description and x-semantic-rules. Every "
-                           "messages request needs 'Authorization: Bearer <key>' (401 without).",
+                           "each operation's requestBody.description and x-semantic-rules. Every "
+                           "request needs 'Authorization: Bearer <key>' (401 without).",
         },
         "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
         "security": [{"bearer": []}],
         "paths": {
-            "/control/{endpoint_type}/{provider}/v1/messages": {
-                "post": _messages_operation("createMessageWithProvider", with_provider=True),
-            },
-            "/control/{endpoint_type}/v1/messages": {
-                "post": _messages_operation("createMessage", with_provider=False),
-            },
+            **_paths(),
             "/control/health": {
                 "get": {
                     "operationId": "health",
@@ -350,5 +401,5 @@ def _document() -> dict[str, Any]:
 
 
 def openapi_document() -> dict[str, Any]:
-    """The OpenAPI 3.1 document of the messages routes (a fresh copy each call)."""
+    """The OpenAPI 3.1 document of the served routes (a fresh copy each call)."""
     return copy.deepcopy(_document())

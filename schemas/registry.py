@@ -28,6 +28,9 @@ DOCUMENTS: dict[str, str] = {
     "x-features": "x-features.json",
     "x-policy": "x-policy.json",
     "x-config": "x-config.json",
+    "chat.request": "chat-request.json",
+    "chat.response": "chat-response.json",
+    "chat.chunk": "chat-chunk.json",
 }
 
 #: Documents registered at run time (:func:`register_document`): name -> schema.

@@ -9,6 +9,9 @@ ENDPOINT_TYPES: tuple[str, ...] = ("chat", "code", "agent", "lang-graph")
 PROVIDERS: tuple[str, ...] = ("openai", "openrouter", "anthropic", "sequrity_azure", "llama")
 """The ``{provider}`` path segment (docs/contract.md §1; ``llama`` from the newer docs)."""
 
+CHAT_PROVIDERS: tuple[str, ...] = ("openai", "openrouter", "sequrity_azure")
+"""The ``{provider}`` segment of the chat completions routes (docs/contract.md §10.1)."""
+
 MESSAGES_PATH = "/v1/messages"
 CHAT_COMPLETIONS_PATH = "/v1/chat/completions"
 RESPONSES_PATH = "/v1/responses"

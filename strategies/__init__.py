@@ -25,6 +25,14 @@ from jsonschema.validators import validator_for
 from sequrity_contract import schemas
 
 from . import compiler, leaves
+from .chat import (
+    CHAT_MUTATIONS,
+    chat_chunks,
+    chat_conversations,
+    chat_invalid_requests,
+    chat_requests,
+    chat_responses,
+)
 from .conversation import draw_history
 from .endpoints import ENDPOINT_STRATEGIES, EndpointStrategies, register_strategies, strategies_for
 from .errors import InvalidStrategyArgument, StrategyError
@@ -36,11 +44,17 @@ from .stream import draw_events
 from .validation import check_choice, check_range, check_type, lazy
 
 __all__ = [
+    "CHAT_MUTATIONS",
     "ENDPOINT_STRATEGIES",
     "EndpointStrategies",
     "InvalidRequest",
     "InvalidStrategyArgument",
     "StrategyError",
+    "chat_chunks",
+    "chat_conversations",
+    "chat_invalid_requests",
+    "chat_requests",
+    "chat_responses",
     "conversations",
     "from_schema",
     "headers",

@@ -38,6 +38,12 @@ def _anthropic() -> ClientAdapter:
     return AnthropicAdapter()
 
 
+def _openai() -> ClientAdapter:
+    from .openai import OpenAIAdapter
+
+    return OpenAIAdapter()
+
+
 def _raw() -> ClientAdapter:
     from .raw import RawAdapter
 
@@ -49,6 +55,7 @@ BUILTIN_ADAPTERS: dict[str, Callable[[], ClientAdapter]] = {
     "sequrity": _sequrity,
     "sequrity-async": _sequrity_async,
     "anthropic": _anthropic,
+    "openai": _openai,
     "raw": _raw,
 }
 """Factories of the built-in adapters, by name."""

@@ -1,10 +1,11 @@
 """The ``sequrity`` and ``sequrity-async`` adapters: the official client
-(``SequrityClient`` / ``AsyncSequrityClient``, ``client.control.messages.create``).
+(``SequrityClient`` / ``AsyncSequrityClient``, ``client.control.messages.create`` and, for the
+chat completions endpoint, ``client.control.chat.create``).
 
 Its pydantic results become dicts with ``model_dump(mode="json", exclude_unset=True)``
 (the fields the server sent, as far as the client's models keep them) minus the
 ``session_id`` the client copies from the ``X-Session-ID`` header. The client has no
-accumulator, so a stream's message is :func:`sequrity_contract.schemas.accumulate` of its events.
+accumulator, so a stream's message is its events accumulated by the endpoint's codec.
 Dict options become the client's header models with ``model_validate``, as a user
 would build them.
 """
@@ -25,6 +26,10 @@ __all__ = ["SequrityAdapter", "SequrityAsyncAdapter"]
 _BODY_PARAMETERS = ("messages", "model", "max_tokens", "system", "temperature", "top_p", "top_k", "tools",
                     "tool_choice", "thinking", "reasoning_effort", "stop_sequences", "output_config",
                     "metadata", "service_tier", "timeout")
+#: Body fields that ``chat.create`` takes as arguments (the rest of a chat body it cannot send).
+_CHAT_PARAMETERS = ("messages", "model", "temperature", "top_p", "tools", "seed", "reasoning_effort",
+                    "response_format")
+_PARAMETERS = {schemas.MESSAGES.name: _BODY_PARAMETERS, schemas.CHAT_COMPLETIONS.name: _CHAT_PARAMETERS}
 
 
 def _import_sequrity() -> Any:
@@ -53,6 +58,7 @@ class _SequrityAdapterBase:
     """What the sync and async variants share: arguments in, errors out."""
 
     dialects = frozenset({"sequrity"})
+    endpoints = frozenset(_PARAMETERS)
     supports_sessions = True
     supports_retries = False
 
@@ -60,12 +66,22 @@ class _SequrityAdapterBase:
         self._sequrity, self._api_error, self._connection_error, self._header_models = _import_sequrity()
         self._clients: dict[tuple[Any, ...], Any] = {}
 
+    @staticmethod
+    def _resource(client: Any, options: SequrityOptions) -> Any:
+        """``client.control.chat`` for chat completions, else ``client.control.messages``."""
+        return client.control.chat if options.endpoint == schemas.CHAT_COMPLETIONS.name else client.control.messages
+
     def _arguments(self, request: dict[str, Any], options: SequrityOptions) -> dict[str, Any]:
-        unknown = sorted(set(request) - set(_BODY_PARAMETERS) - {"stream"})
+        parameters = _PARAMETERS.get(options.endpoint)
+        if parameters is None:
+            raise AdapterError(None, f"the official client has no resource for the {options.endpoint!r} endpoint",
+                               kind="client_validation")
+        unknown = sorted(set(request) - set(parameters) - {"stream"})
         if unknown:
-            raise AdapterError(None, f"messages.create has no parameter for the body field(s) "
+            method = "chat.create" if options.endpoint == schemas.CHAT_COMPLETIONS.name else "messages.create"
+            raise AdapterError(None, f"{method} has no parameter for the body field(s) "
                                f"{', '.join(unknown)}", kind="client_validation")
-        arguments = {k: v for k, v in request.items() if k in _BODY_PARAMETERS}
+        arguments = {k: v for k, v in request.items() if k in parameters}
         features_model, policy_model, config_model = self._header_models
         for argument, model, value in (("features", features_model, options.features),
                                        ("security_policy", policy_model, options.policy),
@@ -95,9 +111,14 @@ class _SequrityAdapterBase:
         return AdapterError(None, f"{type(exc).__name__}: {exc}", kind=kind)
 
     @staticmethod
-    def _result(events: Iterable[Any], dialect: str) -> StreamResult:
+    def _result(events: Iterable[Any], options: SequrityOptions) -> StreamResult:
         dicts = [_as_dict(event) for event in events]
-        return StreamResult(dicts, schemas.accumulate(dicts, dialect=dialect))  # type: ignore[arg-type]
+        endpoint = schemas.get_endpoint(options.endpoint)
+        dialect = options.dialect if options.dialect in endpoint.dialects else endpoint.dialects[0]
+        accumulator = endpoint.codec.accumulator(dialect)
+        for event in dicts:
+            accumulator.feed(event)
+        return StreamResult(dicts, accumulator.message)
 
     def reset_session(self) -> None:
         """Forget the session of every client (``client.control.reset_session()``)."""
@@ -119,11 +140,11 @@ class SequrityAdapter(_SequrityAdapterBase):
         return self._clients[key]
 
     def send(self, request: dict[str, Any], options: SequrityOptions) -> dict[str, Any]:
-        """``client.control.messages.create(...)`` as a dict."""
+        """``client.control.messages.create(...)`` (or ``chat.create``) as a dict."""
         try:
             arguments = self._arguments(request, options)
             arguments.pop("stream", None)
-            return _as_dict(self.client(options).control.messages.create(**arguments))
+            return _as_dict(self._resource(self.client(options), options).create(**arguments))
         except Exception as exc:
             raise self._error(exc) from exc
 
@@ -131,12 +152,12 @@ class SequrityAdapter(_SequrityAdapterBase):
         """The events of ``create(..., stream=True)`` as dicts, accumulated."""
         try:
             arguments = self._arguments(request, options)
-            stream = self.client(options).control.messages.create(**{**arguments, "stream": True})
+            stream = self._resource(self.client(options), options).create(**{**arguments, "stream": True})
         except Exception as exc:
             raise self._error(exc) from exc
         try:
             with stream:
-                return self._result(list(stream), options.dialect)
+                return self._result(list(stream), options)
         except Exception as exc:
             raise self._error(exc, streaming=True) from exc
 
@@ -161,11 +182,11 @@ class SequrityAsyncAdapter(_SequrityAdapterBase):
         return self._clients[key]
 
     async def send(self, request: dict[str, Any], options: SequrityOptions) -> dict[str, Any]:
-        """``await client.control.messages.create(...)`` as a dict."""
+        """``await client.control.messages.create(...)`` (or ``chat.create``) as a dict."""
         try:
             arguments = self._arguments(request, options)
             arguments.pop("stream", None)
-            return _as_dict(await self.client(options).control.messages.create(**arguments))
+            return _as_dict(await self._resource(self.client(options), options).create(**arguments))
         except Exception as exc:
             raise self._error(exc) from exc
 
@@ -173,13 +194,13 @@ class SequrityAsyncAdapter(_SequrityAdapterBase):
         """The events of ``await create(..., stream=True)`` as dicts, accumulated."""
         try:
             arguments = self._arguments(request, options)
-            stream = await self.client(options).control.messages.create(**{**arguments, "stream": True})
+            stream = await self._resource(self.client(options), options).create(**{**arguments, "stream": True})
         except Exception as exc:
             raise self._error(exc) from exc
         try:
             async with stream:
                 events = [event async for event in stream]
-            return self._result(events, options.dialect)
+            return self._result(events, options)
         except Exception as exc:
             raise self._error(exc, streaming=True) from exc
 

@@ -2,8 +2,8 @@
 
 Nulls are dropped from the request's own objects (the request, messages, content
 blocks, tools, ...) but kept inside free-form JSON values, where ``null`` is data:
-a tool call's ``input``, a tool's ``input_schema``, an output format's ``schema``,
-``cache_control``, ``citations`` and ``metadata``. The conformance suite computes
+a tool call's ``input``, a tool's ``input_schema`` (a chat function's ``parameters``), an output
+format's ``schema``, ``cache_control``, ``citations`` and ``metadata``. The conformance suite computes
 what the server must receive with the same :func:`drop_nulls`.
 """
 
@@ -15,7 +15,8 @@ from typing import Any
 
 __all__ = ["FREE_FORM_KEYS", "drop_nulls", "encode_body"]
 
-FREE_FORM_KEYS = frozenset({"input", "input_schema", "schema", "cache_control", "citations", "metadata"})
+FREE_FORM_KEYS = frozenset({"input", "input_schema", "parameters", "schema", "cache_control", "citations",
+                            "metadata"})
 """Keys whose values are free-form JSON: sent exactly as given, nulls included."""
 
 

@@ -108,6 +108,17 @@ def multiline_data(cut: StreamCut, index: int) -> None:
     _changed(cut, "multiline_data", index, multiline)
 
 
+@stream_fault("omit_done", boolean, "end the stream without its last 'data: [DONE]' line (chat completions; "
+              "messages streams have none)", outcome=False)
+def omit_done(cut: StreamCut, _: bool) -> None:
+    """Drop the stream's terminator, when its format has one and it is still there."""
+    terminator = cut.endpoint.sse.terminator
+    if terminator and cut.events and cut.events[-1] == terminator:
+        cut.events = cut.events[:-1]
+    else:
+        cut.notes.append(f"omit_done: {cut.endpoint.name} streams end without a terminator here; nothing changed")
+
+
 @stream_fault("disconnect_after_events", int_at_least(0), "close the connection after N events", outcome=True)
 def disconnect_after_events(cut: StreamCut, count: int) -> None:
     cut.events, cut.ending = cut.events[:count], "close"

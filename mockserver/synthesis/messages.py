@@ -29,70 +29,27 @@ header: the same inputs give the same message, byte for byte. Rules:
 
 from __future__ import annotations
 
-import hashlib
-import json
 import random
-import re
 import uuid
-from dataclasses import dataclass
 from typing import Any
 
 from sequrity_contract.schemas import tool_use_id
 
 from ..pipeline.responder import RequestContext
+from .prose import (
+    AFTER_TOOL,
+    CHARS_PER_TOKEN,
+    OPENERS,
+    SENTENCES,
+    Budget,
+    count_tokens,
+    dual_llm_document,
+    dumps,
+    seed_and_size,
+    topic_of,
+)
 from .registry import register_synthesizer
 from .values import NoValue, schema_value
-
-CHARS_PER_TOKEN = 4
-TOPIC_CHARS = 4096
-"""How much of the last user message the answer's topic is taken from (work that does not grow with it)."""
-_WORD = re.compile(r"[^\W_][\w'-]*")
-_STOPWORDS = frozenset({
-    "what", "which", "where", "when", "there", "their", "these", "those", "this", "that", "with", "from",
-    "have", "your", "about", "would", "could", "should", "please",
-})
-_OPENERS = (
-    "You asked about {topic}.",
-    "Here is a short answer about {topic}.",
-    "Let me respond to your message about {topic}.",
-    "Thanks for writing about {topic}.",
-)
-_SENTENCES = (
-    "This reply comes from the Sequrity mock server.",
-    "It is synthesized from the seed and the request, not by a model.",
-    "The same request always gets the same answer.",
-    "Nothing was sent to a real language model.",
-    "Details would depend on your own data.",
-    "That should be enough for a test.",
-)
-_AFTER_TOOL = (
-    "The tool result mentions {topic}.",
-    "Based on the tool output about {topic}, the task is complete.",
-    "I read the tool result ({topic}) and I am done.",
-)
-
-
-def count_tokens(text: str) -> int:
-    """Tokens in ``text``: one per four characters, rounded up."""
-    return (len(text) + CHARS_PER_TOKEN - 1) // CHARS_PER_TOKEN
-
-
-def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-
-def request_seed(seed: int, body: dict[str, Any], features: dict[str, Any] | None) -> str:
-    """The string that seeds the generator for one request: seed + digest of body (but for
-    ``stream``, so streamed and plain answers agree) and features."""
-    return _seed_and_size(seed, body, features)[0]
-
-
-def _seed_and_size(seed: int, body: dict[str, Any], features: dict[str, Any] | None) -> tuple[str, int]:
-    """The request's seed string (:func:`request_seed`) and the characters of the JSON it digests,
-    from one encoding of the body."""
-    answered = {k: v for k, v in body.items() if k != "stream"}
-    canonical = json.dumps([answered, features], sort_keys=True, ensure_ascii=False)
-    return f"{seed}:{hashlib.sha256(canonical.encode()).hexdigest()}", len(canonical)
 
 
 def _text_of(content: Any) -> str:
@@ -114,46 +71,17 @@ def _has_tool_result(content: Any) -> bool:
     return any(isinstance(b, dict) and b.get("type") == "tool_result" for b in blocks)
 
 
-def _topic(text: str) -> str:
-    """Up to three distinct words of the start of ``text`` (its first :data:`TOPIC_CHARS` characters),
-    quoted, preferring words that carry meaning."""
-    found = _WORD.findall(text[:TOPIC_CHARS])
-    meaningful = [w for w in found if len(w) > 3 and w.lower() not in _STOPWORDS]
-    words: list[str] = []
-    for word in meaningful or found:
-        word = word[:24]
-        if word.lower() not in (w.lower() for w in words):
-            words.append(word)
-        if len(words) == 3:
-            break
-    if not words:
-        return "your message"
-    if len(words) == 1:
-        return f'"{words[0]}"'
-    return ", ".join(f'"{w}"' for w in words[:-1]) + f' and "{words[-1]}"'
-
-
-@dataclass
-class _Budget:
-    limit: int
-    used: int = 0
-
-    @property
-    def left(self) -> int:
-        return self.limit - self.used
-
-
 @register_synthesizer("messages")
 def synthesize(context: RequestContext) -> dict[str, Any]:
     """The deterministic answer to a valid request (see the module docstring for the rules)."""
     body = context.body
-    seed, request_chars = _seed_and_size(context.seed, body, context.features)
+    seed, request_chars = seed_and_size(context.seed, body, context.features)
     rng = random.Random(seed)
     messages = body["messages"]
     last_user = next((m for m in reversed(messages) if m.get("role") == "user"), messages[-1])
     after_tool = _has_tool_result(last_user.get("content"))
-    topic = _topic(_text_of(last_user.get("content")))
-    budget = _Budget(int(body["max_tokens"]))  # JSON Schema counts 3.0 as an integer
+    topic = topic_of(_text_of(last_user.get("content")))
+    budget = Budget(int(body["max_tokens"]))  # JSON Schema counts 3.0 as an integer
     content: list[dict[str, Any]] = []
     message_id = f"msg_{rng.getrandbits(96):024x}"
 
@@ -183,7 +111,7 @@ def synthesize(context: RequestContext) -> dict[str, Any]:
 
 
 def _answer(body: dict[str, Any], context: RequestContext, rng: random.Random, topic: str, after_tool: bool,
-            budget: _Budget, content: list[dict[str, Any]]) -> tuple[str, str | None]:
+            budget: Budget, content: list[dict[str, Any]]) -> tuple[str, str | None]:
     """Append the answer blocks after any thinking; return (stop_reason, stop_sequence)."""
     forced, tools = _tools_to_call(body, rng, after_tool)
     calls: list[dict[str, Any]] = []
@@ -224,11 +152,11 @@ def _tools_to_call(body: dict[str, Any], rng: random.Random, after_tool: bool
     return kind == "any", rng.sample(distinct, count)
 
 
-def _tool_answer(calls: list[dict[str, Any]], budget: _Budget, content: list[dict[str, Any]]
+def _tool_answer(calls: list[dict[str, Any]], budget: Budget, content: list[dict[str, Any]]
                  ) -> tuple[str, str | None]:
     names = " and ".join(c["name"] for c in calls)
     preface = f"I will call {names}."
-    cost = sum(max(1, count_tokens(_dumps(c["input"]))) for c in calls)
+    cost = sum(max(1, count_tokens(dumps(c["input"]))) for c in calls)
     if cost + count_tokens(preface) <= budget.left:
         content.append({"type": "text", "text": preface})
         budget.used += count_tokens(preface)
@@ -247,20 +175,18 @@ def _final_text(body: dict[str, Any], context: RequestContext, rng: random.Rando
     fmt = (body.get("output_config") or {}).get("format") or {}
     if isinstance(fmt.get("schema"), dict):
         try:
-            return _dumps(schema_value(fmt["schema"], rng)), "structured"
+            return dumps(schema_value(fmt["schema"], rng)), "structured"
         except NoValue:
             return "I cannot produce JSON valid against the output_config.format schema.", "refusal"
-    opener = rng.choice(_AFTER_TOOL if after_tool else _OPENERS).format(topic=topic)
-    sentences = rng.sample(_SENTENCES, rng.randint(1, 3))
+    opener = rng.choice(AFTER_TOOL if after_tool else OPENERS).format(topic=topic)
+    sentences = rng.sample(SENTENCES, rng.randint(1, 3))
     text = " ".join([opener, *sentences])
     if (context.features or {}).get("agent_arch") == "dual-llm":
-        document = {"status": "success", "final_return_value": text, "error": None,
-                    "program": f"final_return_value = {json.dumps(text, ensure_ascii=False)}"}
-        return _dumps(document), "dual"
+        return dual_llm_document(text), "dual"
     return text, "free"
 
 
-def _text_answer(text: str, reason: str, sequences: list[str], budget: _Budget, content: list[dict[str, Any]]
+def _text_answer(text: str, reason: str, sequences: list[str], budget: Budget, content: list[dict[str, Any]]
                  ) -> tuple[str, str | None]:
     stop_sequence = None
     hits = [(text.find(s), i) for i, s in enumerate(sequences) if s in text]

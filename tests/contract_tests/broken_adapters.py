@@ -26,6 +26,7 @@ class MisordersStream(ReferenceAdapter):
     """Yields ``message_delta`` before the last ``content_block_stop`` (the message stays right)."""
 
     name = "misorders-stream"
+    endpoints = frozenset({"messages"})  # a messages bug: the chat clauses do not apply
 
     async def stream(self, request: dict[str, Any], options: SequrityOptions) -> StreamResult:
         result = await super().stream(request, options)
@@ -40,6 +41,7 @@ class IgnoresSessionHeader(ReferenceAdapter):
     """Never carries the session of an answer into the next request (explicit ids still go out)."""
 
     name = "ignores-session"
+    endpoints = frozenset({"messages"})  # checked against the messages clauses only
 
     async def send(self, request: dict[str, Any], options: SequrityOptions) -> dict[str, Any]:
         self.reset_session()

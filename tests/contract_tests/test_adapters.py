@@ -65,13 +65,15 @@ def test_every_builtin_name_gives_an_adapter_of_that_name(name):
     adapter = get_adapter(name)
     try:
         assert adapter.name == name
-        assert adapter.dialects <= {"sequrity", "anthropic"} and "sequrity" in adapter.dialects
+        assert adapter.dialects <= {"sequrity", "anthropic", "openai"}
+        endpoints = getattr(adapter, "endpoints", {"messages"})
+        assert "sequrity" in adapter.dialects or "messages" not in endpoints
     finally:
         run(as_async(adapter).close())
 
 
 def test_the_builtin_names_are_listed():
-    assert adapter_names() == ["reference", "sequrity", "sequrity-async", "anthropic", "raw"]
+    assert adapter_names() == ["reference", "sequrity", "sequrity-async", "anthropic", "openai", "raw"]
 
 
 def test_a_user_adapter_is_named_by_module_and_factory(user_module):
@@ -80,7 +82,7 @@ def test_a_user_adapter_is_named_by_module_and_factory(user_module):
 
 
 @pytest.mark.parametrize(("spec", "text"), [
-    ("nope", "unknown adapter; the built-in ones are reference, sequrity, sequrity-async, anthropic, raw"),
+    ("nope", "unknown adapter; the built-in ones are reference, sequrity, sequrity-async, anthropic, openai, raw"),
     ("", "expected an adapter name"),
     (":make", "expected 'package.module:factory'"),
     ("no_such_module_xyz:make", "cannot import module 'no_such_module_xyz'"),

@@ -1,4 +1,4 @@
-"""The official client and the Anthropic SDK through the conformance suite: each clause
+"""The official client, the Anthropic SDK and the OpenAI SDK through the conformance suite: each clause
 is one test; a clause a client breaks is ``xfail(strict=True)`` with the finding (docs/client-findings.md,
 "Conformance findings"), so a fixed client shows up as XPASS."""
 
@@ -12,6 +12,8 @@ from sequrity_contract.contract_tests.conformance import CLAUSES, ClauseResult, 
 
 EXAMPLES = 10
 OUTPUT_CONFIG = "output_config.format.schema goes out as `schema_`: the server answers 400"
+CHAT_PARAMETERS = ("chat.create has no parameter for OpenAI's tool_choice, parallel_tool_calls, max_completion_tokens, "
+                   "max_tokens, stop or stream_options; response_format.json_schema.schema goes out as `schema_`")
 FINDINGS = {
     ("sequrity", "request_round_trip"): OUTPUT_CONFIG,
     ("sequrity", "response_round_trip"): OUTPUT_CONFIG + "; unknown response fields are dropped",
@@ -20,8 +22,10 @@ FINDINGS = {
     ("anthropic", "stream_round_trip_sequrity"): "get_final_message() adds `stop_details: null` (and "
                                                  "`stop_sequence: null`), thinking becomes {thinking, signature}",
     ("anthropic", "stream_round_trip_anthropic"): "the SDK hides `ping` events",
+    **dict.fromkeys([("sequrity", "chat_request_round_trip"), ("sequrity", "chat_response_round_trip"),
+                     ("sequrity", "chat_stream_round_trip")], CHAT_PARAMETERS),
 }
-CLIENTS = ["sequrity", "sequrity-async", "anthropic"]
+CLIENTS = ["sequrity", "sequrity-async", "anthropic", "openai"]
 
 
 @functools.cache

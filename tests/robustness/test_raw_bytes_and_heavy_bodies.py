@@ -16,7 +16,7 @@ import pytest
 from drivers import PATH
 
 from sequrity_contract.mockserver import MockConfig, MockServer
-from sequrity_contract.mockserver.synthesis.messages import TOPIC_CHARS
+from sequrity_contract.mockserver.synthesis.prose import TOPIC_CHARS
 
 KEY = {"Authorization": "Bearer k", "Content-Type": "application/json"}
 STREAM = json.dumps({"model": "m", "max_tokens": 16, "stream": True,

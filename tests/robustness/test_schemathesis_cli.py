@@ -47,7 +47,9 @@ def test_a_long_stock_schemathesis_run_finds_nothing(tmp_path):
     assert completed.returncode == 0, completed.stdout[-6000:] + completed.stderr[-2000:]
 
 
-def test_a_request_the_export_calls_valid_breaks_only_the_rules_it_lists():
+@pytest.mark.parametrize(("path", "document_name"), [("/control/{endpoint_type}/v1/messages", "request"),
+                                                    ("/control/{endpoint_type}/v1/chat/completions", "chat.request")])
+def test_a_request_the_export_calls_valid_breaks_only_the_rules_it_lists(path, document_name):
     """The export states every constraint JSON Schema can express: a body drawn from its request schema
     breaks no schema keyword and no rule but those listed under ``x-semantic-rules``."""
     import schemathesis
@@ -57,15 +59,15 @@ def test_a_request_the_export_calls_valid_breaks_only_the_rules_it_lists():
     from sequrity_contract import schemas
 
     document = openapi_document()
-    operation = schemathesis.openapi.from_dict(document)["/control/{endpoint_type}/v1/messages"]["POST"]
-    post = document["paths"]["/control/{endpoint_type}/v1/messages"]["post"]
+    operation = schemathesis.openapi.from_dict(document)[path]["POST"]
+    post = document["paths"][path]["post"]
     listed = {rule["name"] for rule in post.get("x-semantic-rules", [])}
 
     @settings(max_examples=40, deadline=None, database=None, derandomize=True,
               suppress_health_check=list(HealthCheck))
     @given(case=operation.as_strategy(generation_mode=GenerationMode.POSITIVE))
     def check(case):
-        broken = {v.rule for v in schemas.check("request", case.body)}
-        assert broken <= listed, [str(v) for v in schemas.check("request", case.body) if v.rule not in listed]
+        broken = {v.rule for v in schemas.check(document_name, case.body)}
+        assert broken <= listed, [str(v) for v in schemas.check(document_name, case.body) if v.rule not in listed]
 
     check()

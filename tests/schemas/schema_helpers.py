@@ -69,7 +69,7 @@ def normalise(schema: Any, resolver: Any) -> Any:
         return {"allOf": sorted([target, siblings], key=canonical)}
     out: dict[str, Any] = {}
     for key, value in schema.items():
-        if key in ANNOTATIONS:
+        if key in ANNOTATIONS or key.startswith("x-"):
             continue
         if key in ONE_SCHEMA:
             out[key] = normalise(value, resolver)

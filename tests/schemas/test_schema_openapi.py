@@ -23,6 +23,8 @@ from sequrity_contract.schemas.openapi import bundle, openapi_document
 
 MESSAGES_WITH_PROVIDER = "/control/{endpoint_type}/{provider}/v1/messages"
 MESSAGES_DEFAULT = "/control/{endpoint_type}/v1/messages"
+CHAT_WITH_PROVIDER = "/control/{endpoint_type}/{provider}/v1/chat/completions"
+CHAT_DEFAULT = "/control/{endpoint_type}/v1/chat/completions"
 
 
 @pytest.fixture(scope="module")
@@ -98,7 +100,8 @@ def test_components_hold_every_document_and_definition(document: dict[str, Any])
 
 
 def test_the_messages_routes_have_enumerated_path_parameters(document: dict[str, Any]) -> None:
-    assert set(document["paths"]) == {MESSAGES_WITH_PROVIDER, MESSAGES_DEFAULT, "/control/health"}
+    assert set(document["paths"]) == {MESSAGES_WITH_PROVIDER, MESSAGES_DEFAULT, CHAT_WITH_PROVIDER, CHAT_DEFAULT,
+                                      "/control/health"}
     with_provider = {p["name"]: p for p in document["paths"][MESSAGES_WITH_PROVIDER]["post"]["parameters"]}
     default = {p["name"]: p for p in document["paths"][MESSAGES_DEFAULT]["post"]["parameters"]}
     assert (
@@ -117,8 +120,8 @@ def test_the_messages_routes_have_enumerated_path_parameters(document: dict[str,
     assert "get" in document["paths"]["/control/health"]
 
 
-@pytest.mark.parametrize("path", [MESSAGES_WITH_PROVIDER, MESSAGES_DEFAULT])
-def test_a_messages_operation_documents_headers_security_and_responses(
+@pytest.mark.parametrize("path", [MESSAGES_WITH_PROVIDER, MESSAGES_DEFAULT, CHAT_WITH_PROVIDER, CHAT_DEFAULT])
+def test_an_operation_documents_headers_security_and_responses(
     document: dict[str, Any], path: str
 ) -> None:
     operation = document["paths"][path]["post"]
@@ -142,9 +145,8 @@ def test_a_messages_operation_documents_headers_security_and_responses(
     ok = operation["responses"]["200"]
     assert set(ok["content"]) == {"application/json", "text/event-stream"}
     assert "X-Session-ID" in ok["headers"]
-    assert ok["content"]["text/event-stream"]["x-event-schema"] == {
-        "$ref": "#/components/schemas/StreamEvent"
-    }
+    event = "ChatCompletionChunk" if "chat/completions" in path else "StreamEvent"
+    assert ok["content"]["text/event-stream"]["x-event-schema"] == {"$ref": f"#/components/schemas/{event}"}
     errors = {int(s) for s in operation["responses"] if s != "200"}
     assert set(ERROR_TYPES) == {400, 401, 403, 404, 413, 429, 500, 529}
     assert errors == set(ERROR_TYPES) | {405, 408}  # 405: another method; 408: a body that does not arrive
@@ -237,3 +239,21 @@ def test_the_export_lists_the_rules_it_cannot_express(document: dict[str, Any]) 
                       "tool_choice_names_offered_tool"]
     for name in listed:
         assert name in operation["requestBody"]["description"]
+
+
+def test_the_chat_routes_have_their_own_providers_and_a_data_only_stream(document: dict[str, Any]) -> None:
+    operation = document["paths"][CHAT_WITH_PROVIDER]["post"]
+    parameters = {p["name"]: p for p in operation["parameters"]}
+    assert parameters["provider"]["schema"]["enum"] == ["openai", "openrouter", "sequrity_azure"]
+    assert parameters["endpoint_type"]["schema"]["enum"] == list(ENDPOINT_TYPES)
+    content = operation["responses"]["200"]["content"]
+    assert content["application/json"]["schema"] == {"$ref": "#/components/schemas/ChatCompletionResponse"}
+    stream = content["text/event-stream"]
+    assert stream["schema"]["required"] == ["data"] and "[DONE]" in stream["schema"]["description"]
+    assert stream["x-event-schema"] == {"$ref": "#/components/schemas/ChatCompletionChunk"}
+    request = document["components"]["schemas"]["ChatCompletionRequest"]["properties"]
+    assert request["messages"]["minItems"] == 1
+    assert {"type": "number", "minimum": 0, "maximum": 2} in request["temperature"]["anyOf"]
+    assert {"type": "integer", "minimum": 1} in request["max_completion_tokens"]["anyOf"]
+    assert [rule["name"] for rule in operation["x-semantic-rules"]] == [
+        "assistant_content_or_tool_calls", "tool_message_answers_tool_call", "chat_tool_choice_names_offered_tool"]

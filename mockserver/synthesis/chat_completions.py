@@ -1,0 +1,196 @@
+"""The synthesizer of chat completions: a deterministic completion consistent with the request
+(docs/contract.md §10.6).
+
+The completion is a pure function of the server seed, the request body (but for ``stream`` and
+``stream_options``) and the ``X-Features`` header. Rules:
+
+- **Text** is the messages synthesizer's: a short answer naming up to three words of the last user
+  message (after a ``tool`` message: of the tool result), then one to three stock sentences.
+- **Tokens**: one per four characters (rounded up) of content, refusal and tool-call arguments;
+  ``prompt_tokens`` counts the request's JSON; ``total_tokens`` is their sum.
+- **max_completion_tokens** (else ``max_tokens``): an answer over it is cut to that many tokens'
+  characters with ``finish_reason: "length"``.
+- **stop** (a string or a list): a free-text answer continues with one of the (non-empty) stop
+  strings after its first sentence and is cut before the earliest occurrence of any
+  (``finish_reason: "stop"``; OpenAI does not report which stop string matched). Structured and
+  dual-LLM content is JSON and is not cut.
+- **tools**: ``tool_choice`` ``"required"`` or a named function forces a call; ``"auto"`` (the
+  default when tools are offered) calls one unless the last message is a ``tool`` message (so agent
+  loops end); ``"none"`` never does. One call, or two distinct functions about a third of the time
+  unless ``parallel_tool_calls`` is false. Arguments come from the function's ``parameters``
+  (:func:`~.values.schema_value`); a forced call that no arguments can satisfy becomes a
+  ``refusal``. Ids read ``tc-<session>-<uuid>``; ``finish_reason: "tool_calls"``.
+- **response_format** ``json_schema``: the content is JSON valid against the schema (a refusal when
+  none can be made); ``json_object``: a JSON object ``{"answer": <text>}``. Either takes precedence
+  over dual-LLM.
+- **X-Features agent_arch dual-llm**: the content is the dual-LLM result document
+  ``{"status": "success", "final_return_value": ..., "error": null, "program": ...}``.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from typing import Any
+
+from sequrity_contract.schemas import tool_use_id
+from sequrity_contract.schemas.chat_rules import completion_limit, named_tool, offered_tools
+from sequrity_contract.schemas.chat_stream import COMPLETION_OBJECT, arguments_json
+
+from ..pipeline.responder import RequestContext
+from .prose import (
+    AFTER_TOOL,
+    CHARS_PER_TOKEN,
+    OPENERS,
+    SENTENCES,
+    Budget,
+    count_tokens,
+    dual_llm_document,
+    dumps,
+    seed_and_size,
+    topic_of,
+)
+from .registry import register_synthesizer
+from .values import NoValue, schema_value
+
+NAME = "chat_completions"
+CREATED_BASE = 1_700_000_000
+"""``created`` is this Unix time plus a seeded offset under a year: deterministic, plausible."""
+_UNANSWERED = 1 << 30
+"""The token budget of a request that sets no limit (no answer comes near it)."""
+
+
+def _text_of(content: Any) -> str:
+    if isinstance(content, str):
+        return content
+    parts = [part.get("text") for part in content if isinstance(part, dict)] if isinstance(content, list) else []
+    return " ".join(part for part in parts if isinstance(part, str))
+
+
+def _stops(body: dict[str, Any]) -> list[str]:
+    stop = body.get("stop")
+    listed = [stop] if isinstance(stop, str) else stop if isinstance(stop, list) else []
+    return [s for s in listed if isinstance(s, str) and s]
+
+
+@register_synthesizer(NAME)
+def synthesize(context: RequestContext) -> dict[str, Any]:
+    """The deterministic completion of a valid request (see the module docstring for the rules)."""
+    body = context.body
+    answered = {k: v for k, v in body.items() if k != "stream_options"}
+    seed, request_chars = seed_and_size(context.seed, answered, context.features)
+    rng = random.Random(seed)
+    messages = body["messages"]
+    after_tool = messages[-1].get("role") == "tool"
+    source = messages[-1] if after_tool else next(
+        (m for m in reversed(messages) if m.get("role") == "user"), messages[-1])
+    topic = topic_of(_text_of(source.get("content")))
+    limit = completion_limit(body)
+    budget = Budget(_UNANSWERED if limit is None else limit)
+    completion_id = f"chatcmpl-{rng.getrandbits(96):024x}"
+    created = CREATED_BASE + rng.randrange(365 * 24 * 3600)
+    message, finish_reason = _answer(body, context, rng, topic, after_tool, budget)
+    prompt_tokens = max(1, (request_chars + CHARS_PER_TOKEN - 1) // CHARS_PER_TOKEN)
+    return {
+        "id": completion_id,
+        "object": COMPLETION_OBJECT,
+        "created": created,
+        "model": body["model"],
+        "choices": [{"index": 0, "message": message, "logprobs": None, "finish_reason": finish_reason}],
+        "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": budget.used,
+                  "total_tokens": prompt_tokens + budget.used},
+    }
+
+
+def _answer(body: dict[str, Any], context: RequestContext, rng: random.Random, topic: str, after_tool: bool,
+            budget: Budget) -> tuple[dict[str, Any], str]:
+    """The assistant message and its finish_reason."""
+    forced, functions = _functions_to_call(body, rng, after_tool)
+    calls: list[dict[str, Any]] = []
+    for function in functions:
+        parameters = function.get("parameters")
+        try:
+            value = schema_value(parameters if isinstance(parameters, dict) else {"type": "object"}, rng)
+        except NoValue:
+            continue
+        if isinstance(value, dict):
+            call_id = tool_use_id(context.session_id, uuid.UUID(int=rng.getrandbits(128), version=4))
+            calls.append({"id": call_id, "type": "function",
+                          "function": {"name": function["name"], "arguments": arguments_json(value)}})
+    if calls:
+        return _tool_message(calls, budget)
+    if forced:
+        names = ", ".join(f["name"] for f in functions) or "the requested function"
+        return _refusal(f"I cannot call {names}: no arguments satisfy its parameters.", budget)
+    text, kind = _final_text(body, context, rng, topic, after_tool)
+    if kind == "refusal":
+        return _refusal(text, budget)
+    stops = _stops(body)
+    if stops and kind == "free":
+        first, _, rest = text.partition(". ")
+        text = f"{first}. {rng.choice(stops)} {rest}" if rest else f"{text} {rng.choice(stops)}"
+        text = text[: min(text.find(s) for s in stops if s in text)]
+    return _text_message(text, budget)
+
+
+def _functions_to_call(body: dict[str, Any], rng: random.Random, after_tool: bool
+                       ) -> tuple[bool, list[dict[str, Any]]]:
+    functions = offered_tools(body)
+    choice = body.get("tool_choice")
+    named = named_tool(body)
+    if named is not None:
+        return True, [functions[named]] if named in functions else []
+    mode = choice if isinstance(choice, str) else "auto"
+    if not functions or mode == "none" or (mode == "auto" and after_tool):
+        return False, []
+    distinct = list(functions.values())
+    parallel = len(distinct) > 1 and body.get("parallel_tool_calls") is not False
+    count = 2 if parallel and rng.random() < 0.3 else 1
+    return mode == "required", rng.sample(distinct, count)
+
+
+def _tool_message(calls: list[dict[str, Any]], budget: Budget) -> tuple[dict[str, Any], str]:
+    cost = sum(max(1, count_tokens(call["function"]["arguments"])) for call in calls)
+    if cost > budget.left:  # the call does not fit: the model is cut off while announcing it
+        text = ("I will call " + " and ".join(c["function"]["name"] for c in calls))[: budget.left * CHARS_PER_TOKEN]
+        budget.used = budget.limit
+        return {"role": "assistant", "content": text, "refusal": None}, "length"
+    budget.used += cost
+    return {"role": "assistant", "content": None, "refusal": None, "tool_calls": calls}, "tool_calls"
+
+
+def _refusal(text: str, budget: Budget) -> tuple[dict[str, Any], str]:
+    if count_tokens(text) > budget.left:
+        text = text[: budget.left * CHARS_PER_TOKEN]
+        budget.used = budget.limit
+        return {"role": "assistant", "content": None, "refusal": text}, "length"
+    budget.used += count_tokens(text)
+    return {"role": "assistant", "content": None, "refusal": text}, "stop"
+
+
+def _text_message(text: str, budget: Budget) -> tuple[dict[str, Any], str]:
+    if count_tokens(text) > budget.left:
+        text = text[: budget.left * CHARS_PER_TOKEN]
+        budget.used = budget.limit
+        return {"role": "assistant", "content": text, "refusal": None}, "length"
+    budget.used += count_tokens(text)
+    return {"role": "assistant", "content": text, "refusal": None}, "stop"
+
+
+def _final_text(body: dict[str, Any], context: RequestContext, rng: random.Random, topic: str,
+                after_tool: bool) -> tuple[str, str]:
+    """The answer text and its kind: ``free``, ``structured``, ``dual`` or ``refusal``."""
+    fmt = body.get("response_format") or {}
+    opener = rng.choice(AFTER_TOOL if after_tool else OPENERS).format(topic=topic)
+    text = " ".join([opener, *rng.sample(SENTENCES, rng.randint(1, 3))])
+    if fmt.get("type") == "json_schema":
+        schema = (fmt.get("json_schema") or {}).get("schema")
+        try:
+            return dumps(schema_value(schema if isinstance(schema, dict) else {}, rng)), "structured"
+        except NoValue:
+            return "I cannot produce JSON valid against the response_format schema.", "refusal"
+    if fmt.get("type") == "json_object":
+        return dumps({"answer": text}), "structured"
+    if (context.features or {}).get("agent_arch") == "dual-llm":
+        return dual_llm_document(text), "dual"
+    return text, "free"

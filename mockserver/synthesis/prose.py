@@ -1,0 +1,100 @@
+"""What every synthesizer shares: the stock sentences of an answer, its topic (words of the user's
+message), the token count (one per four characters) and the seed of one request."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+CHARS_PER_TOKEN = 4
+TOPIC_CHARS = 4096
+"""How much of the last user message the answer's topic is taken from (work that does not grow with it)."""
+_WORD = re.compile(r"[^\W_][\w'-]*")
+_STOPWORDS = frozenset({
+    "what", "which", "where", "when", "there", "their", "these", "those", "this", "that", "with", "from",
+    "have", "your", "about", "would", "could", "should", "please",
+})
+OPENERS = (
+    "You asked about {topic}.",
+    "Here is a short answer about {topic}.",
+    "Let me respond to your message about {topic}.",
+    "Thanks for writing about {topic}.",
+)
+SENTENCES = (
+    "This reply comes from the Sequrity mock server.",
+    "It is synthesized from the seed and the request, not by a model.",
+    "The same request always gets the same answer.",
+    "Nothing was sent to a real language model.",
+    "Details would depend on your own data.",
+    "That should be enough for a test.",
+)
+AFTER_TOOL = (
+    "The tool result mentions {topic}.",
+    "Based on the tool output about {topic}, the task is complete.",
+    "I read the tool result ({topic}) and I am done.",
+)
+
+
+def count_tokens(text: str) -> int:
+    """Tokens in ``text``: one per four characters, rounded up."""
+    return (len(text) + CHARS_PER_TOKEN - 1) // CHARS_PER_TOKEN
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def request_seed(seed: int, body: dict[str, Any], features: dict[str, Any] | None) -> str:
+    """The string that seeds the generator for one request: seed + digest of body (but for
+    ``stream``, so streamed and plain answers agree) and features."""
+    return seed_and_size(seed, body, features)[0]
+
+
+def seed_and_size(seed: int, body: dict[str, Any], features: dict[str, Any] | None) -> tuple[str, int]:
+    """The request's seed string (:func:`request_seed`) and the characters of the JSON it digests,
+    from one encoding of the body."""
+    answered = {k: v for k, v in body.items() if k != "stream"}
+    canonical = json.dumps([answered, features], sort_keys=True, ensure_ascii=False)
+    return f"{seed}:{hashlib.sha256(canonical.encode()).hexdigest()}", len(canonical)
+
+
+def topic_of(text: str) -> str:
+    """Up to three distinct words of the start of ``text`` (its first :data:`TOPIC_CHARS` characters),
+    quoted, preferring words that carry meaning."""
+    found = _WORD.findall(text[:TOPIC_CHARS])
+    meaningful = [w for w in found if len(w) > 3 and w.lower() not in _STOPWORDS]
+    words: list[str] = []
+    for word in meaningful or found:
+        word = word[:24]
+        if word.lower() not in (w.lower() for w in words):
+            words.append(word)
+        if len(words) == 3:
+            break
+    if not words:
+        return "your message"
+    if len(words) == 1:
+        return f'"{words[0]}"'
+    return ", ".join(f'"{w}"' for w in words[:-1]) + f' and "{words[-1]}"'
+
+
+@dataclass
+class Budget:
+    """The output tokens an answer may use (``limit``) and has used."""
+
+    limit: int
+    used: int = 0
+
+    @property
+    def left(self) -> int:
+        return self.limit - self.used
+
+
+def dual_llm_document(text: str) -> str:
+    """The dual-LLM result document whose final return value is ``text`` (docs/contract.md §4), as
+    compact JSON: what a dual-LLM answer's final text is."""
+    document = {"status": "success", "final_return_value": text, "error": None,
+                "program": f"final_return_value = {json.dumps(text, ensure_ascii=False)}"}
+    return dumps(document)
