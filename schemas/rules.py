@@ -282,12 +282,18 @@ def output_within_max_tokens(response: dict[str, Any], context: Context) -> Iter
                         f"at most max_tokens ({limit})", response["usage"]["output_tokens"])
 
 
+def _callable_tools(request: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The request's tools a tool_use block can name: those with a string ``name`` (the request
+    document also admits free-form tool objects, which no answer can call)."""
+    return {t["name"]: t for t in request.get("tools") or [] if isinstance(t, dict) and isinstance(t.get("name"), str)}
+
+
 @rule("response")
 def tool_use_follows_tool_choice(response: dict[str, Any], context: Context) -> Iterator[Violation]:
     """tool_use blocks name offered tools and obey tool_choice and disable_parallel_tool_use."""
     if context.request is None:
         return
-    tools = {t.get("name"): t for t in context.request.get("tools") or [] if isinstance(t, dict)}
+    tools = _callable_tools(context.request)
     choice = context.request.get("tool_choice") or {}
     uses = _tool_uses(response)
     for i, block in uses:

@@ -89,6 +89,16 @@ def test_tool_choice_any_forces_a_valid_tool_call(server: MockServer) -> None:
     assert call["id"].startswith(f"tc-{session}-")
 
 
+def test_tool_choice_any_with_no_callable_tool_answers_in_text(server: MockServer) -> None:
+    """A free-form tool object without a name (the request document admits it) cannot be called:
+    the answer is text, and the contract does not ask for a tool_use block (found by the OpenAPI fuzz)."""
+    body = {"model": "claude-test", "max_tokens": 400, "messages": [{"role": "user", "content": "hi"}],
+            "tool_choice": {"type": "any"}, "tools": [{}]}
+    message, session = ask(server, "hi", tools=[{}], tool_choice={"type": "any"})
+    assert kinds(message) == ["text"]
+    assert schemas.check("response", message, request=body, session_id=session) == []
+
+
 def test_tool_choice_tool_calls_the_named_tool(server: MockServer) -> None:
     message, _ = ask(server, tools=[WEATHER, CLOCK], tool_choice={"type": "tool", "name": "get_time"})
     assert [b["name"] for b in message["content"] if b["type"] == "tool_use"] == ["get_time"]
