@@ -159,22 +159,25 @@ def _tool_message(calls: list[dict[str, Any]], budget: Budget) -> tuple[dict[str
     return {"role": "assistant", "content": None, "refusal": None, "tool_calls": calls}, "tool_calls"
 
 
-def _refusal(text: str, budget: Budget) -> tuple[dict[str, Any], str]:
+def _within_budget(text: str, budget: Budget) -> tuple[str, str]:
+    """``text`` as far as the budget allows, spent from it, and the finish reason: ``length`` when
+    it was cut, ``stop`` otherwise."""
     if count_tokens(text) > budget.left:
         text = text[: budget.left * CHARS_PER_TOKEN]
         budget.used = budget.limit
-        return {"role": "assistant", "content": None, "refusal": text}, "length"
+        return text, "length"
     budget.used += count_tokens(text)
-    return {"role": "assistant", "content": None, "refusal": text}, "stop"
+    return text, "stop"
+
+
+def _refusal(text: str, budget: Budget) -> tuple[dict[str, Any], str]:
+    said, finish = _within_budget(text, budget)
+    return {"role": "assistant", "content": None, "refusal": said}, finish
 
 
 def _text_message(text: str, budget: Budget) -> tuple[dict[str, Any], str]:
-    if count_tokens(text) > budget.left:
-        text = text[: budget.left * CHARS_PER_TOKEN]
-        budget.used = budget.limit
-        return {"role": "assistant", "content": text, "refusal": None}, "length"
-    budget.used += count_tokens(text)
-    return {"role": "assistant", "content": text, "refusal": None}, "stop"
+    said, finish = _within_budget(text, budget)
+    return {"role": "assistant", "content": said, "refusal": None}, finish
 
 
 def _final_text(body: dict[str, Any], context: RequestContext, rng: random.Random, topic: str,
