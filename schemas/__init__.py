@@ -23,6 +23,7 @@ from .endpoint import (
     unregister_endpoint,
 )
 from .headers import HEADER_DOCUMENTS, one_line_json
+from .lang_graph import lang_graph_fields, lang_graph_violations
 from .messages_endpoint import MESSAGES
 from .registry import (
     DOCUMENTS,
@@ -83,6 +84,8 @@ __all__ = [
     "get_endpoint",
     "is_valid",
     "json_path",
+    "lang_graph_fields",
+    "lang_graph_violations",
     "load",
     "one_line_json",
     "register_document",

@@ -28,6 +28,7 @@ from . import compiler, leaves
 from .conversation import draw_history
 from .endpoints import ENDPOINT_STRATEGIES, EndpointStrategies, register_strategies, strategies_for
 from .errors import InvalidStrategyArgument, StrategyError
+from .graphs import Graph, lang_graphs
 from .header import header_value
 from .invalid import MUTATIONS, InvalidRequest, draw_invalid
 from .request import RequestConstraints, build_request, parse_constraints, session_of
@@ -38,6 +39,7 @@ from .validation import check_choice, check_range, check_type, lazy
 __all__ = [
     "ENDPOINT_STRATEGIES",
     "EndpointStrategies",
+    "Graph",
     "InvalidRequest",
     "InvalidStrategyArgument",
     "StrategyError",
@@ -45,6 +47,7 @@ __all__ = [
     "from_schema",
     "headers",
     "invalid_requests",
+    "lang_graphs",
     "register_strategies",
     "requests",
     "responses",
