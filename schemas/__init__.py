@@ -22,7 +22,8 @@ from .endpoint import (
     register_endpoint,
     unregister_endpoint,
 )
-from .headers import HEADER_DOCUMENTS, one_line_json
+from .headers import HEADER_DOCUMENTS, normalized_header, one_line_json
+from .json_routes import JSON_ROUTES, JsonRoute, register_json_route
 from .lang_graph import lang_graph_fields, lang_graph_violations
 from .messages_endpoint import MESSAGES
 from .registry import (
@@ -48,6 +49,7 @@ from .stream import (
     to_events,
 )
 from .user_schemas import user_schema_checker, user_schema_violations
+from .validate_headers import VALIDATE_HEADERS
 from .violations import ContractError, ContractViolationError, Violation, json_path
 
 __all__ = [
@@ -60,17 +62,20 @@ __all__ = [
     "ERROR_TYPES",
     "EVENT_DEFINITIONS",
     "HEADER_DOCUMENTS",
+    "JSON_ROUTES",
     "MESSAGES",
     "NAMED_EVENTS",
     "NAMES",
     "PROVIDERS",
     "RULES",
     "TOOL_USE_ID",
+    "VALIDATE_HEADERS",
     "Accumulator",
     "Context",
     "ContractError",
     "ContractViolationError",
     "Endpoint",
+    "JsonRoute",
     "Rule",
     "SSEFormat",
     "StreamCodec",
@@ -87,9 +92,11 @@ __all__ = [
     "lang_graph_fields",
     "lang_graph_violations",
     "load",
+    "normalized_header",
     "one_line_json",
     "register_document",
     "register_endpoint",
+    "register_json_route",
     "rules_for",
     "to_events",
     "tool_use_id",

@@ -21,6 +21,7 @@ from functools import cache
 from typing import Any
 
 from .headers import HEADER_DOCUMENTS
+from .json_routes import JSON_ROUTES, JsonRoute
 from .registry import BASE_URI, DOCUMENTS, EVENT_DEFINITIONS, load
 from .routes import ENDPOINT_TYPES, PROVIDERS
 from .rules import ERROR_TYPES, MIN_THINKING_BUDGET, rules_for
@@ -309,6 +310,37 @@ def _messages_operation(operation_id: str, with_provider: bool) -> dict[str, Any
     }
 
 
+def _json_route_operation(route: JsonRoute, with_provider: bool) -> dict[str, Any]:
+    """The operation of a JSON route (:mod:`.json_routes`): its documents inline, its error answers."""
+    words = route.name.split("-")
+    operation_id = words[0] + "".join(w.capitalize() for w in words[1:]) + ("WithProvider" if with_provider else "")
+    operation: dict[str, Any] = {
+        "operationId": operation_id,
+        "summary": route.summary,
+        "parameters": [{"name": "provider", "in": "path", "required": True,
+                        "schema": {"type": "string", "enum": list(route.providers)}}] if with_provider else [],
+        "requestBody": {"required": True, "content": {"application/json": {"schema": load(route.request)}}},
+        "responses": {
+            "200": {"description": "the answer", "content": {"application/json": {"schema": load(route.response)}}},
+            **{str(status): _error_response(status) for status in (400, 405, 408, 413)},
+        },
+    }
+    if route.auth:
+        operation["responses"]["401"] = _error_response(401)
+    else:
+        operation["security"] = []
+    return operation
+
+
+def _json_route_paths() -> dict[str, Any]:
+    paths: dict[str, Any] = {}
+    for route in JSON_ROUTES.values():
+        if "{provider}" in route.path:
+            paths[route.path] = {"post": _json_route_operation(route, with_provider=True)}
+        paths[route.path.replace("/{provider}", "")] = {"post": _json_route_operation(route, with_provider=False)}
+    return paths
+
+
 @cache
 def _document() -> dict[str, Any]:
     return {
@@ -320,7 +352,8 @@ def _document() -> dict[str, Any]:
                            "as modelled by sequrity-contract. The schemas state every constraint the server "
                            "enforces that JSON Schema can express; the semantic rules it cannot are listed in "
                            "each messages operation's requestBody.description and x-semantic-rules. Every "
-                           "messages request needs 'Authorization: Bearer <key>' (401 without).",
+                           "messages request needs 'Authorization: Bearer <key>' (401 without). The JSON routes "
+                           "(validate-headers, policy generation) take one JSON body and answer one JSON document.",
         },
         "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
         "security": [{"bearer": []}],
@@ -331,6 +364,7 @@ def _document() -> dict[str, Any]:
             "/control/{endpoint_type}/v1/messages": {
                 "post": _messages_operation("createMessage", with_provider=False),
             },
+            **_json_route_paths(),
             "/control/health": {
                 "get": {
                     "operationId": "health",

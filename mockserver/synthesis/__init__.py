@@ -1,7 +1,16 @@
 """Synthesis: the default responder and one synthesizer per endpoint (see :mod:`.registry`)."""
 
 from . import messages as messages  # registers the messages synthesizer
+from . import validate_headers as validate_headers  # registers the answer of /control/v1/validate-headers
 from .messages import synthesize
-from .registry import SYNTHESIZERS, Synthesizer, register_synthesizer, unregister_synthesizer
+from .registry import (
+    JSON_ANSWERS,
+    SYNTHESIZERS,
+    Synthesizer,
+    register_json_answer,
+    register_synthesizer,
+    unregister_synthesizer,
+)
 
-__all__ = ["SYNTHESIZERS", "Synthesizer", "register_synthesizer", "synthesize", "unregister_synthesizer"]
+__all__ = ["JSON_ANSWERS", "SYNTHESIZERS", "Synthesizer", "register_json_answer", "register_synthesizer",
+           "synthesize", "unregister_synthesizer"]

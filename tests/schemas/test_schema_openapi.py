@@ -97,8 +97,22 @@ def test_components_hold_every_document_and_definition(document: dict[str, Any])
     assert not any("$id" in c or "$defs" in c for c in components.values())
 
 
+JSON_ROUTE_PATHS = {"/control/v1/validate-headers"}
+
+
+def test_each_json_route_is_an_operation_with_its_documents(document: dict[str, Any]) -> None:
+    operation = document["paths"]["/control/v1/validate-headers"]["post"]
+    assert operation["operationId"] == "validateHeaders"
+    assert operation["security"] == []  # no key, as the service
+    body = operation["requestBody"]["content"]["application/json"]["schema"]
+    assert set(body["properties"]) == {"x_features", "x_policy", "x_config"}
+    assert operation["responses"]["200"]["content"]["application/json"]["schema"]["title"] == \
+        "ValidateHeadersResponse"
+
+
 def test_the_messages_routes_have_enumerated_path_parameters(document: dict[str, Any]) -> None:
-    assert set(document["paths"]) == {MESSAGES_WITH_PROVIDER, MESSAGES_DEFAULT, "/control/health"}
+    assert set(document["paths"]) == {MESSAGES_WITH_PROVIDER, MESSAGES_DEFAULT, "/control/health",
+                                      *JSON_ROUTE_PATHS}
     with_provider = {p["name"]: p for p in document["paths"][MESSAGES_WITH_PROVIDER]["post"]["parameters"]}
     default = {p["name"]: p for p in document["paths"][MESSAGES_DEFAULT]["post"]["parameters"]}
     assert (
