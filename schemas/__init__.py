@@ -26,6 +26,7 @@ from .headers import HEADER_DOCUMENTS, normalized_header, one_line_json
 from .json_routes import JSON_ROUTES, JsonRoute, register_json_route
 from .lang_graph import lang_graph_fields, lang_graph_violations
 from .messages_endpoint import MESSAGES
+from .policy_gen import POLICY_GEN
 from .registry import (
     DOCUMENTS,
     EVENT_DEFINITIONS,
@@ -66,6 +67,7 @@ __all__ = [
     "MESSAGES",
     "NAMED_EVENTS",
     "NAMES",
+    "POLICY_GEN",
     "PROVIDERS",
     "RULES",
     "TOOL_USE_ID",

@@ -319,10 +319,13 @@ def _json_route_operation(route: JsonRoute, with_provider: bool) -> dict[str, An
         "summary": route.summary,
         "parameters": [{"name": "provider", "in": "path", "required": True,
                         "schema": {"type": "string", "enum": list(route.providers)}}] if with_provider else [],
-        "requestBody": {"required": True, "content": {"application/json": {"schema": load(route.request)}}},
+        "requestBody": {"required": True,
+                        "content": {"application/json": {"schema": _ref(_document_component(route.request))}}},
         "responses": {
-            "200": {"description": "the answer", "content": {"application/json": {"schema": load(route.response)}}},
-            **{str(status): _error_response(status) for status in (400, 405, 408, 413)},
+            "200": {"description": "the answer",
+                    "content": {"application/json": {"schema": _ref(_document_component(route.response))}}},
+            **{str(status): _error_response(status)
+               for status in (400, *((404,) if with_provider else ()), 405, 408, 413)},
         },
     }
     if route.auth:
@@ -330,6 +333,18 @@ def _json_route_operation(route: JsonRoute, with_provider: bool) -> dict[str, An
     else:
         operation["security"] = []
     return operation
+
+
+def json_route_schemas(prefix: str = "#/components/schemas/") -> dict[str, dict[str, Any]]:
+    """The documents of every JSON route and their definitions, as named schemas (like
+    :func:`component_schemas`)."""
+    out: dict[str, dict[str, Any]] = {}
+    for route in JSON_ROUTES.values():
+        for document in (route.request, route.response):
+            raw = load(document)
+            for name, schema in {_document_component(document): raw, **raw.get("$defs", {})}.items():
+                out[name] = _rewrite(schema, document, prefix)
+    return out
 
 
 def _json_route_paths() -> dict[str, Any]:
@@ -376,7 +391,7 @@ def _document() -> dict[str, Any]:
             },
         },
         "components": {
-            "schemas": server_schemas(),
+            "schemas": {**server_schemas(), **json_route_schemas()},
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer",
                                            "description": "the Sequrity API key"}},
         },

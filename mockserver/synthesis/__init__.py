@@ -1,6 +1,7 @@
 """Synthesis: the default responder and one synthesizer per endpoint (see :mod:`.registry`)."""
 
 from . import messages as messages  # registers the messages synthesizer
+from . import policy_gen as policy_gen  # registers the answer of policy generation
 from . import validate_headers as validate_headers  # registers the answer of /control/v1/validate-headers
 from .messages import synthesize
 from .registry import (
