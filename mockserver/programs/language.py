@@ -52,7 +52,9 @@ _NAMES: dict[type[ast.AST], str] = {
     ast.Starred: "a starred expression", ast.NamedExpr: "an assignment expression (:=)",
     ast.Await: "await", ast.Yield: "yield", ast.YieldFrom: "yield from", ast.Assert: "an assert statement",
     ast.Match: "a match statement", ast.AsyncFor: "an async for loop", ast.AsyncWith: "an async with statement",
-    ast.Attribute: "attribute access",
+    ast.Attribute: "attribute access", ast.Subscript: "a subscript", ast.Call: "a call's result",
+    ast.Compare: "a comparison", ast.BoolOp: "a boolean operation", ast.List: "a list display",
+    ast.Tuple: "a tuple", ast.Dict: "a dict display", ast.Name: "a name",
 }
 
 SUPPORTED = ("assignment, for … in …, if/elif/else, pass, names, constants, list/tuple/dict displays, "
@@ -79,8 +81,11 @@ def parse(source: str, tools: Collection[str]) -> ast.Module:
         module = ast.parse(source, mode="exec")
     except SyntaxError as error:
         raise ProgramSyntaxError(error.lineno or 0, f"not valid Python: {error.msg}") from None
-    except (ValueError, RecursionError, MemoryError) as error:  # a null byte; nesting too deep to parse
-        raise ProgramSyntaxError(0, f"not a program the parser can read: {error or type(error).__name__}") from None
+    except ValueError as error:  # a null byte
+        raise ProgramSyntaxError(0, f"not valid Python: {error}") from None
+    except (RecursionError, MemoryError):
+        raise ProgramSyntaxError(0, "the program nests too deeply for the parser (expressions or "
+                                    "if/elif chains); expected a flatter program") from None
     try:
         _Checker(frozenset(tools)).statements(module.body)
     except RecursionError:

@@ -118,3 +118,17 @@ def test_a_tool_error_ends_the_program_with_a_failure_document(server: MockServe
 def test_a_program_on_another_endpoint_type_is_not_run(server: MockServer) -> None:
     answer = post(server, body("import os"), path="/control/chat/anthropic/v1/messages")
     assert answer.status_code == 200
+
+
+@pytest.mark.parametrize(("program", "words"), [
+    ("x = " + "(" * 5000 + "1" + ")" * 5000, ["not valid Python"]),
+    ("x = " + "not " * 100_000 + "1", ["nests too deeply"]),
+    ("x = 1\nif x == 0:\n    pass\n" + "elif x == 0:\n    pass\n" * 20_000, ["nests too deeply"]),
+    ("x = 1\x00", ["null bytes"]),
+    ("x = initial_state['k']()", ["line 1", "calling a subscript"]),
+    ("x = f'{initial_state}'", ["line 1", "an f-string"]),
+])
+def test_hostile_programs_are_refused_quickly_and_named(server: MockServer, program: str, words: list[str]) -> None:
+    message = refusal(server, body(program))
+    for word in words:
+        assert word in message

@@ -117,3 +117,25 @@ def test_a_graph_with_conditional_routing_takes_the_branch_its_router_picks(
     assert seen[1][1]["needs_review"] is needs_review  # the router saw the state after plan
     assert result["steps"] == [name for name in path if name != "route"]
     assert final_document(server).final_return_value.value == result["result"]  # type: ignore[union-attr]
+
+
+def test_a_router_that_may_end_the_graph_gets_a_400_naming_the_line(server: MockServer) -> None:
+    """Finding: the client writes an empty ``if next_node == '__end__':`` block for a conditional
+    edge to END, which is not Python; the mock says so instead of running it."""
+    from sequrity._exceptions import SequrityAPIError
+
+    def maybe_end(state: Order) -> str:
+        return "execute" if state.get("needs_review") else graph_module.END
+
+    graph = graph_module.StateGraph(Order)
+    graph.add_node("plan", plan)
+    graph.add_node("execute", execute)
+    graph.add_edge(graph_module.START, "plan")
+    graph.add_conditional_edges("plan", maybe_end, {"execute": "execute", graph_module.END: graph_module.END})
+    graph.add_edge("execute", graph_module.END)
+    with pytest.raises(SequrityAPIError) as refused:
+        run_graph(server, graph, {"query": "q", "steps": []},
+                  {"plan": plan, "execute": execute, "maybe_end": maybe_end})
+    assert refused.value.status_code == 400
+    assert "not valid Python: expected an indented block after 'if' statement" in str(refused.value)
+    assert seen == []  # refused before any node ran
