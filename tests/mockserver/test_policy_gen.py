@@ -9,13 +9,16 @@ from typing import Any
 
 import pytest
 import requests
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sequrity import SequrityClient
+from sequrity.control.types.policy_gen import PolicyGenResponse
 from sequrity.sqrt.parser import parse
 
+from sequrity_contract import schemas
 from sequrity_contract.mockserver import MockServer
 from sequrity_contract.mockserver.synthesis.policy_gen import policy
+from sequrity_contract.strategies import from_schema
 
 CHAT_TOOLS = [{"type": "function", "function": {"name": "get_weather", "description": "Weather for a city",
                                                 "parameters": {"type": "object"}}},
@@ -91,3 +94,13 @@ def test_an_unknown_provider_is_a_404_naming_it(server: MockServer) -> None:
 def test_any_names_and_description_give_valid_sqrt(description: str, names: list[str]) -> None:
     result = parse(policy(description, names))
     assert result.valid, result.error
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(request=from_schema(schemas.load("policy-gen-request")))
+def test_every_request_the_document_allows_gets_a_valid_policy(server: MockServer, request: dict[str, Any]) -> None:
+    answer = requests.post(server.url + "/control/policy-gen/v1/generate", json=request,
+                           headers={"Authorization": "Bearer k"}, timeout=10)
+    assert answer.status_code == 200, answer.text
+    assert schemas.validate("policy-gen-response", answer.json()) == []
+    assert parse(PolicyGenResponse.model_validate(answer.json()).policies).valid

@@ -11,9 +11,11 @@ from typing import Any
 import pytest
 import requests
 from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 from pydantic import ValidationError
 from sequrity.control.types.headers import FeaturesHeader, FineGrainedConfigHeader, SecurityPolicyHeader
 
+from sequrity_contract import schemas
 from sequrity_contract.mockserver import MockServer
 from sequrity_contract.schemas import one_line_json
 from sequrity_contract.strategies.header import header_value
@@ -106,3 +108,16 @@ def _property(header: str) -> Any:
 test_x_features_normalizes_as_the_published_model_dumps = _property("X-Features")
 test_x_policy_normalizes_as_the_published_model_dumps = _property("X-Policy")
 test_x_config_normalizes_as_the_published_model_dumps = _property("X-Config")
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=st.fixed_dictionaries({}, optional={field: st.none() | st.text() | header_value(header, as_json=True)
+                                                for header, field in FIELD.items()}))
+def test_any_body_of_header_strings_gets_a_verdict_per_header(server: MockServer, body: dict[str, Any]) -> None:
+    answer = validate(server, body)
+    assert answer.status_code == 200
+    assert schemas.validate("validate-headers-response", answer.json()) == []
+    for field, verdict in answer.json().items():
+        assert (verdict is None) == (body.get(field) is None)
+        if verdict is not None:
+            assert verdict["valid"] == (verdict["errors"] == []) == (verdict["normalized"] is not None)
