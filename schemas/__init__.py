@@ -23,10 +23,9 @@ from .endpoint import (
     unregister_endpoint,
 )
 from .headers import HEADER_DOCUMENTS, normalized_header, one_line_json
-from .json_routes import JSON_ROUTES, JsonRoute, register_json_route
+from .json_routes import JSON_ROUTES, POLICY_GEN, VALIDATE_HEADERS, JsonRoute, register_json_route
 from .lang_graph import lang_graph_fields, lang_graph_violations
 from .messages_endpoint import MESSAGES
-from .policy_gen import POLICY_GEN
 from .registry import (
     DOCUMENTS,
     EVENT_DEFINITIONS,
@@ -50,7 +49,6 @@ from .stream import (
     to_events,
 )
 from .user_schemas import user_schema_checker, user_schema_violations
-from .validate_headers import VALIDATE_HEADERS
 from .violations import ContractError, ContractViolationError, Violation, json_path
 
 __all__ = [

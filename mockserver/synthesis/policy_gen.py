@@ -1,4 +1,4 @@
-"""The answer of policy generation (:mod:`sequrity_contract.schemas.policy_gen`): a SQRT policy with
+"""The answer of policy generation (:mod:`sequrity_contract.schemas.json_routes.policy_gen`): a SQRT policy with
 one ``tool`` block per tool of the request and per internal tool it names, deterministic in the
 body, and the usage counted as for messages (one token per four characters).
 
@@ -14,7 +14,7 @@ import json
 import re
 from typing import Any
 
-from sequrity_contract.schemas.policy_gen import tool_names
+from sequrity_contract.schemas.json_routes.policy_gen import tool_names
 
 from ..pipeline.responder import JsonRequest
 from .messages import count_tokens

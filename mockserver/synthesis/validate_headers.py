@@ -1,4 +1,4 @@
-"""The answer of ``POST /control/v1/validate-headers`` (:mod:`sequrity_contract.schemas.validate_headers`):
+"""The answer of ``POST /control/v1/validate-headers`` (:mod:`sequrity_contract.schemas.json_routes.validate_headers`):
 per header value given, whether it is valid against its document, its normalized form and the
 problems, each naming its JSON path."""
 
@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from sequrity_contract.schemas import HEADER_DOCUMENTS, load, normalized_header, validate
-from sequrity_contract.schemas.validate_headers import FIELDS
+from sequrity_contract.schemas.json_routes.validate_headers import FIELDS
 
 from ..pipeline.responder import JsonRequest
 from ..support.strict_json import InvalidJson, loads_strict

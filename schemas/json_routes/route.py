@@ -1,4 +1,5 @@
-"""The second seam: routes of the Control API that are not LLM-message endpoints.
+"""The second seam: routes of the Control API that are not LLM-message endpoints (the routes
+themselves are this module's siblings).
 
 A :class:`JsonRoute` takes one JSON body and answers one JSON document: no stream, no session, no
 configuration headers (``/control/v1/validate-headers``, policy generation). It says where it lives
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .routes import PROVIDERS
+from ..routes import PROVIDERS
 
 
 @dataclass(frozen=True, eq=False)

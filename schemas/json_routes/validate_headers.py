@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .headers import HEADER_DOCUMENTS
-from .json_routes import JsonRoute, register_json_route
-from .registry import register_document
+from ..headers import HEADER_DOCUMENTS
+from ..registry import register_document
+from .route import JsonRoute, register_json_route
 
 FIELDS: dict[str, str] = {header.lower().replace("-", "_"): header for header in HEADER_DOCUMENTS}
 """The body's fields and the header each one holds: ``x_features`` -> ``X-Features`` and so on."""

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .json_routes import JsonRoute, register_json_route
-from .registry import register_document
+from ..registry import register_document
+from .route import JsonRoute, register_json_route
 
 INTERNAL_TOOLS = ("parse_with_ai", "verify_hypothesis", "set_policy", "complete_turn")
 """The service's internal tools a request may ask the policy to cover (``internal_tool_names``)."""
