@@ -86,8 +86,9 @@ def run(source: str, variables: Mapping[str, Any], results: Sequence[Result], to
     one of ``tools``. Raises a :class:`~.errors.ProgramError` naming the line for a program the
     interpreter refuses or cannot finish."""
     module = parse(source, tools)
-    machine = _Machine({name: _copy(value, 0) for name, value in variables.items()}, results, limits)
+    machine = _Machine({}, results, limits)
     try:
+        machine.variables.update({name: _copy(value, 0) for name, value in variables.items()})
         machine.statements(module.body)
     except _Stop as stop:
         return Pending(stop.call, machine.steps)
@@ -98,7 +99,11 @@ def run(source: str, variables: Mapping[str, Any], results: Sequence[Result], to
     if machine.calls < len(results):
         raise HistoryMismatch(0, f"the conversation holds {len(results)} tool results, but the program makes "
                                  f"only {machine.calls} external calls: the results do not belong to this program")
-    return Finished(_copy(machine.variables.get(FINAL_VARIABLE), machine.line), machine.calls, machine.steps)
+    try:
+        value = _copy(machine.variables.get(FINAL_VARIABLE), machine.line)
+    except RecursionError:
+        raise ProgramFailed(machine.line, "the final value nests too deeply to send") from None
+    return Finished(value, machine.calls, machine.steps)
 
 
 class _Stop(Exception):

@@ -125,6 +125,7 @@ def test_a_program_on_another_endpoint_type_is_not_run(server: MockServer) -> No
     ("x = " + "not " * 100_000 + "1", ["nests too deeply"]),
     ("x = 1\nif x == 0:\n    pass\n" + "elif x == 0:\n    pass\n" * 20_000, ["nests too deeply"]),
     ("x = 1\x00", ["null bytes"]),
+    ("x = []\n" + "x = [x]\n" * 2000 + "r = a(state={'v': x})", ["line 2002", "nest too deeply"]),
     ("x = initial_state['k']()", ["line 1", "calling a subscript"]),
     ("x = f'{initial_state}'", ["line 1", "an f-string"]),
 ])

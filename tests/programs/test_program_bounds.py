@@ -39,3 +39,9 @@ def test_a_value_that_contains_itself_cannot_be_the_final_value() -> None:
 
 def test_a_program_that_sets_no_final_value_ends_with_none() -> None:
     assert run("x = 1", {}, [], []) == Finished(None, calls=0, steps=1)
+
+
+def test_a_value_nested_too_deeply_to_send_fails_naming_it() -> None:
+    program = "l = [1]\n" + "l.extend(l)\n" * 13 + "x = []\nfor i in l:\n    x = [x]\nfinal_return_value = x"
+    with pytest.raises((ProgramFailed, LimitExceeded), match=r"nests too deeply|max_steps"):
+        run(program, {}, [], [])
