@@ -25,7 +25,9 @@ from .endpoint import (
     register_endpoint,
     unregister_endpoint,
 )
-from .headers import HEADER_DOCUMENTS, one_line_json
+from .headers import HEADER_DOCUMENTS, normalized_header, one_line_json
+from .json_routes import JSON_ROUTES, POLICY_GEN, VALIDATE_HEADERS, JsonRoute, register_json_route
+from .lang_graph import lang_graph_fields, lang_graph_violations
 from .messages_endpoint import MESSAGES
 from .registry import (
     DOCUMENTS,
@@ -64,18 +66,22 @@ __all__ = [
     "ERROR_TYPES",
     "EVENT_DEFINITIONS",
     "HEADER_DOCUMENTS",
+    "JSON_ROUTES",
     "MESSAGES",
     "NAMED_EVENTS",
     "NAMES",
+    "POLICY_GEN",
     "PROVIDERS",
     "RULES",
     "TOOL_USE_ID",
+    "VALIDATE_HEADERS",
     "Accumulator",
     "ChunkAccumulator",
     "Context",
     "ContractError",
     "ContractViolationError",
     "Endpoint",
+    "JsonRoute",
     "Rule",
     "SSEFormat",
     "StreamCodec",
@@ -90,10 +96,14 @@ __all__ = [
     "get_endpoint",
     "is_valid",
     "json_path",
+    "lang_graph_fields",
+    "lang_graph_violations",
     "load",
+    "normalized_header",
     "one_line_json",
     "register_document",
     "register_endpoint",
+    "register_json_route",
     "rules_for",
     "to_chunks",
     "to_events",

@@ -25,6 +25,7 @@ from .chat_endpoint import CHAT_COMPLETIONS
 from .chat_rules import MAX_TEMPERATURE
 from .endpoint import Endpoint
 from .headers import HEADER_DOCUMENTS
+from .json_routes import JSON_ROUTES, JsonRoute
 from .messages_endpoint import MESSAGES
 from .registry import BASE_URI, DOCUMENTS, EVENT_DEFINITIONS, load
 from .rules import ERROR_TYPES, MIN_THINKING_BUDGET, rules_for
@@ -365,6 +366,52 @@ def _paths() -> dict[str, Any]:
     return paths
 
 
+def _json_route_operation(route: JsonRoute, with_provider: bool) -> dict[str, Any]:
+    """The operation of a JSON route (:mod:`.json_routes`): its documents inline, its error answers."""
+    words = route.name.split("-")
+    operation_id = words[0] + "".join(w.capitalize() for w in words[1:]) + ("WithProvider" if with_provider else "")
+    operation: dict[str, Any] = {
+        "operationId": operation_id,
+        "summary": route.summary,
+        "parameters": [{"name": "provider", "in": "path", "required": True,
+                        "schema": {"type": "string", "enum": list(route.providers)}}] if with_provider else [],
+        "requestBody": {"required": True,
+                        "content": {"application/json": {"schema": _ref(_document_component(route.request))}}},
+        "responses": {
+            "200": {"description": "the answer",
+                    "content": {"application/json": {"schema": _ref(_document_component(route.response))}}},
+            **{str(status): _error_response(status)
+               for status in (400, *((404,) if with_provider else ()), 405, 408, 413)},
+        },
+    }
+    if route.auth:
+        operation["responses"]["401"] = _error_response(401)
+    else:
+        operation["security"] = []
+    return operation
+
+
+def json_route_schemas(prefix: str = "#/components/schemas/") -> dict[str, dict[str, Any]]:
+    """The documents of every JSON route and their definitions, as named schemas (like
+    :func:`component_schemas`)."""
+    out: dict[str, dict[str, Any]] = {}
+    for route in JSON_ROUTES.values():
+        for document in (route.request, route.response):
+            raw = load(document)
+            for name, schema in {_document_component(document): raw, **raw.get("$defs", {})}.items():
+                out[name] = _rewrite(schema, document, prefix)
+    return out
+
+
+def _json_route_paths() -> dict[str, Any]:
+    paths: dict[str, Any] = {}
+    for route in JSON_ROUTES.values():
+        if "{provider}" in route.path:
+            paths[route.path] = {"post": _json_route_operation(route, with_provider=True)}
+        paths[route.path.replace("/{provider}", "")] = {"post": _json_route_operation(route, with_provider=False)}
+    return paths
+
+
 @cache
 def _document() -> dict[str, Any]:
     return {
@@ -376,12 +423,15 @@ def _document() -> dict[str, Any]:
                            "as modelled by sequrity-contract. The schemas state every constraint the server "
                            "enforces that JSON Schema can express; the semantic rules it cannot are listed in "
                            "each operation's requestBody.description and x-semantic-rules. Every "
-                           "request needs 'Authorization: Bearer <key>' (401 without).",
+                           "messages and chat completions request needs 'Authorization: Bearer <key>' (401 "
+                           "without). The JSON routes (validate-headers, policy generation) take one JSON body "
+                           "and answer one JSON document.",
         },
         "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
         "security": [{"bearer": []}],
         "paths": {
             **_paths(),
+            **_json_route_paths(),
             "/control/health": {
                 "get": {
                     "operationId": "health",
@@ -393,7 +443,7 @@ def _document() -> dict[str, Any]:
             },
         },
         "components": {
-            "schemas": server_schemas(),
+            "schemas": {**server_schemas(), **json_route_schemas()},
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer",
                                            "description": "the Sequrity API key"}},
         },

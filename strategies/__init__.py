@@ -36,6 +36,7 @@ from .chat import (
 from .conversation import draw_history
 from .endpoints import ENDPOINT_STRATEGIES, EndpointStrategies, register_strategies, strategies_for
 from .errors import InvalidStrategyArgument, StrategyError
+from .graphs import Graph, lang_graphs
 from .header import header_value
 from .invalid import MUTATIONS, InvalidRequest, draw_invalid
 from .request import RequestConstraints, build_request, parse_constraints, session_of
@@ -47,6 +48,7 @@ __all__ = [
     "CHAT_MUTATIONS",
     "ENDPOINT_STRATEGIES",
     "EndpointStrategies",
+    "Graph",
     "InvalidRequest",
     "InvalidStrategyArgument",
     "StrategyError",
@@ -59,6 +61,7 @@ __all__ = [
     "from_schema",
     "headers",
     "invalid_requests",
+    "lang_graphs",
     "register_strategies",
     "requests",
     "responses",

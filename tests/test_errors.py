@@ -18,7 +18,8 @@ BASES: dict[str, type[Exception]] = {
     "contract_tests": ContractTestsError,
 }
 #: Exceptions used as signals inside one module, never raised to a user.
-INTERNAL = {"sequrity_contract.mockserver.synthesis.values.NoValue"}
+INTERNAL = {"sequrity_contract.mockserver.synthesis.values.NoValue",
+            "sequrity_contract.mockserver.programs.interpreter._Stop"}
 
 
 def defined_errors(layer: str) -> list[type[BaseException]]:

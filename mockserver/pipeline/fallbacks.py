@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from sequrity_contract.schemas import CONTROL_API_PATHS, ENDPOINT_TYPES, ENDPOINTS, PROVIDERS
+from sequrity_contract.schemas import CONTROL_API_PATHS, ENDPOINT_TYPES, ENDPOINTS, JSON_ROUTES, PROVIDERS
 
 from ..errors import ApiError
 from ..state import STATE
@@ -59,7 +59,14 @@ def _why_not_found(path: str) -> str:
             if endpoint is None:
                 return f"{path} is part of the Sequrity API, but this mock does not serve {endpoint_path} (yet)"
             break
-    if path.startswith("/control/policy-gen"):
-        return f"{path} is part of the Sequrity API, but this mock does not serve policy generation (yet)"
-    expected = ", ".join(f"POST /control/{{endpoint_type}}[/{{provider}}]{p}" for p in served)
+    for route in JSON_ROUTES.values():
+        head, _, tail = route.path.partition("/{provider}")
+        if tail and path.startswith(head + "/") and path.endswith(tail):
+            provider = path[len(head) + 1:-len(tail)]
+            if "/" not in provider and provider not in route.providers:
+                return (f"unknown provider {provider!r} in {path}: expected one of {', '.join(route.providers)} "
+                        "or none")
+    json_routes = (route.path.replace("/{provider}", "[/{provider}]") for route in JSON_ROUTES.values())
+    expected = ", ".join([*(f"POST /control/{{endpoint_type}}[/{{provider}}]{p}" for p in served),
+                          *(f"POST {route_path}" for route_path in json_routes)])
     return f"no route {path}: expected {expected}, GET /control/health or /__admin/..."

@@ -14,7 +14,7 @@ only inside strings (tool_use ids); the pipeline puts the real session id in its
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
@@ -62,3 +62,16 @@ class Responder(Protocol):
     async def respond(self, context: RequestContext) -> Reply:
         """The message (or error) answering ``context``."""
         ...
+
+
+@dataclass(frozen=True)
+class JsonRequest:
+    """A valid body of a JSON route, the provider its path names (or None) and the server's seed."""
+
+    body: dict[str, Any]
+    provider: str | None
+    seed: int
+
+
+JsonAnswer = Callable[[JsonRequest], dict[str, Any]]
+"""Answers a JSON route: a document valid against the route's response document, or an ApiError raised."""

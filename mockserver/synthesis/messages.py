@@ -24,11 +24,17 @@ header: the same inputs give the same message, byte for byte. Rules:
 - **output_config.format** json_schema: the text is a JSON document valid against the schema
   (a ``refusal`` when none can be produced). It takes precedence over dual-LLM.
 - **X-Features agent_arch dual-llm**: the text is the dual-LLM result document
-  ``{"status": "success", "final_return_value": ..., "error": null, "program": ...}``.
+  ``{"status": "success", "final_return_value": {"value": ..., "meta": ...}, "error": null, "program": ...}``
+  (:mod:`.dual_llm`).
+- **lang-graph programs**: on a ``lang-graph`` route, a body with ``user_provided_program`` is
+  answered by running the program (:mod:`.lang_graph`): the program's next external call as a
+  ``tool_use`` with the current state as its input, or, once it ends, its final value as a
+  dual-LLM document. The tool results of the conversation answer the program's calls in order.
 """
 
 from __future__ import annotations
 
+import json
 import random
 import uuid
 from typing import Any
@@ -36,6 +42,8 @@ from typing import Any
 from sequrity_contract.schemas import tool_use_id
 
 from ..pipeline.responder import RequestContext
+from ..programs import Pending, Result
+from . import lang_graph
 from .prose import (
     AFTER_TOOL,
     CHARS_PER_TOKEN,
@@ -113,6 +121,8 @@ def synthesize(context: RequestContext) -> dict[str, Any]:
 def _answer(body: dict[str, Any], context: RequestContext, rng: random.Random, topic: str, after_tool: bool,
             budget: Budget, content: list[dict[str, Any]]) -> tuple[str, str | None]:
     """Append the answer blocks after any thinking; return (stop_reason, stop_sequence)."""
+    if lang_graph.has_program(context.endpoint_type, body):
+        return _program_answer(body, context, rng, budget, content)
     forced, tools = _tools_to_call(body, rng, after_tool)
     calls: list[dict[str, Any]] = []
     for tool in tools:
@@ -184,6 +194,48 @@ def _final_text(body: dict[str, Any], context: RequestContext, rng: random.Rando
     if (context.features or {}).get("agent_arch") == "dual-llm":
         return dual_llm_document(text), "dual"
     return text, "free"
+
+
+def _program_answer(body: dict[str, Any], context: RequestContext, rng: random.Random, budget: Budget,
+                    content: list[dict[str, Any]]) -> tuple[str, str | None]:
+    """The answer of a lang-graph program: its next external call as a tool_use, or its end."""
+    tools = [t["name"] for t in body.get("tools") or [] if isinstance(t, dict) and isinstance(t.get("name"), str)]
+    outcome = lang_graph.step(body, _tool_results(body["messages"]), tools)
+    if isinstance(outcome, Pending):
+        call_id = tool_use_id(context.session_id, uuid.UUID(int=rng.getrandbits(128), version=4))
+        call = {"type": "tool_use", "id": call_id, "name": outcome.call.name, "input": outcome.call.arguments}
+        return _tool_answer([call], budget, content)
+    sequences = [s for s in body.get("stop_sequences") or [] if s]
+    return _text_answer(dumps(outcome), "end_turn", sequences, budget, content)
+
+
+def _tool_results(messages: list[dict[str, Any]]) -> list[Result]:
+    """The conversation's tool results in order, each with the name of the tool_use it answers
+    (when the conversation holds that tool_use) and its content read as JSON where it is JSON."""
+    names: dict[str, str] = {}
+    results: list[Result] = []
+    for message in messages:
+        blocks = message.get("content")
+        for block in blocks if isinstance(blocks, list) else []:
+            if not isinstance(block, dict):
+                continue
+            if block.get("type") == "tool_use" and isinstance(block.get("id"), str):
+                names[block["id"]] = str(block.get("name"))
+            elif block.get("type") == "tool_result":
+                text = _text_of(block.get("content"))
+                name = names.get(block.get("tool_use_id", ""))
+                if block.get("is_error"):
+                    results.append(Result(name=name, error=text or "an error without text"))
+                else:
+                    results.append(Result(_json_or_text(text), name))
+    return results
+
+
+def _json_or_text(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError):  # not JSON, or nested too deeply to read: the text as it is
+        return text
 
 
 def _text_answer(text: str, reason: str, sequences: list[str], budget: Budget, content: list[dict[str, Any]]

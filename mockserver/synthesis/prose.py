@@ -9,6 +9,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from . import dual_llm
+
 CHARS_PER_TOKEN = 4
 TOPIC_CHARS = 4096
 """How much of the last user message the answer's topic is taken from (work that does not grow with it)."""
@@ -93,8 +95,6 @@ class Budget:
 
 
 def dual_llm_document(text: str) -> str:
-    """The dual-LLM result document whose final return value is ``text`` (docs/contract.md §4), as
-    compact JSON: what a dual-LLM answer's final text is."""
-    document = {"status": "success", "final_return_value": text, "error": None,
-                "program": f"final_return_value = {json.dumps(text, ensure_ascii=False)}"}
-    return dumps(document)
+    """The dual-LLM result document (:mod:`.dual_llm`) whose final value is ``text``, as compact
+    JSON: what a dual-LLM answer's final text is."""
+    return dumps(dual_llm.success(text, dual_llm.text_program(text)))

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..errors import ApiError
-from ..pipeline.responder import Reply, RequestContext
+from ..pipeline.responder import JsonAnswer, Reply, RequestContext
 
 SynthesizeFunction = Callable[[RequestContext], dict[str, Any]]
 
@@ -29,6 +29,20 @@ def register_synthesizer(endpoint: str) -> Callable[[SynthesizeFunction], Synthe
 
     def register(function: SynthesizeFunction) -> SynthesizeFunction:
         SYNTHESIZERS[endpoint] = function
+        return function
+
+    return register
+
+
+JSON_ANSWERS: dict[str, JsonAnswer] = {}
+"""The answer function of each JSON route (:data:`~sequrity_contract.schemas.JSON_ROUTES`), by route name."""
+
+
+def register_json_answer(route: str) -> Callable[[JsonAnswer], JsonAnswer]:
+    """Decorator: make the function the answer of the JSON route called ``route``."""
+
+    def register(function: JsonAnswer) -> JsonAnswer:
+        JSON_ANSWERS[route] = function
         return function
 
     return register

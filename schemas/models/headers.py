@@ -43,9 +43,10 @@ class ControlFlowMetaPolicy(ContractModel):
     """The branching meta-policy: which producers, tags and consumers may steer control flow."""
 
     mode: Literal["allow", "deny"] = "deny"
-    producers: UniqueStrings = Field(default_factory=list)
-    tags: UniqueStrings = Field(default_factory=list)
-    consumers: UniqueStrings = Field(default_factory=list)
+    # literal defaults (pydantic copies them) show in the JSON Schema as the document's "default": []
+    producers: UniqueStrings = []  # noqa: RUF012
+    tags: UniqueStrings = []  # noqa: RUF012
+    consumers: UniqueStrings = []  # noqa: RUF012
 
 
 class InternalPolicyPresets(ClosedModel):
@@ -54,7 +55,7 @@ class InternalPolicyPresets(ClosedModel):
     default_allow: bool = True
     default_allow_enforcement_level: EnforcementLevel = "soft"
     enable_non_executable_memory: bool = True
-    branching_meta_policy: ControlFlowMetaPolicy = Field(default_factory=ControlFlowMetaPolicy)
+    branching_meta_policy: ControlFlowMetaPolicy = ControlFlowMetaPolicy()
     enable_llm_blocked_tag: bool = True
     llm_blocked_tag_enforcement_level: EnforcementLevel = "hard"
 

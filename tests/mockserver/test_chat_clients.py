@@ -97,7 +97,7 @@ def test_the_official_client_with_the_dual_llm_features_gets_the_result_document
     response = _official(server).control.chat.create(messages=HELLO, model="gpt-4o",
                                                      features=FeaturesHeader.dual_llm())
     document = json.loads(response.choices[0].message.content or "")
-    assert document["status"] == "success" and isinstance(document["final_return_value"], str)
+    assert document["status"] == "success" and isinstance(document["final_return_value"]["value"], str)
     assert json.loads(server.requests[-1]["headers"]["X-Features"])["agent_arch"] == "dual-llm"
 
 

@@ -10,7 +10,7 @@ from mock_helpers import post
 
 from sequrity_contract import schemas
 from sequrity_contract.mockserver import MockServer
-from sequrity_contract.mockserver.synthesis.messages import count_tokens
+from sequrity_contract.mockserver.synthesis.prose import count_tokens
 
 WEATHER = {
     "name": "get_weather",
@@ -199,9 +199,18 @@ def test_dual_llm_text_is_the_result_document(server: MockServer) -> None:
     )
     document = json.loads(message["content"][0]["text"])
     assert document["status"] == "success"
-    assert "quarterly" in document["final_return_value"]
+    assert "quarterly" in document["final_return_value"]["value"]
     assert document["error"] is None
     assert "final_return_value" in document["program"]
+
+
+def test_the_dual_llm_document_reads_as_the_official_clients_result_model(server: MockServer) -> None:
+    from sequrity.control.types.dual_llm_response import ResponseContentJsonSchema
+
+    message, _ = ask(server, "summarise the quarterly report", headers={"X-Features": '{"agent_arch": "dual-llm"}'})
+    parsed = ResponseContentJsonSchema.parse_json_safe(message["content"][0]["text"])
+    assert parsed.status == "success"
+    assert parsed.final_return_value is not None and "quarterly" in parsed.final_return_value.value
 
 
 def test_streamed_text_is_cut_into_chunk_size_deltas() -> None:

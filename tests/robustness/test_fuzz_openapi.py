@@ -52,6 +52,12 @@ def contract_verdict(case: Any) -> list[str]:
         problems.append(f"method {case.method}: the route takes {case.operation.method.upper()}")
     if case.operation.path.endswith("/health"):
         return problems
+    route = json_route(case)
+    if route is not None:
+        provider = (case.path_parameters or {}).get("provider")
+        if "{provider}" in case.operation.path and provider not in route.providers:
+            problems.append(f"provider={provider!r}")
+        return problems + [str(v) for v in schemas.validate(route.request, case.body)]
     parameters = case.path_parameters or {}
     if parameters.get("endpoint_type") not in ("chat", "code", "agent", "lang-graph"):
         problems.append(f"endpoint_type={parameters.get('endpoint_type')!r}")
@@ -70,6 +76,12 @@ def contract_verdict(case: Any) -> list[str]:
     return problems
 
 
+def json_route(case: Any) -> schemas.JsonRoute | None:
+    """The JSON route (validate-headers, policy generation) ``case`` asks, if it asks one."""
+    return next((r for r in schemas.JSON_ROUTES.values()
+                 if case.operation.path in (r.path, r.path.replace("/{provider}", ""))), None)
+
+
 def _header_violations(document: str, value: Any) -> list[str]:
     try:
         parsed = json.loads(value) if isinstance(value, str) else value
@@ -84,7 +96,8 @@ def answers_as_the_contract_says(case: Any, response: Any) -> None:
     problems = contract_verdict(case)
     sent_key = response.request.headers.get("Authorization") or ""  # what went out, after schemathesis's auth cases
     scheme, _, key = sent_key.partition(" ")
-    if scheme.lower() != "bearer" or not key.strip():
+    route = json_route(case)
+    if (route is None or route.auth) and (scheme.lower() != "bearer" or not key.strip()):
         problems.append(f"Authorization: {'missing' if not sent_key else 'not a bearer key'}")
     status = response.status_code
     if problems or status != 200:
@@ -93,6 +106,9 @@ def answers_as_the_contract_says(case: Any, response: Any) -> None:
         assert schemas.check("error", response.json(), status=status) == []
         return
     if case.operation.path.endswith("/health"):
+        return
+    if route is not None:
+        assert schemas.validate(route.response, response.json()) == []
         return
     session_id = response.headers["x-session-id"][0]  # schemathesis: lowercased names, lists of values
     streamed = case.body.get("stream") is True

@@ -99,9 +99,28 @@ def test_components_hold_every_document_and_definition(document: dict[str, Any])
     assert not any("$id" in c or "$defs" in c for c in components.values())
 
 
+JSON_ROUTE_PATHS = {"/control/v1/validate-headers", "/control/policy-gen/{provider}/v1/generate",
+                    "/control/policy-gen/v1/generate"}
+
+
+def test_each_json_route_is_an_operation_with_its_documents(document: dict[str, Any]) -> None:
+    operation = document["paths"]["/control/v1/validate-headers"]["post"]
+    assert operation["operationId"] == "validateHeaders"
+    assert operation["security"] == []  # no key, as the service
+    components = document["components"]["schemas"]
+    body = operation["requestBody"]["content"]["application/json"]["schema"]
+    assert body == {"$ref": "#/components/schemas/ValidateHeadersRequest"}
+    assert set(components["ValidateHeadersRequest"]["properties"]) == {"x_features", "x_policy", "x_config"}
+    generate = document["paths"]["/control/policy-gen/{provider}/v1/generate"]["post"]
+    assert "security" not in generate and "401" in generate["responses"]  # the bearer key, as for messages
+    assert set(components["PolicyGenRequest"]["discriminator"]["mapping"]) == {
+        "oai_chat_completion", "openrouter_chat_completion", "anthropic_messages",
+        "sequrity_azure_chat_completion", "sequrity_azure_responses"}
+
+
 def test_the_messages_routes_have_enumerated_path_parameters(document: dict[str, Any]) -> None:
     assert set(document["paths"]) == {MESSAGES_WITH_PROVIDER, MESSAGES_DEFAULT, CHAT_WITH_PROVIDER, CHAT_DEFAULT,
-                                      "/control/health"}
+                                      "/control/health", *JSON_ROUTE_PATHS}
     with_provider = {p["name"]: p for p in document["paths"][MESSAGES_WITH_PROVIDER]["post"]["parameters"]}
     default = {p["name"]: p for p in document["paths"][MESSAGES_DEFAULT]["post"]["parameters"]}
     assert (

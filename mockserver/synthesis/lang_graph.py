@@ -1,0 +1,46 @@
+"""Running the program of a lang-graph request, for any endpoint's synthesizer.
+
+A synthesizer reads the tool results of its conversation (in its own format) and calls
+:func:`step`; it renders a :class:`~..programs.Pending` as a call of that tool with that input,
+and a dict as the text of a final answer (a dual-LLM document, :mod:`.dual_llm`). Bad fields,
+programs the interpreter refuses and programs that fail are 400 errors naming the field or the
+program's line; a tool result that is an error ends the program with a failure document.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from typing import Any
+
+from sequrity_contract.schemas.lang_graph import CONTEXT_VARS, PROGRAM, lang_graph_violations
+
+from ..errors import bad_request
+from ..programs import Limits, Pending, ProgramError, Result, ToolFailed, run
+from . import dual_llm
+
+LIMITS = Limits()
+"""The bounds of every run (the error of a run past one names it)."""
+
+
+def has_program(endpoint_type: str, body: dict[str, Any]) -> bool:
+    """True when the request asks to run a program: a lang-graph route and a ``user_provided_program``."""
+    return endpoint_type == "lang-graph" and PROGRAM in body
+
+
+def step(body: dict[str, Any], results: Sequence[Result], tools: Collection[str]) -> Pending | dict[str, Any]:
+    """Replay the program of ``body`` with ``results`` as the results of its first external calls:
+    the next call to make, or the dual-LLM document of its end."""
+    violations = lang_graph_violations(body)
+    if violations:
+        raise bad_request(f"request body: {violations[0].message}")
+    program: str = body[PROGRAM]
+    variables = {name: entry["value"] for name, entry in (body.get(CONTEXT_VARS) or {}).items()}
+    try:
+        outcome = run(program, variables, results, tools, LIMITS)
+    except ToolFailed as failed:
+        return dual_llm.failure("tool_error", str(failed), program)
+    except ProgramError as error:
+        raise bad_request(f"{PROGRAM}: {error}") from None
+    if isinstance(outcome, Pending):
+        return outcome
+    return dual_llm.success(outcome.value, program)
