@@ -41,7 +41,10 @@ def test_the_reference_client_passes_every_clause():
     ("broken_adapters:drops_system", {"request_round_trip"}),
     ("broken_adapters:misorders_stream", {"stream_round_trip_sequrity", "stream_round_trip_anthropic"}),
     ("broken_adapters:ignores_session_header", {"sessions"}),
-], ids=["drops-a-field", "misorders-stream-events", "ignores-the-session"])
+    ("broken_adapters:swallows_cut_chat_stream", {"chat_stream_disconnect_is_an_error"}),
+    ("broken_adapters:never_retries_chat", {"chat_retry_honours_retry_after"}),
+], ids=["drops-a-field", "misorders-stream-events", "ignores-the-session", "swallows-a-cut-chat-stream",
+        "never-retries-a-chat-call"])
 def test_a_broken_client_fails_exactly_the_clauses_its_bug_breaks(client, broken):
     found = outcomes(client)
     assert {name for name, outcome in found.items() if outcome == "failed"} == broken
