@@ -13,7 +13,9 @@
   while recording a cassette it sends the live key (``--sequrity-api-key`` or
   ``$SEQURITY_API_KEY``) when one is given.
 - ``anthropic_client``: an ``anthropic.Anthropic`` pointed at it (route ``chat/anthropic``, no
-  retries); ``sequrity_official_client``: the official ``sequrity.SequrityClient`` pointed at it.
+  retries); ``openai_client``: an ``openai.OpenAI`` pointed at its chat completions route
+  (``chat/openai``, no retries); ``sequrity_official_client``: the official
+  ``sequrity.SequrityClient`` pointed at it.
   Each is skipped, naming the extra to install, when its package is missing
   (:mod:`sequrity_contract.contract_tests.sdk_clients`).
 
@@ -31,7 +33,14 @@ import pytest
 
 from .cassettes import MARKER, CassetteSettings, cassette_server, parse_marker, read_cassette_settings
 from .mock_checks import stub_baseline
-from .sdk_clients import CLIENTS_EXTRA, DEFAULT_TEST_KEY, make_anthropic_client, make_official_client, server_key
+from .sdk_clients import (
+    CLIENTS_EXTRA,
+    DEFAULT_TEST_KEY,
+    make_anthropic_client,
+    make_official_client,
+    make_openai_client,
+    server_key,
+)
 
 if TYPE_CHECKING:
     from sequrity_contract.mockserver import MockConfig, MockServer
@@ -39,8 +48,8 @@ if TYPE_CHECKING:
     from .client import HttpRequest, HttpResponse, ReferenceClient
 
 __all__ = ["CASSETTE_SETTINGS", "DEFAULT_TEST_KEY", "STUB_BASELINE", "ConnectionPerRequestTransport",
-           "anthropic_client", "cassette_settings", "sequrity_client", "sequrity_mock", "sequrity_mock_config",
-           "sequrity_mock_server", "sequrity_official_client"]
+           "anthropic_client", "cassette_settings", "openai_client", "sequrity_client", "sequrity_mock",
+           "sequrity_mock_config", "sequrity_mock_server", "sequrity_official_client"]
 
 STUB_BASELINE = pytest.StashKey[frozenset[str]]()
 """The stubs a test's server had when the test started (the ``sequrity_mock`` marker's checks leave them out)."""
@@ -153,6 +162,17 @@ def anthropic_client(request: pytest.FixtureRequest, sequrity_mock: MockServer) 
     ``anthropic_client.with_options(max_retries=2)``). Skipped when the SDK is not installed."""
     _client_package("anthropic", "anthropic_client")
     client = make_anthropic_client(sequrity_mock, api_key=_key(request, sequrity_mock))
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def openai_client(request: pytest.FixtureRequest, sequrity_mock: MockServer) -> Iterator[Any]:
+    """An ``openai.OpenAI`` for ``sequrity_mock``'s chat completions: ``base_url`` its ``chat/openai/v1``
+    route prefix, ``api_key`` the Sequrity key, an ``X-Api-Key`` LLM key, ``max_retries=0`` (for
+    retries: ``openai_client.with_options(max_retries=2)``). Skipped when the SDK is not installed."""
+    _client_package("openai", "openai_client")
+    client = make_openai_client(sequrity_mock, api_key=_key(request, sequrity_mock))
     yield client
     client.close()
 

@@ -6,7 +6,7 @@
   (:mod:`sequrity_contract.contract_tests.profiles`).
 - Fixtures for downstream projects (:mod:`sequrity_contract.contract_tests.fixtures`): ``sequrity_mock``,
   ``sequrity_mock_server``, ``sequrity_mock_config``, ``sequrity_client``, ``anthropic_client``,
-  ``sequrity_official_client``.
+  ``openai_client``, ``sequrity_official_client``.
 - The marker ``@pytest.mark.sequrity_mock(assert_all_called=..., assert_all_matched=...)``: checks after
   a passing test (:mod:`sequrity_contract.contract_tests.mock_checks`).
 - The marker ``@pytest.mark.sequrity_cassette("name")`` (:mod:`sequrity_contract.contract_tests.cassettes`) and its
@@ -39,6 +39,7 @@ from .fixtures import (
     STUB_BASELINE,
     anthropic_client,
     cassette_settings,
+    openai_client,
     sequrity_client,
     sequrity_mock,
     sequrity_mock_config,
@@ -60,6 +61,7 @@ __all__ = [
     "ConformanceSession",
     "ConformanceSuite",
     "anthropic_client",
+    "openai_client",
     "sequrity_client",
     "sequrity_mock",
     "sequrity_mock_config",

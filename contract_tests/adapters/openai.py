@@ -16,6 +16,7 @@ from typing import Any
 from sequrity_contract import schemas
 
 from ..client.headers import build_headers
+from ..sdk_clients import OPENAI_SDK_PATH
 from .base import AdapterError, SequrityOptions, StreamResult
 
 __all__ = ["OpenAIAdapter"]
@@ -46,7 +47,7 @@ class OpenAIAdapter:
 
     def client(self, options: SequrityOptions) -> Any:
         """The ``AsyncOpenAI`` client of ``options``' route (created on first use)."""
-        base_url = options.url().removesuffix("/chat/completions")
+        base_url = options.url().removesuffix(OPENAI_SDK_PATH)
         key = (base_url, options.api_key, options.max_retries, options.timeout)
         if key not in self._clients:
             self._clients[key] = self._openai.AsyncOpenAI(base_url=base_url, api_key=options.api_key,

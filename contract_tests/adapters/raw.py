@@ -1,7 +1,8 @@
 """The ``raw`` adapter: plain aiohttp, no client library — a POST with the contract's
-headers and the request as JSON (nulls dropped), the JSON answer as is, the SSE events
-parsed and accumulated with :func:`sequrity_contract.schemas.accumulate`. The baseline other clients are
-compared with."""
+headers and the request as JSON (nulls dropped) to the route of ``options.endpoint`` (messages or
+chat completions), the JSON answer as is, the SSE events parsed (a data-only stream's ``[DONE]``
+line ends it) and accumulated by the endpoint's codec, which refuses a stream out of order or cut
+short. The baseline other clients are compared with."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ class RawAdapter:
 
     name = "raw"
     dialects = frozenset({"sequrity", "anthropic"})
+    endpoints = frozenset({schemas.MESSAGES.name, schemas.CHAT_COMPLETIONS.name})
     supports_sessions = True
     supports_retries = False
 
@@ -72,15 +74,25 @@ class RawAdapter:
                                kind="stream") from exc
 
     async def stream(self, request: dict[str, Any], options: SequrityOptions) -> StreamResult:
-        """Every ``data:`` of the event stream as JSON, and their accumulation."""
+        """Every ``data:`` of the event stream as JSON (up to the endpoint's terminator), and their
+        accumulation by the endpoint's codec."""
+        endpoint = schemas.get_endpoint(options.endpoint)
+        dialect = options.dialect if options.dialect in endpoint.dialects else endpoint.dialects[0]
         response = await self._post({**request, "stream": True}, options)
         parser = SSEParser()
         events: list[dict[str, Any]] = []
+        ended = False
         try:
             async with response:
                 async for chunk in response.content.iter_any():
-                    events.extend(e.json() for e in parser.feed(chunk))
-            message = schemas.accumulate(events, dialect=options.dialect)  # type: ignore[arg-type]
+                    for event in parser.feed(chunk):
+                        ended = ended or event.data == endpoint.sse.done
+                        if not ended:
+                            events.append(event.json())
+            accumulator = endpoint.codec.accumulator(dialect)
+            for event_json in events:
+                accumulator.feed(event_json)
+            message = accumulator.message
         except (aiohttp.ClientError, TimeoutError, ValueError, schemas.StreamErrorEvent) as exc:
             raise AdapterError(None, f"{type(exc).__name__}: {exc}", kind="stream") from exc
         return StreamResult(events, message)

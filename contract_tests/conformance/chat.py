@@ -2,7 +2,9 @@
 what the client was asked to send (``chat_request_round_trip``), what the client returns is what the
 server answered (``chat_response_round_trip``), a stream arrives complete and accumulates to the
 completion (``chat_stream_round_trip``), each request carries the last answer's session
-(``chat_sessions``), and errors surface with their status and message (``chat_errors``)."""
+(``chat_sessions``), errors surface with their status and message (``chat_errors``), a 429, 529 or 5xx
+answer is retried after its ``retry-after`` (``chat_retry_honours_retry_after``), and a stream the
+server cuts is an error, not a truncated completion (``chat_stream_disconnect_is_an_error``)."""
 
 from __future__ import annotations
 
@@ -20,13 +22,31 @@ from ..client.body import drop_nulls
 from .checks import call_adapter, compare, header, last_entry
 from .environment import ConformanceEnv
 from .failures import ClauseFailure, reproduction, shorten
-from .registry import clause, requires_sessions
+from .registry import clause, requires_fault_support, requires_retries, requires_sessions
+from .resilience import RetryCase, check_disconnect, check_retry
 
-__all__ = ["ChatRequestCase", "ChatResponseCase", "chat_errors", "chat_request_round_trip",
-           "chat_response_round_trip", "chat_sessions", "chat_stream_round_trip"]
+__all__ = ["ChatDisconnectCase", "ChatRequestCase", "ChatResponseCase", "chat_errors", "chat_request_round_trip",
+           "chat_response_round_trip", "chat_retry_honours_retry_after", "chat_sessions",
+           "chat_stream_disconnect_is_an_error", "chat_stream_round_trip"]
 
 ENDPOINT = CHAT_COMPLETIONS.name
 HELLO = {"model": "conformance-chat", "messages": [{"role": "user", "content": "Hello chat"}]}
+RESILIENCE_REQUEST = {"model": "conformance-resilience",
+                      "messages": [{"role": "user", "content": "Write a few sentences about resilient clients please"}]}
+RETRIED_COMPLETION = {"id": "chatcmpl-retried", "object": "chat.completion", "created": 1700000000,
+                      "model": "conformance-resilience",
+                      "choices": [{"index": 0, "finish_reason": "stop",
+                                   "message": {"role": "assistant", "content": "answered after a retry"}}],
+                      "usage": {"prompt_tokens": 5, "completion_tokens": 5, "total_tokens": 10}}
+#: A chat request the mock answers with a tool call (``tool_choice`` is left to its default, ``auto``:
+#: every client can send it), so that a stream can be cut inside the call's arguments.
+TOOL_REQUEST = {
+    "model": "conformance-resilience",
+    "messages": [{"role": "user", "content": "What is the weather in Paris and in Rome today?"}],
+    "tools": [{"type": "function", "function": {
+        "name": "get_weather", "description": "The weather in a city",
+        "parameters": {"type": "object", "properties": {"city": {"type": "string"}, "unit": {"type": "string"}},
+                       "required": ["city", "unit"]}}}]}
 
 
 @dataclass(frozen=True)
@@ -173,3 +193,40 @@ async def chat_errors(env: ConformanceEnv, case: tuple[int, str, bool]) -> None:
                             reproduction=repro) from exc
     raise ClauseFailure("a chat error answer was returned as a success",
                         f"Expected: AdapterError(status={status})\nReceived: a result", reproduction=repro)
+
+
+@clause(st.builds(RetryCase, st.sampled_from([429, 500, 503, 529]), st.booleans()), max_examples=3,
+        title="a chat call answered 429, 529 or 5xx is retried, after the time retry-after asks for", endpoint=ENDPOINT)
+@requires_retries
+async def chat_retry_honours_retry_after(env: ConformanceEnv, case: RetryCase) -> None:
+    """Plain or streamed: two requests reach the server, ``RETRY_AFTER`` seconds apart or more; the caller
+    gets the completion of the second."""
+    env.fresh()
+    options = env.options(endpoint=ENDPOINT, max_retries=2)
+    await check_retry(env, case, RESILIENCE_REQUEST, RETRIED_COMPLETION, options)
+
+
+@dataclass(frozen=True)
+class ChatDisconnectCase:
+    """Where the server cuts a chat stream: after ``chunks`` chunks, or (``chunks`` None) inside the
+    first tool call's arguments."""
+
+    chunks: int | None
+
+    @property
+    def fault(self) -> dict[str, Any]:
+        """The ``X-Mock-Fault`` spec that cuts the stream there."""
+        if self.chunks is None:
+            return {"disconnect_inside_tool_json": True}
+        return {"disconnect_after_events": self.chunks}
+
+
+@clause(st.builds(ChatDisconnectCase, st.none() | st.integers(min_value=1, max_value=4)), max_examples=5,
+        title="a chat stream the server cuts (between chunks or inside tool call arguments) surfaces as an "
+              "error, not as a truncated completion", endpoint=ENDPOINT)
+@requires_fault_support
+async def chat_stream_disconnect_is_an_error(env: ConformanceEnv, case: ChatDisconnectCase) -> None:
+    """``X-Mock-Fault: {"disconnect_after_events": N}`` or ``{"disconnect_inside_tool_json": true}``."""
+    env.fresh()
+    request = TOOL_REQUEST if case.chunks is None else RESILIENCE_REQUEST
+    await check_disconnect(env, request, case.fault, env.options(endpoint=ENDPOINT))

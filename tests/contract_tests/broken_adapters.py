@@ -4,9 +4,10 @@ exactly the clauses each bug breaks."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
-from sequrity_contract.contract_tests.adapters import SequrityOptions, StreamResult
+from sequrity_contract.contract_tests.adapters import AdapterError, SequrityOptions, StreamResult
 from sequrity_contract.contract_tests.adapters.reference import ReferenceAdapter
 
 
@@ -52,6 +53,34 @@ class IgnoresSessionHeader(ReferenceAdapter):
         return await super().stream(request, options)
 
 
+class SwallowsCutChatStream(ReferenceAdapter):
+    """Returns what it got of a chat stream the server cut, as if it were complete."""
+
+    name = "swallows-cut-chat-stream"
+    endpoints = frozenset({"chat_completions"})  # a chat bug: the messages clauses do not apply
+
+    async def stream(self, request: dict[str, Any], options: SequrityOptions) -> StreamResult:
+        try:
+            return await super().stream(request, options)
+        except AdapterError as error:
+            if error.kind not in ("stream", "connection"):
+                raise
+            return StreamResult([], {})
+
+
+class NeverRetriesChat(ReferenceAdapter):
+    """Claims retries but makes none on chat calls."""
+
+    name = "never-retries-chat"
+    endpoints = frozenset({"chat_completions"})
+
+    async def send(self, request: dict[str, Any], options: SequrityOptions) -> dict[str, Any]:
+        return await super().send(request, replace(options, max_retries=0))
+
+    async def stream(self, request: dict[str, Any], options: SequrityOptions) -> StreamResult:
+        return await super().stream(request, replace(options, max_retries=0))
+
+
 def drops_system() -> DropsSystem:
     """Factory: ``broken_adapters:drops_system``."""
     return DropsSystem()
@@ -65,3 +94,13 @@ def misorders_stream() -> MisordersStream:
 def ignores_session_header() -> IgnoresSessionHeader:
     """Factory: ``broken_adapters:ignores_session_header``."""
     return IgnoresSessionHeader()
+
+
+def swallows_cut_chat_stream() -> SwallowsCutChatStream:
+    """Factory: ``broken_adapters:swallows_cut_chat_stream``."""
+    return SwallowsCutChatStream()
+
+
+def never_retries_chat() -> NeverRetriesChat:
+    """Factory: ``broken_adapters:never_retries_chat``."""
+    return NeverRetriesChat()

@@ -37,11 +37,20 @@ def test_the_reference_client_passes_every_clause():
     assert all(r.examples >= 1 for r in results_of("reference").values())
 
 
+def test_the_raw_adapter_passes_every_clause_of_both_endpoints_but_the_retries_it_does_not_make():
+    retries = {"retry_honours_retry_after", "chat_retry_honours_retry_after"}
+    assert outcomes("raw") == {name: "skipped" if name in retries else "passed" for name in MOCK_CLAUSES}
+    assert {r.endpoint for r in CLAUSES if r.name in MOCK_CLAUSES} == {"messages", "chat_completions"}
+
+
 @pytest.mark.parametrize(("client", "broken"), [
     ("broken_adapters:drops_system", {"request_round_trip"}),
     ("broken_adapters:misorders_stream", {"stream_round_trip_sequrity", "stream_round_trip_anthropic"}),
     ("broken_adapters:ignores_session_header", {"sessions"}),
-], ids=["drops-a-field", "misorders-stream-events", "ignores-the-session"])
+    ("broken_adapters:swallows_cut_chat_stream", {"chat_stream_disconnect_is_an_error"}),
+    ("broken_adapters:never_retries_chat", {"chat_retry_honours_retry_after"}),
+], ids=["drops-a-field", "misorders-stream-events", "ignores-the-session", "swallows-a-cut-chat-stream",
+        "never-retries-a-chat-call"])
 def test_a_broken_client_fails_exactly_the_clauses_its_bug_breaks(client, broken):
     found = outcomes(client)
     assert {name for name, outcome in found.items() if outcome == "failed"} == broken

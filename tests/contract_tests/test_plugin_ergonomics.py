@@ -26,7 +26,7 @@ HELLO = {"model": "m", "max_tokens": 20, "messages": [{"role": "user", "content"
 # -- loading the plugin ---------------------------------------------------------------------------------
 
 HEAVY = ("hypothesis", "aiohttp", "sequrity_contract.mockserver", "sequrity_contract.schemas",
-         "sequrity_contract.contract_tests.conformance", "anthropic", "sequrity", "pydantic")
+         "sequrity_contract.contract_tests.conformance", "anthropic", "openai", "sequrity", "pydantic")
 
 
 def test_loading_the_plugin_imports_none_of_the_heavy_parts() -> None:
@@ -99,6 +99,15 @@ def test_the_anthropic_client_fixture_talks_to_the_mock(anthropic_client: Any, s
     assert (entry["path"], entry["status"]) == ("/control/chat/anthropic/v1/messages", 200)
 
 
+def test_the_openai_client_fixture_talks_to_the_mocks_chat_completions(openai_client: Any,
+                                                                       sequrity_mock: MockServer) -> None:
+    completion = openai_client.chat.completions.create(model="m", messages=[{"role": "user", "content": "hi"}])
+    assert completion.object == "chat.completion" and completion.choices[0].message.content
+    (entry,) = sequrity_mock.requests
+    assert (entry["path"], entry["status"]) == ("/control/chat/openai/v1/chat/completions", 200)
+    assert {"authorization", "x-api-key"} <= {name.lower() for name in entry["headers"]}  # values redacted
+
+
 def test_the_official_client_fixture_talks_to_the_mock(sequrity_official_client: Any,
                                                        sequrity_mock: MockServer) -> None:
     message = sequrity_official_client.control.messages.create(**HELLO)
@@ -108,19 +117,24 @@ def test_the_official_client_fixture_talks_to_the_mock(sequrity_official_client:
 
 def test_the_client_fixtures_are_skipped_naming_the_extra_when_the_package_is_missing(
         pytester: pytest.Pytester) -> None:
-    pytester.makeconftest("import sys\nsys.modules['anthropic'] = None\nsys.modules['sequrity'] = None\n")
+    pytester.makeconftest("import sys\nsys.modules['anthropic'] = None\nsys.modules['sequrity'] = None\n"
+                          "sys.modules['openai'] = None\n")
     pytester.makepyfile(test_clients="""
         def test_sdk(anthropic_client):
+            pass
+
+        def test_openai(openai_client):
             pass
 
         def test_official(sequrity_official_client):
             pass
     """)
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-rs")
-    result.assert_outcomes(skipped=2)
+    result.assert_outcomes(skipped=3)
     output = "\n".join(result.outlines)
     assert "the anthropic_client fixture needs the 'anthropic' package: pip install 'sequrity-contract[clients]'" \
         in output
+    assert "the openai_client fixture needs the 'openai' package: pip install 'sequrity-contract[clients]'" in output
     assert ("the sequrity_official_client fixture needs the 'sequrity' package: pip install "
             "'sequrity-contract[clients]'") in output
 

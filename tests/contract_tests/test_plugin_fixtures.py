@@ -22,7 +22,7 @@ def copy_example(pytester) -> None:
 def test_the_downstream_project_passes_with_the_fixtures(pytester):
     copy_example(pytester)
     result = pytester.runpytest("tests", "-p", "no:cacheprovider", "-W", "error::ResourceWarning")
-    result.assert_outcomes(passed=8)
+    result.assert_outcomes(passed=9)
 
 
 def test_the_downstream_adapter_passes_the_conformance_suite(pytester):
@@ -30,7 +30,7 @@ def test_the_downstream_adapter_passes_the_conformance_suite(pytester):
     result = pytester.runpytest("--sequrity-conformance", "--sequrity-client=my_adapter:make_adapter",
                                        "--sequrity-clauses=sessions,errors,request_round_trip",
                                        "--sequrity-max-examples=5", "-p", "no:cacheprovider", "tests")
-    result.assert_outcomes(passed=8 + 3)  # the project's tests and the three clauses
+    result.assert_outcomes(passed=9 + 3)  # the project's tests and the three clauses
     assert any("sequrity conformance: my_adapter:make_adapter" in line for line in result.outlines)
 
 

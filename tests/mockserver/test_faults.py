@@ -365,3 +365,49 @@ def test_bad_server_faults_are_refused_naming_the_argument(server: MockServer) -
         server.fault(status=500, times=-1)
     answer = call("PUT", server.url + "/__admin/fault", json_body={"status": 500, "bogus": 1})
     assert answer.status == 400 and "$.bogus: unknown fault field" in answer.json()["detail"]
+
+
+# -- chat completions streams, as the official client and the OpenAI SDK see them -----------------
+
+CHAT = {"model": "m", "messages": [{"role": "user", "content": "Write a few sentences about the weather in Oslo"}]}
+
+
+def _chat_chunks(server: MockServer, client: str, fault: dict[str, Any]) -> list[Any]:
+    """The chunks ``client`` yields for a streamed chat call under ``fault`` (none when empty)."""
+    headers = fault_header(**fault) if fault else {}
+    if client == "openai":
+        openai = pytest.importorskip("openai")
+        sdk_client = openai.OpenAI(base_url=f"{server.url}/control/chat/openai/v1", api_key="k", max_retries=0,
+                                   timeout=CLIENT_TIMEOUT)
+        return list(sdk_client.chat.completions.create(**CHAT, stream=True, extra_headers=headers))
+    with official(server).control.chat.create(**CHAT, stream=True, custom_headers=headers) as stream:
+        return list(stream)
+
+
+def test_a_cut_chat_stream_is_the_openai_sdks_connection_error(server: MockServer) -> None:
+    openai = pytest.importorskip("openai")
+    with pytest.raises(openai.APIConnectionError):
+        _chat_chunks(server, "openai", {"disconnect_after_events": 2})
+    assert [e["events_sent"] for e in server.requests] == [2]
+
+
+@pytest.mark.xfail(strict=True, raises=httpx.RemoteProtocolError,
+                   reason="finding: a cut stream raises httpx.RemoteProtocolError, not the client's "
+                          "SequrityConnectionError (docs/client-findings.md, sequrity 9)")
+@pytest.mark.parametrize("endpoint", ["messages", "chat_completions"])
+def test_a_cut_stream_is_the_official_clients_connection_error(server: MockServer, endpoint: str) -> None:
+    from sequrity._exceptions import SequrityConnectionError
+
+    with pytest.raises(SequrityConnectionError):
+        if endpoint == "chat_completions":
+            _chat_chunks(server, "sequrity", {"disconnect_after_events": 2})
+        else:
+            official_call(server, {"disconnect_after_events": 2}, stream=True)
+
+
+def test_a_chat_stream_without_done_is_read_whole_by_both_chat_clients(server: MockServer) -> None:
+    whole = [_chat_chunks(server, client, {}) for client in ("openai", "sequrity")]
+    undone = [_chat_chunks(server, client, {"omit_done": True}) for client in ("openai", "sequrity")]
+    assert [len(chunks) for chunks in undone] == [len(chunks) for chunks in whole]
+    assert undone[0][-1].usage is not None and undone[1][-1].usage is not None
+    assert injected(server)[2:] == [["omit_done"]] * 2
