@@ -36,6 +36,10 @@ class Limits:
     """Items one list may hold after ``.extend``."""
 
 
+DEFAULT_LIMITS = Limits()
+"""The bounds of a run that names none."""
+
+
 @dataclass(frozen=True)
 class Result:
     """What one external call returned: its ``value``, or an ``error`` text when the tool failed.
@@ -80,7 +84,7 @@ FINAL_VARIABLE = "final_return_value"
 
 
 def run(source: str, variables: Mapping[str, Any], results: Sequence[Result], tools: Collection[str],
-        limits: Limits = Limits()) -> Outcome:
+        limits: Limits = DEFAULT_LIMITS) -> Outcome:
     """Replay the program ``source`` with ``variables`` defined (copies of them) and ``results`` as
     the results of its first external calls, in order; every function it calls is a builtin or
     one of ``tools``. Raises a :class:`~.errors.ProgramError` naming the line for a program the

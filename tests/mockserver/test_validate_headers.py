@@ -55,7 +55,9 @@ def test_normalization_fills_the_defaults(server: MockServer) -> None:
 ])
 def test_an_invalid_value_is_not_valid_with_errors_naming_the_path(
         server: MockServer, body: dict[str, str], words: list[str]) -> None:
-    (verdict,) = [v for v in validate(server, body).json().values() if v is not None]
+    verdicts = [v for v in validate(server, body).json().values() if v is not None]
+    assert len(verdicts) == 1
+    verdict = verdicts[0]
     assert verdict["valid"] is False and verdict["normalized"] is None
     for word in words:
         assert any(word in error for error in verdict["errors"]), verdict["errors"]
