@@ -1,0 +1,16 @@
+"""The responses endpoint (OpenAI Responses format through Sequrity, docs/routes/responses.md): its
+documents (``responses.request``, ``responses.response``, ``responses.event``, derived from the
+published ``sequrity.types.responses`` models) and the codec between a response and its typed
+stream events (:mod:`.stream`).
+
+The route ``POST /control/{endpoint_type}[/{provider}]/v1/responses`` is not registered yet: the
+server answers it 404 until a synthesizer and the clients' tests complete it.
+"""
+
+from __future__ import annotations
+
+from .documents import EVENT, REQUEST, RESPONSE
+from .stream import DIALECTS, TERMINAL, EventAccumulator, accumulate_events, opening_snapshot, to_events
+
+__all__ = ["DIALECTS", "EVENT", "REQUEST", "RESPONSE", "TERMINAL", "EventAccumulator", "accumulate_events",
+           "opening_snapshot", "to_events"]
