@@ -1,7 +1,7 @@
 """The responses endpoint (OpenAI Responses format through Sequrity, docs/routes/responses.md): its
 documents (``responses.request``, ``responses.response``, ``responses.event``, derived from the
-published ``sequrity.types.responses`` models) and the codec between a response and its typed
-stream events (:mod:`.stream`).
+published ``sequrity.types.responses`` models), their semantic rules (:mod:`.rules`) and the
+codec between a response and its typed stream events (:mod:`.stream`).
 
 The route ``POST /control/{endpoint_type}[/{provider}]/v1/responses`` is not registered yet: the
 server answers it 404 until a synthesizer and the clients' tests complete it.
@@ -9,6 +9,7 @@ server answers it 404 until a synthesizer and the clients' tests complete it.
 
 from __future__ import annotations
 
+from . import rules as rules  # registers the endpoint's semantic rules
 from .documents import EVENT, REQUEST, RESPONSE
 from .stream import DIALECTS, TERMINAL, EventAccumulator, accumulate_events, opening_snapshot, to_events
 
