@@ -15,7 +15,7 @@ from functools import cache
 from typing import Any
 
 from ..registry import load, validate_at
-from ..rules import Context, rule
+from ..rules import TOOL_USE_ID, Context, rule, tool_use_id
 from ..violations import Violation, json_path
 from .documents import REQUEST, RESPONSE
 
@@ -156,3 +156,56 @@ def function_call_arguments_are_json(response: dict[str, Any], context: Context)
         if not isinstance(arguments, dict):
             yield Violation("function_call_arguments_are_json", json_path(["output", index, "arguments"]),
                             "the JSON text of an object", item.get("arguments"))
+
+
+def _calls(response: dict[str, Any]) -> list[tuple[int, dict[str, Any]]]:
+    return [(index, item) for index, item in enumerate(response["output"])
+            if isinstance(item, dict) and item.get("type") == "function_call"]
+
+
+def _refused(response: dict[str, Any]) -> bool:
+    return any(isinstance(item, dict) and item.get("type") == "message"
+               and any(isinstance(part, dict) and part.get("type") == "refusal" for part in item.get("content") or [])
+               for item in response["output"])
+
+
+@rule(RESPONSE)
+def function_calls_follow_tool_choice(response: dict[str, Any], context: Context) -> Iterator[Violation]:
+    """Function calls name offered functions and obey tool_choice and parallel_tool_calls (a refusal
+    or an incomplete response may decline a required call)."""
+    if context.request is None:
+        return
+    request = context.request
+    functions, choice = offered_functions(request), request.get("tool_choice")
+    named = choice.get("name") if isinstance(choice, dict) else None
+    calls = _calls(response)
+    for index, call in calls:
+        path = json_path(["output", index, "name"])
+        if call.get("name") not in functions:
+            yield Violation("function_calls_follow_tool_choice", path,
+                            f"the name of an offered function {sorted(functions)}", call.get("name"))
+        elif named is not None and call["name"] != named:
+            yield Violation("function_calls_follow_tool_choice", path, f"the function tool_choice names ({named!r})",
+                            call["name"])
+    if choice == "none" and calls:
+        yield Violation("function_calls_follow_tool_choice", "$.output", 'no function calls when tool_choice is "none"',
+                        [call for _, call in calls])
+    if request.get("parallel_tool_calls") is False and len(calls) > 1:
+        yield Violation("function_calls_follow_tool_choice", "$.output",
+                        "at most one function call when parallel_tool_calls is false", [call for _, call in calls])
+    forced = (choice == "required" or named is not None) and functions
+    if forced and not calls and not _refused(response) and response.get("status") != "incomplete":
+        yield Violation("function_calls_follow_tool_choice", "$.output",
+                        "a function call when tool_choice requires one", response["output"])
+
+
+@rule(RESPONSE)
+def function_call_id_embeds_session(response: dict[str, Any], context: Context) -> Iterator[Violation]:
+    """Function call ids (call_id) read tc-<session uuid>-<uuid>, embedding the answer's session."""
+    if context.session_id is None:
+        return
+    for index, call in _calls(response):
+        match = TOOL_USE_ID.match(str(call.get("call_id")))
+        if match is None or match["session"] != context.session_id:
+            yield Violation("function_call_id_embeds_session", json_path(["output", index, "call_id"]),
+                            tool_use_id(context.session_id, "<uuid>"), call.get("call_id"))

@@ -7,7 +7,16 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from responses_examples import CALL_ID, CALL_ITEM, CLOCK, RESPONSE, VALID_REQUESTS, VALID_RESPONSES, WEATHER
+from responses_examples import (
+    CALL_ID,
+    CALL_ITEM,
+    CLOCK,
+    RESPONSE,
+    SESSION,
+    VALID_REQUESTS,
+    VALID_RESPONSES,
+    WEATHER,
+)
 
 from sequrity_contract.schemas import RULES, Context, check, is_valid
 
@@ -17,6 +26,15 @@ OUTPUT = {"type": "function_call_output", "call_id": CALL_ID, "output": "sunny"}
 
 def _request(**fields: Any) -> dict[str, Any]:
     return {"model": "gpt-4o", "input": "hi", **fields}
+
+
+def _calling(*names: str, call_id: str = CALL_ID) -> dict[str, Any]:
+    """A response whose output is one call of each function named."""
+    return {**RESPONSE, "output": [{**CALL_ITEM, "name": name, "id": f"fc_{i}", "call_id": call_id}
+                                   for i, name in enumerate(names)]}
+
+
+TOOLS = _request(tools=[WEATHER, CLOCK])
 
 
 RESPONSES_CASES: list[tuple[str, str, str, Any, Context, str | None]] = [
@@ -58,6 +76,23 @@ RESPONSES_CASES: list[tuple[str, str, str, Any, Context, str | None]] = [
     ("function_call_arguments_are_json", "array", RESPONSE_DOC,
      {**RESPONSE, "output": [RESPONSE["output"][0], {**CALL_ITEM, "arguments": "[1]"}]}, Context(),
      "$.output[1].arguments"),
+    ("function_calls_follow_tool_choice", "ok", RESPONSE_DOC, _calling("get_weather"), Context(request=TOOLS), None),
+    ("function_calls_follow_tool_choice", "refused", RESPONSE_DOC, VALID_RESPONSES["refusal"],
+     Context(request={**TOOLS, "tool_choice": "required"}), None),
+    ("function_calls_follow_tool_choice", "not-offered", RESPONSE_DOC, _calling("delete_all"),
+     Context(request=TOOLS), "$.output[0].name"),
+    ("function_calls_follow_tool_choice", "not-named", RESPONSE_DOC, _calling("get_weather"),
+     Context(request={**TOOLS, "tool_choice": {"type": "function", "name": "get_time"}}), "$.output[0].name"),
+    ("function_calls_follow_tool_choice", "none", RESPONSE_DOC, _calling("get_weather"),
+     Context(request={**TOOLS, "tool_choice": "none"}), "$.output"),
+    ("function_calls_follow_tool_choice", "parallel", RESPONSE_DOC, _calling("get_weather", "get_time"),
+     Context(request={**TOOLS, "parallel_tool_calls": False}), "$.output"),
+    ("function_calls_follow_tool_choice", "required", RESPONSE_DOC, RESPONSE,
+     Context(request={**TOOLS, "tool_choice": "required"}), "$.output"),
+    ("function_call_id_embeds_session", "ok", RESPONSE_DOC, _calling("get_weather"), Context(session_id=SESSION),
+     None),
+    ("function_call_id_embeds_session", "plain-id", RESPONSE_DOC, _calling("get_weather", call_id="call_1"),
+     Context(session_id=SESSION), "$.output[0].call_id"),
 ]
 IDS = [f"{rule}-{case}" for rule, case, *_ in RESPONSES_CASES]
 
