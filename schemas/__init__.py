@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import messages_endpoint as messages_endpoint  # first: messages is the first endpoint registered
+from . import responses as responses  # registers the responses documents
 from .chat_endpoint import CHAT_COMPLETIONS
 from .chat_stream import ChunkAccumulator, accumulate_chunks, to_chunks
 from .endpoint import (

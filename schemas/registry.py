@@ -76,6 +76,7 @@ def register_document(name: str, schema: dict[str, Any]) -> None:
     registry.cache_clear()
     validator.cache_clear()
     fast_verdict.cache_clear()
+    _part_validator.cache_clear()
 
 
 def unregister_document(name: str) -> None:
@@ -167,6 +168,25 @@ def validate(name: str, instance: Any, *, from_json: bool = False) -> list[Viola
         if _verdict(name, instance, from_json):
             return []
         errors = list(checker.iter_errors(instance))
+    except RecursionError:
+        return [Violation("schema:depth", json_path(_deepest_branch(instance)),
+                          "a value nested less deeply (the deepest branch starts here)")]
+    return [_violation(_refine(error)) for error in sorted(errors, key=_document_order)]
+
+
+@cache
+def _part_validator(name: str, pointer: str) -> Draft202012Validator:
+    schema = _schema(name)
+    uri = schema.get("$id") or BASE_URI + DOCUMENTS[name]
+    return Draft202012Validator({"$ref": f"{uri}#{pointer}"}, registry=registry())
+
+
+def validate_at(name: str, pointer: str, instance: Any) -> list[Violation]:
+    """Validate ``instance`` against the part of the document ``name`` at the JSON pointer
+    ``pointer`` (e.g. ``/$defs/FunctionToolParam``), worded as :func:`validate` words its violations
+    (paths from the instance's root)."""
+    try:
+        errors = list(_part_validator(name, pointer).iter_errors(instance))
     except RecursionError:
         return [Violation("schema:depth", json_path(_deepest_branch(instance)),
                           "a value nested less deeply (the deepest branch starts here)")]

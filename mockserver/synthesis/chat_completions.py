@@ -25,6 +25,12 @@ The completion is a pure function of the server seed, the request body (but for 
   over dual-LLM.
 - **X-Features agent_arch dual-llm**: the content is the dual-LLM result document
   ``{"status": "success", "final_return_value": ..., "error": null, "program": ...}``.
+- **lang-graph programs**: on a ``lang-graph`` route, a body with ``user_provided_program`` is
+  answered by running the program (:mod:`.lang_graph`): its next external call as one
+  ``tool_calls`` entry whose ``arguments`` are the current state as JSON (``finish_reason:
+  "tool_calls"``), or, once it ends, its final value as a dual-LLM document in ``content``. The
+  ``role: "tool"`` messages answer the program's calls in order, each matched by ``tool_call_id``
+  to the call it answers.
 """
 
 from __future__ import annotations
@@ -38,6 +44,8 @@ from sequrity_contract.schemas.chat_rules import completion_limit, named_tool, o
 from sequrity_contract.schemas.chat_stream import COMPLETION_OBJECT, arguments_json
 
 from ..pipeline.responder import RequestContext
+from ..programs import Pending, Result
+from . import lang_graph
 from .prose import (
     AFTER_TOOL,
     CHARS_PER_TOKEN,
@@ -105,6 +113,8 @@ def synthesize(context: RequestContext) -> dict[str, Any]:
 def _answer(body: dict[str, Any], context: RequestContext, rng: random.Random, topic: str, after_tool: bool,
             budget: Budget) -> tuple[dict[str, Any], str]:
     """The assistant message and its finish_reason."""
+    if lang_graph.has_program(context.endpoint_type, body):
+        return _program_answer(body, context, rng, budget)
     forced, functions = _functions_to_call(body, rng, after_tool)
     calls: list[dict[str, Any]] = []
     for function in functions:
@@ -131,6 +141,34 @@ def _answer(body: dict[str, Any], context: RequestContext, rng: random.Random, t
         text = f"{first}. {rng.choice(stops)} {rest}" if rest else f"{text} {rng.choice(stops)}"
         text = text[: min(text.find(s) for s in stops if s in text)]
     return _text_message(text, budget)
+
+
+def _program_answer(body: dict[str, Any], context: RequestContext, rng: random.Random, budget: Budget
+                    ) -> tuple[dict[str, Any], str]:
+    """The answer of a lang-graph program: its next external call as a tool call, or its end."""
+    outcome = lang_graph.step(body, _tool_results(body["messages"]), offered_tools(body))
+    if isinstance(outcome, Pending):
+        call_id = tool_use_id(context.session_id, uuid.UUID(int=rng.getrandbits(128), version=4))
+        call = {"id": call_id, "type": "function",
+                "function": {"name": outcome.call.name, "arguments": arguments_json(outcome.call.arguments)}}
+        return _tool_message([call], budget)
+    return _text_message(dumps(outcome), budget)
+
+
+def _tool_results(messages: list[dict[str, Any]]) -> list[Result]:
+    """The ``tool`` messages' results in order, each with the name of the call its ``tool_call_id``
+    answers (when an assistant message of the conversation holds that call)."""
+    names: dict[str, str] = {}
+    results: list[Result] = []
+    for message in messages:
+        if message.get("role") == "assistant":
+            for call in message.get("tool_calls") or []:
+                if isinstance(call, dict) and isinstance(call.get("id"), str):
+                    names[call["id"]] = str((call.get("function") or {}).get("name"))
+        elif message.get("role") == "tool":
+            name = names.get(str(message.get("tool_call_id", "")))
+            results.append(lang_graph.tool_result(_text_of(message.get("content")), name))
+    return results
 
 
 def _functions_to_call(body: dict[str, Any], rng: random.Random, after_tool: bool

@@ -9,6 +9,7 @@ program's line; a tool result that is an error ends the program with a failure d
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Sequence
 from typing import Any
 
@@ -25,6 +26,18 @@ LIMITS = Limits()
 def has_program(endpoint_type: str, body: dict[str, Any]) -> bool:
     """True when the request asks to run a program: a lang-graph route and a ``user_provided_program``."""
     return endpoint_type == "lang-graph" and PROGRAM in body
+
+
+def tool_result(text: str, name: str | None, *, error: bool = False) -> Result:
+    """One tool result as the program reads it, whatever the endpoint's format: an error with its
+    text, else the text read as JSON where it is JSON (the text as it is otherwise). ``name`` is the
+    tool of the call it answers, when the conversation holds that call."""
+    if error:
+        return Result(name=name, error=text or "an error without text")
+    try:
+        return Result(json.loads(text), name)
+    except (ValueError, RecursionError):  # not JSON, or nested too deeply to read: the text as it is
+        return Result(text, name)
 
 
 def step(body: dict[str, Any], results: Sequence[Result], tools: Collection[str]) -> Pending | dict[str, Any]:

@@ -34,7 +34,6 @@ header: the same inputs give the same message, byte for byte. Rules:
 
 from __future__ import annotations
 
-import json
 import random
 import uuid
 from typing import Any
@@ -222,20 +221,10 @@ def _tool_results(messages: list[dict[str, Any]]) -> list[Result]:
             if block.get("type") == "tool_use" and isinstance(block.get("id"), str):
                 names[block["id"]] = str(block.get("name"))
             elif block.get("type") == "tool_result":
-                text = _text_of(block.get("content"))
                 name = names.get(block.get("tool_use_id", ""))
-                if block.get("is_error"):
-                    results.append(Result(name=name, error=text or "an error without text"))
-                else:
-                    results.append(Result(_json_or_text(text), name))
+                results.append(lang_graph.tool_result(_text_of(block.get("content")), name,
+                                                      error=bool(block.get("is_error"))))
     return results
-
-
-def _json_or_text(text: str) -> Any:
-    try:
-        return json.loads(text)
-    except (ValueError, RecursionError):  # not JSON, or nested too deeply to read: the text as it is
-        return text
 
 
 def _text_answer(text: str, reason: str, sequences: list[str], budget: Budget, content: list[dict[str, Any]]

@@ -63,11 +63,6 @@ def test_configuration_headers_and_sessions_are_checked_as_for_messages(server: 
     assert post(server, BODY, {"Authorization": ""}).status_code == 401
 
 
-def test_the_responses_api_is_still_a_404_saying_the_mock_does_not_serve_it(server: MockServer) -> None:
-    response = post(server, BODY, path="/control/chat/v1/responses")
-    assert response.status_code == 404 and "does not serve /v1/responses" in response.json()["detail"]
-
-
 def test_every_answer_carries_its_session_and_a_tool_result_continues_it(server: MockServer) -> None:
     first = post(server, {**BODY, "tools": [WEATHER]})
     session = first.headers["X-Session-ID"]

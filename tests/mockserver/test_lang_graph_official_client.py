@@ -1,6 +1,8 @@
 """The official client's ``control.langgraph.run``, unchanged, runs LangGraph graphs to their end
 against the real mock server: the mock runs the program the client sends, calls each node as a
-tool with the current state, and ends with the graph's final value as a dual-LLM document."""
+tool with the current state, and ends with the graph's final value as a dual-LLM document. The
+client speaks messages to the ``anthropic`` provider and chat completions to the others; every
+test runs over both."""
 
 from __future__ import annotations
 
@@ -27,6 +29,17 @@ class Order(TypedDict, total=False):
 
 seen: list[tuple[str, dict[str, Any]]] = []
 
+ROUTES = {"anthropic": "/control/lang-graph/anthropic/v1/messages",
+          "openai": "/control/lang-graph/openai/v1/chat/completions"}
+"""The route the client calls for each provider."""
+
+
+@pytest.fixture(params=sorted(ROUTES))
+def provider(request: pytest.FixtureRequest) -> str:
+    """The provider the client is told to use (and so the format it speaks)."""
+    name: str = request.param
+    return name
+
 
 def plan(state: Order) -> dict[str, Any]:
     """Plan the query."""
@@ -52,11 +65,12 @@ def route(state: Order) -> Literal["review", "execute"]:
     return "review" if state.get("needs_review") else "execute"
 
 
-def run_graph(server: MockServer, graph: Any, initial: dict[str, Any], functions: dict[str, Any]) -> dict[str, Any]:
+def run_graph(server: MockServer, graph: Any, initial: dict[str, Any], functions: dict[str, Any],
+              provider: str) -> dict[str, Any]:
     seen.clear()
     client = SequrityClient(api_key="k", base_url=server.url)
     result: dict[str, Any] = client.control.langgraph.run(
-        graph, initial, "claude-test", node_functions=functions, provider="anthropic",
+        graph, initial, "model-test", node_functions=functions, provider=provider,  # type: ignore[arg-type]
         features=FeaturesHeader.dual_llm(), fine_grained_config=FineGrainedConfigHeader())
     return result
 
@@ -67,7 +81,12 @@ def final_document(server: MockServer) -> ResponseContentJsonSchema:
     headers = {k: v for k, v in last["headers"].items() if k.lower().startswith("x-") or k == "Authorization"}
     answer = requests.post(server.url + last["path"], json=last["body"], timeout=10,
                            headers={**headers, "Authorization": "Bearer k"})
-    assert answer.status_code == 200 and answer.json()["stop_reason"] == "end_turn"
+    assert answer.status_code == 200, answer.text
+    if "choices" in answer.json():  # chat completions
+        choice = answer.json()["choices"][0]
+        assert choice["finish_reason"] == "stop" and "tool_calls" not in choice["message"]
+        return ResponseContentJsonSchema.parse_json_safe(choice["message"]["content"])
+    assert answer.json()["stop_reason"] == "end_turn"
     return ResponseContentJsonSchema.parse_json_safe(answer.json()["content"][-1]["text"])
 
 
@@ -93,15 +112,15 @@ def routed_graph() -> Any:
     return graph
 
 
-def test_a_linear_graph_runs_each_node_once_with_the_state_so_far(server: MockServer) -> None:
+def test_a_linear_graph_runs_each_node_once_with_the_state_so_far(server: MockServer, provider: str) -> None:
     functions = {"plan": plan, "review": review, "execute": execute}
-    result = run_graph(server, linear_graph(), {"query": "late", "steps": []}, functions)
+    result = run_graph(server, linear_graph(), {"query": "late", "steps": []}, functions, provider)
     assert [name for name, _ in seen] == ["plan", "review", "execute"]
     assert seen[1][1]["sql"] == "SELECT * FROM orders WHERE note = 'late'"  # review got plan's update
     assert result["steps"] == ["plan", "review", "execute"]
     assert result["result"] == "ran: SELECT * FROM orders WHERE note = 'late' LIMIT 10"
     assert [entry["status"] for entry in server.requests] == [200] * 4
-    assert {entry["path"] for entry in server.requests} == {"/control/lang-graph/anthropic/v1/messages"}
+    assert {entry["path"] for entry in server.requests} == {ROUTES[provider]}
     document = final_document(server)
     assert document.status == "success" and document.final_return_value is not None
     assert document.final_return_value.value == result["result"]
@@ -110,16 +129,17 @@ def test_a_linear_graph_runs_each_node_once_with_the_state_so_far(server: MockSe
 @pytest.mark.parametrize(("needs_review", "path"), [(True, ["plan", "route", "review", "execute"]),
                                                     (False, ["plan", "route", "execute"])])
 def test_a_graph_with_conditional_routing_takes_the_branch_its_router_picks(
-        server: MockServer, needs_review: bool, path: list[str]) -> None:
+        server: MockServer, provider: str, needs_review: bool, path: list[str]) -> None:
     functions = {"plan": plan, "review": review, "execute": execute, "route": route}
-    result = run_graph(server, routed_graph(), {"query": "q", "steps": [], "needs_review": needs_review}, functions)
+    result = run_graph(server, routed_graph(), {"query": "q", "steps": [], "needs_review": needs_review}, functions,
+                       provider)
     assert [name for name, _ in seen] == path
     assert seen[1][1]["needs_review"] is needs_review  # the router saw the state after plan
     assert result["steps"] == [name for name in path if name != "route"]
     assert final_document(server).final_return_value.value == result["result"]  # type: ignore[union-attr]
 
 
-def test_a_router_that_may_end_the_graph_gets_a_400_naming_the_line(server: MockServer) -> None:
+def test_a_router_that_may_end_the_graph_gets_a_400_naming_the_line(server: MockServer, provider: str) -> None:
     """Finding: the client writes an empty ``if next_node == '__end__':`` block for a conditional
     edge to END, which is not Python; the mock says so instead of running it."""
     from sequrity._exceptions import SequrityAPIError
@@ -135,7 +155,7 @@ def test_a_router_that_may_end_the_graph_gets_a_400_naming_the_line(server: Mock
     graph.add_edge("execute", graph_module.END)
     with pytest.raises(SequrityAPIError) as refused:
         run_graph(server, graph, {"query": "q", "steps": []},
-                  {"plan": plan, "execute": execute, "maybe_end": maybe_end})
+                  {"plan": plan, "execute": execute, "maybe_end": maybe_end}, provider)
     assert refused.value.status_code == 400
     assert "not valid Python: expected an indented block after 'if' statement" in str(refused.value)
     assert seen == []  # refused before any node ran

@@ -161,8 +161,8 @@ CASES = [
         "unknown provider 'nope'",
     ),
     ("unknown-path", "GET", "/v1/messages", None, {}, 404, "no route /v1/messages"),
-    ("sibling-api", "POST", "/control/chat/v1/responses", body(), {}, 404,
-     "this mock does not serve /v1/responses"),
+    ("responses-unknown-provider", "POST", "/control/chat/anthropic/v1/responses", body(), {}, 404,
+     "unknown provider 'anthropic'"),
     ("chat-unknown-provider", "POST", "/control/chat/anthropic/v1/chat/completions", body(), {}, 404,
      "unknown provider 'anthropic'"),
 ]
