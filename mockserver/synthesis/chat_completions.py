@@ -200,12 +200,8 @@ def _tool_message(calls: list[dict[str, Any]], budget: Budget) -> tuple[dict[str
 def _within_budget(text: str, budget: Budget) -> tuple[str, str]:
     """``text`` as far as the budget allows, spent from it, and the finish reason: ``length`` when
     it was cut, ``stop`` otherwise."""
-    if count_tokens(text) > budget.left:
-        text = text[: budget.left * CHARS_PER_TOKEN]
-        budget.used = budget.limit
-        return text, "length"
-    budget.used += count_tokens(text)
-    return text, "stop"
+    said, cut = budget.spend(text)
+    return said, "length" if cut else "stop"
 
 
 def _refusal(text: str, budget: Budget) -> tuple[dict[str, Any], str]:

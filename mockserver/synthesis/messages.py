@@ -234,10 +234,6 @@ def _text_answer(text: str, reason: str, sequences: list[str], budget: Budget, c
     if hits:
         position, index = min(hits)
         text, reason, stop_sequence = text[:position], "stop_sequence", sequences[index]
-    if count_tokens(text) > budget.left:
-        content.append({"type": "text", "text": text[: budget.left * CHARS_PER_TOKEN]})
-        budget.used = budget.limit
-        return "max_tokens", None
-    content.append({"type": "text", "text": text})
-    budget.used += count_tokens(text)
-    return reason, stop_sequence
+    said, cut = budget.spend(text)
+    content.append({"type": "text", "text": said})
+    return ("max_tokens", None) if cut else (reason, stop_sequence)

@@ -93,6 +93,16 @@ class Budget:
     def left(self) -> int:
         return self.limit - self.used
 
+    def spend(self, text: str) -> tuple[str, bool]:
+        """``text`` as far as the tokens left allow, spent from the budget, and whether it was cut
+        (then the budget is used up: the model stopped at its limit)."""
+        if count_tokens(text) > self.left:
+            cut = text[: self.left * CHARS_PER_TOKEN]
+            self.used = self.limit
+            return cut, True
+        self.used += count_tokens(text)
+        return text, False
+
 
 def dual_llm_document(text: str) -> str:
     """The dual-LLM result document (:mod:`.dual_llm`) whose final value is ``text``, as compact

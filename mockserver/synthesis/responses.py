@@ -98,12 +98,9 @@ class _Answer:
 
     def spend(self, text: str) -> str:
         """``text`` as far as the budget allows, spent from it (marks the response cut when it was)."""
-        if count_tokens(text) > self.budget.left:
-            text, self.cut = text[: self.budget.left * CHARS_PER_TOKEN], True
-            self.budget.used = self.budget.limit
-            return text
-        self.budget.used += count_tokens(text)
-        return text
+        said, cut = self.budget.spend(text)
+        self.cut = self.cut or cut
+        return said
 
     def message(self, text: str, *, refusal: bool = False) -> None:
         said = self.spend(text)
