@@ -19,8 +19,9 @@ from chat_examples import (
     WEATHER,
     tool_completion,
 )
+from rule_cases import assert_the_rule_reports, rules_passing_and_failing
 
-from sequrity_contract.schemas import RULES, Context, check, is_valid
+from sequrity_contract.schemas import RULES, Context
 
 REQUEST = VALID_REQUESTS["minimal"]
 TOOLS = VALID_REQUESTS["tool_round_trip"]
@@ -129,8 +130,7 @@ IDS = [f"{rule}-{case}" for rule, case, *_ in CHAT_CASES]
 
 def test_every_chat_rule_has_a_passing_and_a_failing_case() -> None:
     chat_rules = {name for name, rule in RULES.items() if rule.document.startswith("chat.")}
-    passing = {rule for rule, _, _, _, _, path in CHAT_CASES if path is None}
-    failing = {rule for rule, _, _, _, _, path in CHAT_CASES if path is not None}
+    passing, failing = rules_passing_and_failing(CHAT_CASES)
     assert passing == failing == chat_rules
 
 
@@ -138,16 +138,7 @@ def test_every_chat_rule_has_a_passing_and_a_failing_case() -> None:
 def test_a_chat_rule_reports_its_name_and_the_path(
     rule: str, case: str, document: str, instance: Any, context: Context, path: str | None
 ) -> None:
-    assert RULES[rule].document == document
-    assert is_valid(document, instance)
-    violations = RULES[rule](instance, context)
-    if path is None:
-        assert violations == []
-    else:
-        assert [(v.rule, v.path) for v in violations] == [(rule, path)], [str(v) for v in violations]
-        assert violations[0].expected
-        found = check(document, instance, request=context.request, session_id=context.session_id)
-        assert (rule, path) in [(v.rule, v.path) for v in found]
+    assert_the_rule_reports(rule, document, instance, context, path)
 
 
 def test_an_assistant_message_with_tool_calls_needs_no_content() -> None:

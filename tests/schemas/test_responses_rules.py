@@ -17,8 +17,9 @@ from responses_examples import (
     VALID_RESPONSES,
     WEATHER,
 )
+from rule_cases import assert_the_rule_reports, rules_passing_and_failing
 
-from sequrity_contract.schemas import RULES, Context, check, is_valid
+from sequrity_contract.schemas import RULES, Context, check
 
 REQUEST, RESPONSE_DOC = "responses.request", "responses.response"
 OUTPUT = {"type": "function_call_output", "call_id": CALL_ID, "output": "sunny"}
@@ -99,8 +100,7 @@ IDS = [f"{rule}-{case}" for rule, case, *_ in RESPONSES_CASES]
 
 def test_every_responses_rule_has_a_passing_and_a_failing_case() -> None:
     responses_rules = {name for name, rule in RULES.items() if rule.document.startswith("responses.")}
-    passing = {rule for rule, _, _, _, _, path in RESPONSES_CASES if path is None}
-    failing = {rule for rule, _, _, _, _, path in RESPONSES_CASES if path is not None}
+    passing, failing = rules_passing_and_failing(RESPONSES_CASES)
     assert passing == failing == responses_rules
 
 
@@ -108,16 +108,7 @@ def test_every_responses_rule_has_a_passing_and_a_failing_case() -> None:
 def test_a_responses_rule_reports_its_name_and_the_path(
     rule: str, case: str, document: str, instance: Any, context: Context, path: str | None
 ) -> None:
-    assert RULES[rule].document == document
-    assert is_valid(document, instance)
-    violations = RULES[rule](instance, context)
-    if path is None:
-        assert violations == []
-    else:
-        assert [(v.rule, v.path) for v in violations] == [(rule, path)], [str(v) for v in violations]
-        assert violations[0].expected
-        found = check(document, instance, request=context.request, session_id=context.session_id)
-        assert (rule, path) in [(v.rule, v.path) for v in found]
+    assert_the_rule_reports(rule, document, instance, context, path)
 
 
 @pytest.mark.parametrize("name", list(VALID_REQUESTS))

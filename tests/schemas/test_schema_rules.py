@@ -399,12 +399,12 @@ IDS = [f"{rule}-{case}" for rule, case, *_ in CASES]
 
 
 def test_every_rule_has_a_passing_and_a_failing_case() -> None:
+    from rule_cases import rules_passing_and_failing
     from test_chat_rules import CHAT_CASES
     from test_responses_rules import RESPONSES_CASES
 
     cases = [*CASES, *CHAT_CASES, *RESPONSES_CASES]
-    passing = {rule for rule, _, _, _, _, path in cases if path is None}
-    failing = {rule for rule, _, _, _, _, path in cases if path is not None}
+    passing, failing = rules_passing_and_failing(cases)
     assert passing == failing == set(RULES)
 
 
