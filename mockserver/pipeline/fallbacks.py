@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from sequrity_contract.schemas import CONTROL_API_PATHS, ENDPOINT_TYPES, ENDPOINTS, JSON_ROUTES, PROVIDERS
+from sequrity_contract.schemas import ENDPOINTS, JSON_ROUTES
 
 from ..errors import ApiError
 from ..state import STATE
@@ -42,22 +42,19 @@ async def not_found(request: web.Request) -> web.Response:
 
 
 def _why_not_found(path: str) -> str:
-    """Which part of ``path`` is unknown, for a 404: the endpoint type, the provider, an endpoint the
-    API has but this mock does not serve, or the whole path."""
+    """Which part of ``path`` is unknown, for a 404: the endpoint type, the provider, or the whole
+    path."""
     served = {endpoint.path: endpoint for endpoint in ENDPOINTS.values()}
-    for endpoint_path in (*served, *CONTROL_API_PATHS):
+    for endpoint_path, endpoint in served.items():
         if path.startswith("/control/") and path.endswith(endpoint_path):
-            endpoint = served.get(endpoint_path)
             middle = path[len("/control/"):-len(endpoint_path)].split("/")
             endpoint_type, rest = middle[0], middle[1:]
-            types = endpoint.endpoint_types if endpoint else ENDPOINT_TYPES
-            providers = endpoint.providers if endpoint else PROVIDERS
-            if endpoint_type not in types:
-                return f"unknown endpoint type {endpoint_type!r} in {path}: expected one of {', '.join(types)}"
-            if len(rest) == 1 and rest[0] not in providers:
-                return f"unknown provider {rest[0]!r} in {path}: expected one of {', '.join(providers)} or none"
-            if endpoint is None:
-                return f"{path} is part of the Sequrity API, but this mock does not serve {endpoint_path} (yet)"
+            if endpoint_type not in endpoint.endpoint_types:
+                return (f"unknown endpoint type {endpoint_type!r} in {path}: expected one of "
+                        f"{', '.join(endpoint.endpoint_types)}")
+            if len(rest) == 1 and rest[0] not in endpoint.providers:
+                return (f"unknown provider {rest[0]!r} in {path}: expected one of {', '.join(endpoint.providers)} "
+                        "or none")
             break
     for route in JSON_ROUTES.values():
         head, _, tail = route.path.partition("/{provider}")
