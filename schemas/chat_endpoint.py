@@ -142,5 +142,9 @@ CHAT_COMPLETIONS = register_endpoint(Endpoint(
     starts_turn=starts_turn,
     complete_message=complete_message,
     providers=CHAT_PROVIDERS,
+    summary="Create a chat completion (OpenAI Chat Completions format, Sequrity headers and sessions)",
+    operation="createChatCompletion",
+    stream_order="per choice a first chunk with the role, content and tool-call deltas, a chunk with "
+                 "finish_reason; then a chunk with usage and no choices",
 ))
 """The chat completions endpoint."""

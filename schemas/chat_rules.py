@@ -11,7 +11,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from .rules import TOOL_USE_ID, Context, rule, tool_use_id
+from .rules import TOOL_USE_ID, Context, bounds, min_items, rule, tool_use_id
 from .violations import Violation, json_path
 
 REQUEST = "chat.request"
@@ -52,7 +52,7 @@ def named_tool(request: dict[str, Any]) -> str | None:
 # -- request ---------------------------------------------------------------------------
 
 
-@rule(REQUEST)
+@rule(REQUEST, min_items("messages"))
 def chat_messages_not_empty(request: dict[str, Any], context: Context) -> Iterator[Violation]:
     """A chat request carries at least one message."""
     if not request["messages"]:
@@ -115,7 +115,7 @@ def chat_tool_choice_names_offered_tool(request: dict[str, Any], context: Contex
                         '"auto" or "none" when the request offers no tools', choice)
 
 
-@rule(REQUEST)
+@rule(REQUEST, bounds("temperature", minimum=0, maximum=MAX_TEMPERATURE))
 def chat_temperature_range(request: dict[str, Any], context: Context) -> Iterator[Violation]:
     """temperature lies in [0, 2]."""
     temperature = request.get("temperature")
@@ -124,7 +124,7 @@ def chat_temperature_range(request: dict[str, Any], context: Context) -> Iterato
                         temperature)
 
 
-@rule(REQUEST)
+@rule(REQUEST, bounds("max_completion_tokens", "max_tokens", json_type="integer", minimum=1))
 def completion_tokens_positive(request: dict[str, Any], context: Context) -> Iterator[Violation]:
     """max_completion_tokens and max_tokens, when given, are at least 1."""
     for key in ("max_completion_tokens", "max_tokens"):

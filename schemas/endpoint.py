@@ -15,6 +15,7 @@ Adding an endpoint is one module that builds an :class:`Endpoint` and one
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -95,6 +96,26 @@ class Endpoint:
     the response document requires filled in, tool ids embedding ``session``."""
     endpoint_types: tuple[str, ...] = ENDPOINT_TYPES
     providers: tuple[str, ...] = PROVIDERS
+    summary: str = ""
+    """One line saying what the endpoint does (the ``summary`` of its OpenAPI operations); empty:
+    ``Create a <name> answer``."""
+    operation: str = ""
+    """The ``operationId`` of its OpenAPI operation without a provider segment (the other one adds
+    ``WithProvider``); empty: ``create`` and the name in camel case (``echo`` -> ``createEcho``)."""
+    stream_order: str = ""
+    """The order of the stream's events in words (the OpenAPI export's stream description); each
+    event is a document :attr:`event`, and the framing follows :attr:`sse`."""
+
+    @property
+    def operation_id(self) -> str:
+        """:attr:`operation`, or the one derived from the name."""
+        words = [w for w in re.split(r"[^A-Za-z0-9]+", self.name) if w]
+        return self.operation or "create" + "".join(w[:1].upper() + w[1:] for w in words)
+
+    @property
+    def operation_summary(self) -> str:
+        """:attr:`summary`, or the one derived from the name."""
+        return self.summary or f"Create a {self.name} answer"
 
     def route_path(self, endpoint_type: str, provider: str | None = None) -> str:
         """The path of one route: ``/control/{endpoint_type}[/{provider}]`` + :attr:`path`."""

@@ -107,5 +107,9 @@ MESSAGES = register_endpoint(Endpoint(
     session_from_history=session_from_history,
     starts_turn=starts_turn,
     complete_message=complete_message,
+    summary="Create a message (Anthropic Messages format, Sequrity headers and sessions)",
+    operation="createMessage",
+    stream_order="message_start, then per block content_block_start, content_block_delta..., content_block_stop, "
+                 "then message_delta and message_stop",
 ))
 """The messages endpoint."""

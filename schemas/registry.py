@@ -174,10 +174,19 @@ def validate(name: str, instance: Any, *, from_json: bool = False) -> list[Viola
     return [_violation(_refine(error)) for error in sorted(errors, key=_document_order)]
 
 
+def document_uri(name: str) -> str | None:
+    """The URI the document ``name`` lives at (its ``$id``; a package document's file under
+    :data:`BASE_URI`), against which its relative ``$ref`` resolve; None for a registered document
+    without ``$id``."""
+    if name in DOCUMENTS:
+        return BASE_URI + DOCUMENTS[name]
+    uri = _schema(name).get("$id")
+    return uri if isinstance(uri, str) else None
+
+
 @cache
 def _part_validator(name: str, pointer: str) -> Draft202012Validator:
-    schema = _schema(name)
-    uri = schema.get("$id") or BASE_URI + DOCUMENTS[name]
+    uri = document_uri(name) or BASE_URI + name
     return Draft202012Validator({"$ref": f"{uri}#{pointer}"}, registry=registry())
 
 

@@ -34,6 +34,8 @@ UUID_PATTERN = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 TOOL_USE_ID = re.compile(rf"^tc-(?P<session>{UUID_PATTERN})-(?P<call>{UUID_PATTERN})$")
 """Reads a tool-call id back: groups ``session`` and ``call`` (see :func:`tool_use_id`)."""
 MIN_THINKING_BUDGET = 1024
+MAX_TEMPERATURE = 1
+"""The highest ``temperature`` a messages request may ask."""
 
 
 @dataclass(frozen=True)
@@ -59,14 +61,62 @@ def tool_use_id(session_id: str | UUID, call_uuid: str | UUID) -> str:
 RuleFunction = Callable[[Any, Context], Iterator[Violation]]
 
 
+SchemaEdit = Callable[[dict[str, Any]], None]
+"""Changes a JSON Schema document in place (a copy of the document a rule applies to)."""
+
+
+@dataclass(frozen=True)
+class SchemaForm:
+    """How JSON Schema states a rule: ``edit`` adds the constraint to (a copy of) the rule's document;
+    ``part`` is None when that states the whole rule, else the part it states. The OpenAPI export
+    adds every rule's form to its schemas and lists the rules not stated whole."""
+
+    edit: SchemaEdit
+    part: str | None = None
+
+
+def _typed(node: dict[str, Any], json_type: str) -> list[dict[str, Any]]:
+    """The schema ``node``, or those of its ``anyOf`` options, that admit ``json_type``."""
+    options: list[dict[str, Any]] = node.get("anyOf", [node])
+    return [option for option in options if option.get("type") == json_type]
+
+
+def bounds(*fields: str, json_type: str = "number", minimum: float | None = None,
+           maximum: float | None = None) -> SchemaForm:
+    """The whole rule "each of ``fields`` (top-level properties), when a ``json_type``, lies within
+    ``minimum`` and ``maximum``" as JSON Schema bounds."""
+    limits = {key: value for key, value in (("minimum", minimum), ("maximum", maximum)) if value is not None}
+
+    def edit(document: dict[str, Any]) -> None:
+        for field in fields:
+            options = _typed(document["properties"][field], json_type)
+            if not options:
+                raise ValueError(f"bounds: the property {field!r} admits no {json_type!r}")
+            for option in options:
+                option.update(limits)
+
+    return SchemaForm(edit)
+
+
+def min_items(field: str, count: int = 1) -> SchemaForm:
+    """The whole rule "the array ``field`` (a top-level property) holds at least ``count`` items"."""
+
+    def edit(document: dict[str, Any]) -> None:
+        document["properties"][field]["minItems"] = count
+
+    return SchemaForm(edit)
+
+
 @dataclass(frozen=True)
 class Rule:
-    """A named semantic rule that applies to one document."""
+    """A named semantic rule that applies to one document; ``schema_form`` says how JSON Schema
+    states it, when it can."""
 
     name: str
     document: str
     check: RuleFunction
     summary: str
+    schema_form: SchemaForm | None = None
 
     def __call__(self, instance: Any, context: Context | None = None) -> list[Violation]:
         return list(self.check(instance, context or Context()))
@@ -77,14 +127,15 @@ _BY_DOCUMENT: dict[str, tuple[Rule, ...]] = {}
 """The rules of each document, in registration order (made again when a rule is registered)."""
 
 
-def rule(document: str) -> Callable[[RuleFunction], RuleFunction]:
-    """Register the decorated function as a rule for ``document``; names must be unique."""
+def rule(document: str, schema_form: SchemaForm | None = None) -> Callable[[RuleFunction], RuleFunction]:
+    """Register the decorated function as a rule for ``document``; names must be unique.
+    ``schema_form``: how JSON Schema states the rule, when it can (see :class:`SchemaForm`)."""
 
     def register(func: RuleFunction) -> RuleFunction:
         if func.__name__ in RULES:
             raise ValueError(f"a rule named {func.__name__!r} is already registered")
         summary = (func.__doc__ or "").strip().splitlines()[0]
-        RULES[func.__name__] = Rule(func.__name__, document, func, summary)
+        RULES[func.__name__] = Rule(func.__name__, document, func, summary, schema_form)
         _BY_DOCUMENT[document] = (*_BY_DOCUMENT.get(document, ()), RULES[func.__name__])
         return func
 
@@ -113,7 +164,14 @@ def _tag(block: Any) -> Any:
 # -- request ---------------------------------------------------------------------------
 
 
-@rule("request")
+def _first_turn_is_user(document: dict[str, Any]) -> None:
+    # the whole rule compares neighbours, which JSON Schema cannot; the first turn it can.
+    # prefixItems take the first item out of what ``items`` checks: the first turn is checked by both here
+    messages = document["properties"]["messages"]
+    messages["prefixItems"] = [{"allOf": [messages["items"], {"properties": {"role": {"const": "user"}}}]}]
+
+
+@rule("request", SchemaForm(_first_turn_is_user, "the first turn is a user turn"))
 def alternating_roles(request: dict[str, Any], context: Context) -> Iterator[Violation]:
     """Turns alternate between user and assistant, starting with user."""
     previous = None
@@ -129,7 +187,7 @@ def alternating_roles(request: dict[str, Any], context: Context) -> Iterator[Vio
         previous = role
 
 
-@rule("request")
+@rule("request", min_items("messages"))
 def messages_not_empty(request: dict[str, Any], context: Context) -> Iterator[Violation]:
     """A request carries at least one message."""
     if not request["messages"]:
@@ -162,7 +220,12 @@ def tool_result_answers_tool_use(request: dict[str, Any], context: Context) -> I
                                 expected, block["tool_use_id"])
 
 
-@rule("request")
+def _thinking_budget_minimum(document: dict[str, Any]) -> None:
+    # "below max_tokens" compares two fields, which JSON Schema cannot; the minimum it can
+    document["$defs"]["ThinkingConfigEnabledParam"]["properties"]["budget_tokens"]["minimum"] = MIN_THINKING_BUDGET
+
+
+@rule("request", SchemaForm(_thinking_budget_minimum, f"budget_tokens >= {MIN_THINKING_BUDGET}"))
 def thinking_budget(request: dict[str, Any], context: Context) -> Iterator[Violation]:
     """An enabled thinking budget is at least 1024 tokens and below max_tokens."""
     thinking = request.get("thinking")
@@ -176,15 +239,15 @@ def thinking_budget(request: dict[str, Any], context: Context) -> Iterator[Viola
                         f"an integer below max_tokens ({request['max_tokens']})", budget)
 
 
-@rule("request")
+@rule("request", bounds("temperature", minimum=0, maximum=MAX_TEMPERATURE))
 def temperature_range(request: dict[str, Any], context: Context) -> Iterator[Violation]:
     """temperature lies in [0, 1]."""
     temperature = request.get("temperature")
-    if temperature is not None and not 0 <= temperature <= 1:
-        yield Violation("temperature_range", "$.temperature", "a number from 0 to 1", temperature)
+    if temperature is not None and not 0 <= temperature <= MAX_TEMPERATURE:
+        yield Violation("temperature_range", "$.temperature", f"a number from 0 to {MAX_TEMPERATURE}", temperature)
 
 
-@rule("request")
+@rule("request", bounds("max_tokens", json_type="integer", minimum=1))
 def max_tokens_positive(request: dict[str, Any], context: Context) -> Iterator[Violation]:
     """max_tokens is at least 1."""
     if request["max_tokens"] < 1:
@@ -204,7 +267,29 @@ def tool_choice_names_offered_tool(request: dict[str, Any], context: Context) ->
                         choice["name"])
 
 
-@rule("request")
+def discriminated(node: Any) -> set[str]:
+    """The ``$defs`` names a discriminator in ``node`` (a document) maps a tag to."""
+    found: set[str] = set()
+    if isinstance(node, dict):
+        discriminator = node.get("discriminator")
+        if isinstance(discriminator, dict):
+            found.update(str(ref).rsplit("/", 1)[-1] for ref in discriminator.get("mapping", {}).values())
+        for key, value in node.items():
+            if key not in ("const", "enum", "default", "examples"):
+                found |= discriminated(value)
+    elif isinstance(node, list):
+        for item in node:
+            found |= discriminated(item)
+    return found
+
+
+def _discriminator_tags_required(document: dict[str, Any]) -> None:
+    for name in sorted(discriminated(document)):
+        member = document["$defs"][name]
+        member["required"] = sorted({*member.get("required", []), "type"})
+
+
+@rule("request", SchemaForm(_discriminator_tags_required))
 def discriminator_tags_present(request: dict[str, Any], context: Context) -> Iterator[Violation]:
     """Every member of a discriminated union carries its type tag."""
     for key in ("thinking", "tool_choice"):

@@ -141,5 +141,11 @@ RESPONSES = register_endpoint(Endpoint(
     starts_turn=starts_turn,
     complete_message=complete_message,
     providers=PROVIDERS,
+    summary="Create a response (OpenAI Responses format, Sequrity headers and sessions)",
+    operation="createResponse",
+    stream_order="response.created, response.in_progress; per output item response.output_item.added, its "
+                 "parts' deltas and done events (output_text, reasoning summary, function call arguments), "
+                 "response.output_item.done; last the event of the response's final status (response.completed, "
+                 "response.incomplete or response.failed) with the whole response; sequence_number counts from 0",
 ))
 """The responses endpoint."""

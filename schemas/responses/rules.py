@@ -15,7 +15,7 @@ from functools import cache
 from typing import Any
 
 from ..registry import load, validate_at
-from ..rules import TOOL_USE_ID, Context, rule, tool_use_id
+from ..rules import TOOL_USE_ID, Context, bounds, rule, tool_use_id
 from ..violations import Violation, json_path
 from .documents import REQUEST, RESPONSE
 
@@ -134,7 +134,7 @@ def function_call_output_answers_call(request: dict[str, Any], context: Context)
             answered.add(call_id)
 
 
-@rule(REQUEST)
+@rule(REQUEST, bounds("temperature", minimum=0, maximum=MAX_TEMPERATURE))
 def responses_temperature_range(request: dict[str, Any], context: Context) -> Iterator[Violation]:
     """temperature lies in [0, 2]."""
     temperature = request.get("temperature")
