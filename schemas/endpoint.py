@@ -98,7 +98,7 @@ class Endpoint:
     providers: tuple[str, ...] = PROVIDERS
     summary: str = ""
     """One line saying what the endpoint does (the ``summary`` of its OpenAPI operations); empty:
-    ``Create a <name> answer``."""
+    ``Call the <name> endpoint``."""
     operation: str = ""
     """The ``operationId`` of its OpenAPI operation without a provider segment (the other one adds
     ``WithProvider``); empty: ``create`` and the name in camel case (``echo`` -> ``createEcho``)."""
@@ -115,7 +115,7 @@ class Endpoint:
     @property
     def operation_summary(self) -> str:
         """:attr:`summary`, or the one derived from the name."""
-        return self.summary or f"Create a {self.name} answer"
+        return self.summary or f"Call the {self.name} endpoint"
 
     def route_path(self, endpoint_type: str, provider: str | None = None) -> str:
         """The path of one route: ``/control/{endpoint_type}[/{provider}]`` + :attr:`path`."""

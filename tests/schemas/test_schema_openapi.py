@@ -18,13 +18,25 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 from schema_examples import INVALID_REQUESTS, VALID_REQUESTS, VALID_RESPONSES
 
-from sequrity_contract.schemas import ENDPOINT_TYPES, ERROR_TYPES, PROVIDERS, is_valid, load
+from sequrity_contract.schemas import (
+    CHAT_PROVIDERS,
+    ENDPOINT_TYPES,
+    ENDPOINTS,
+    ERROR_TYPES,
+    JSON_ROUTES,
+    PROVIDERS,
+    is_valid,
+    load,
+    rules_for,
+)
 from sequrity_contract.schemas.openapi import bundle, openapi_document
 
 MESSAGES_WITH_PROVIDER = "/control/{endpoint_type}/{provider}/v1/messages"
 MESSAGES_DEFAULT = "/control/{endpoint_type}/v1/messages"
 CHAT_WITH_PROVIDER = "/control/{endpoint_type}/{provider}/v1/chat/completions"
 CHAT_DEFAULT = "/control/{endpoint_type}/v1/chat/completions"
+RESPONSES_WITH_PROVIDER = "/control/{endpoint_type}/{provider}/v1/responses"
+RESPONSES_DEFAULT = "/control/{endpoint_type}/v1/responses"
 
 
 @pytest.fixture(scope="module")
@@ -120,7 +132,7 @@ def test_each_json_route_is_an_operation_with_its_documents(document: dict[str, 
 
 def test_the_messages_routes_have_enumerated_path_parameters(document: dict[str, Any]) -> None:
     assert set(document["paths"]) == {MESSAGES_WITH_PROVIDER, MESSAGES_DEFAULT, CHAT_WITH_PROVIDER, CHAT_DEFAULT,
-                                      "/control/health", *JSON_ROUTE_PATHS}
+                                      RESPONSES_WITH_PROVIDER, RESPONSES_DEFAULT, "/control/health", *JSON_ROUTE_PATHS}
     with_provider = {p["name"]: p for p in document["paths"][MESSAGES_WITH_PROVIDER]["post"]["parameters"]}
     default = {p["name"]: p for p in document["paths"][MESSAGES_DEFAULT]["post"]["parameters"]}
     assert (
@@ -139,7 +151,8 @@ def test_the_messages_routes_have_enumerated_path_parameters(document: dict[str,
     assert "get" in document["paths"]["/control/health"]
 
 
-@pytest.mark.parametrize("path", [MESSAGES_WITH_PROVIDER, MESSAGES_DEFAULT, CHAT_WITH_PROVIDER, CHAT_DEFAULT])
+@pytest.mark.parametrize("path", [MESSAGES_WITH_PROVIDER, MESSAGES_DEFAULT, CHAT_WITH_PROVIDER, CHAT_DEFAULT,
+                                  RESPONSES_WITH_PROVIDER, RESPONSES_DEFAULT])
 def test_an_operation_documents_headers_security_and_responses(
     document: dict[str, Any], path: str
 ) -> None:
@@ -164,7 +177,8 @@ def test_an_operation_documents_headers_security_and_responses(
     ok = operation["responses"]["200"]
     assert set(ok["content"]) == {"application/json", "text/event-stream"}
     assert "X-Session-ID" in ok["headers"]
-    event = "ChatCompletionChunk" if "chat/completions" in path else "StreamEvent"
+    event = ("ChatCompletionChunk" if "chat/completions" in path
+             else "OpenAiResponseStreamEvent" if "responses" in path else "StreamEvent")
     assert ok["content"]["text/event-stream"]["x-event-schema"] == {"$ref": f"#/components/schemas/{event}"}
     errors = {int(s) for s in operation["responses"] if s != "200"}
     assert set(ERROR_TYPES) == {400, 401, 403, 404, 413, 429, 500, 529}
@@ -212,7 +226,8 @@ def test_the_response_schema_from_the_document_accepts_valid_responses(document:
     assert not validator.is_valid({**VALID_RESPONSES["text"], "role": "user"})
 
 
-@pytest.mark.parametrize("name", ["request", "response", "event", "event.message_delta", "x-config"])
+@pytest.mark.parametrize("name", ["request", "response", "event", "event.message_delta", "x-config",
+                                  "responses.request", "responses.event"])
 def test_a_bundle_is_self_contained_and_validates_like_the_document(name: str) -> None:
     bundled = bundle(name)
     assert all(ref.startswith("#/$defs/") for ref in _refs(bundled))
@@ -276,3 +291,76 @@ def test_the_chat_routes_have_their_own_providers_and_a_data_only_stream(documen
     assert {"type": "integer", "minimum": 1} in request["max_completion_tokens"]["anyOf"]
     assert [rule["name"] for rule in operation["x-semantic-rules"]] == [
         "assistant_content_or_tool_calls", "tool_message_answers_tool_call", "chat_tool_choice_names_offered_tool"]
+
+
+def _operations(document: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {op["operationId"]: op for item in document["paths"].values() for op in item.values()}
+
+
+def test_every_registered_endpoint_and_json_route_has_its_operations(document: dict[str, Any]) -> None:
+    operations = _operations(document)
+    components = document["components"]["schemas"]
+    assert {"createMessage", "createChatCompletion", "createResponse"} <= set(operations)
+    for endpoint in ENDPOINTS.values():
+        for path, operation_id in ((f"/control/{{endpoint_type}}{endpoint.path}", endpoint.operation_id),
+                                   (f"/control/{{endpoint_type}}/{{provider}}{endpoint.path}",
+                                    endpoint.operation_id + "WithProvider")):
+            operation = document["paths"][path]["post"]
+            assert operation is operations[operation_id] and operation["tags"] == ["endpoint"]
+            ok = operation["responses"]["200"]["content"]
+            for ref, name in ((operation["requestBody"]["content"]["application/json"]["schema"], endpoint.request),
+                              (ok["application/json"]["schema"], endpoint.response),
+                              (ok["text/event-stream"]["x-event-schema"], endpoint.event)):
+                assert _resolve(document, ref["$ref"]) is components[load(name)["title"]]
+    for route in JSON_ROUTES.values():
+        paths = {route.path, route.path.replace("/{provider}", "")}
+        for path in paths:
+            assert document["paths"][path]["post"]["tags"] == ["json-route"]
+            assert document["paths"][path]["post"]["summary"] == route.summary
+
+
+def test_the_responses_routes_have_a_typed_event_stream(document: dict[str, Any]) -> None:
+    operation = document["paths"][RESPONSES_WITH_PROVIDER]["post"]
+    assert operation["operationId"] == "createResponseWithProvider"
+    parameters = {p["name"]: p for p in operation["parameters"]}
+    assert parameters["provider"]["schema"]["enum"] == list(CHAT_PROVIDERS)
+    content = operation["responses"]["200"]["content"]
+    assert content["application/json"]["schema"] == {"$ref": "#/components/schemas/ResponsesResponse"}
+    stream = content["text/event-stream"]["schema"]
+    assert stream["required"] == ["event", "data"] and "[DONE]" not in stream["description"]
+    assert stream["properties"]["data"]["contentSchema"] == {"$ref": "#/components/schemas/OpenAiResponseStreamEvent"}
+    events = document["components"]["schemas"]["OpenAiResponseStreamEvent"]
+    mapping = events["discriminator"]["mapping"]
+    assert {"response.created", "response.output_text.delta", "response.function_call_arguments.delta",
+            "response.completed"} <= set(mapping)
+    for ref in mapping.values():
+        assert _resolve(document, ref)["properties"]["sequence_number"] == {"type": "integer"}
+    request = document["components"]["schemas"]["ResponsesRequest"]["properties"]
+    assert {"type": "number", "minimum": 0, "maximum": 2} in request["temperature"]["anyOf"]
+    listed = [rule["name"] for rule in operation["x-semantic-rules"]]
+    assert listed == [r.name for r in rules_for("responses.request") if r.name != "responses_temperature_range"]
+    assert "responses_input_items_known" in listed
+
+
+def test_a_definition_name_two_documents_share_is_told_apart(document: dict[str, Any]) -> None:
+    components = document["components"]["schemas"]
+    # both the messages request and the responses request define a MessageParam
+    assert components["MessageParam"]["properties"]["role"]["enum"] == ["user", "assistant"]
+    qualified = components["ResponsesRequest.MessageParam"]
+    assert qualified["properties"]["role"]["enum"] == ["user", "system", "developer"]
+    assert '"#/components/schemas/ResponsesRequest.MessageParam"' in json.dumps(components["ResponsesRequest"])
+
+
+@pytest.mark.parametrize("example", [
+    {"model": "m", "input": "hi"},
+    {"model": "m", "input": [{"role": "user", "content": "hi"}], "temperature": 1.5, "stream": True},
+    {"model": "m", "input": "hi", "temperature": 2.5},
+    {"input": "hi"},
+])
+def test_the_responses_request_schema_from_the_document_agrees_with_the_schema_and_temperature(
+    document: dict[str, Any], example: dict[str, Any]
+) -> None:
+    body_schema = document["paths"][RESPONSES_DEFAULT]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    in_range = not 0 <= example.get("temperature", 0) <= 2
+    assert _validator_in(document, body_schema).is_valid(example) == (is_valid("responses.request", example)
+                                                                       and not in_range)

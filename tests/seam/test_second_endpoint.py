@@ -205,3 +205,45 @@ def test_strategies_of_the_endpoint_come_from_its_documents(echo: None) -> None:
         assert schemas.validate("echo.response", accumulator.message) == []
 
     drawn_values_satisfy_the_documents()
+
+
+def test_the_openapi_export_describes_the_endpoint(echo: None) -> None:
+    from openapi_spec_validator import validate as validate_openapi
+
+    from sequrity_contract.schemas.openapi import openapi_document
+
+    document = openapi_document()
+    validate_openapi(document)
+    operation = document["paths"]["/control/{endpoint_type}/{provider}/v1/echo"]["post"]
+    assert operation["operationId"] == "createEchoWithProvider"
+    assert document["paths"]["/control/{endpoint_type}/v1/echo"]["post"]["operationId"] == "createEcho"
+    assert operation["summary"] == "Call the echo endpoint"
+    ok = operation["responses"]["200"]["content"]
+    assert operation["requestBody"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/echo.request"}
+    assert ok["application/json"]["schema"] == {"$ref": "#/components/schemas/echo.response"}
+    assert ok["text/event-stream"]["schema"]["properties"]["data"]["anyOf"][1] == {"const": "[DONE]"}
+    assert document["components"]["schemas"]["echo.request"]["required"] == ["model", "text"]
+    assert "/control/{endpoint_type}/v1/messages" in document["paths"]
+
+
+def test_schemathesis_requests_from_the_export_get_conforming_answers(server: MockServer) -> None:
+    import schemathesis
+    from hypothesis import HealthCheck, given, settings
+    from schemathesis.checks import not_a_server_error, response_schema_conformance, status_code_conformance
+    from schemathesis.generation import GenerationMode
+
+    from sequrity_contract.schemas.openapi import openapi_document
+
+    operation = schemathesis.openapi.from_dict(openapi_document())["/control/{endpoint_type}/v1/echo"]["POST"]
+
+    @settings(max_examples=15, deadline=None, database=None, derandomize=True,
+              suppress_health_check=list(HealthCheck))
+    @given(case=operation.as_strategy(generation_mode=GenerationMode.POSITIVE))
+    def answered(case: Any) -> None:
+        response = case.call(base_url=server.url, headers=KEY)
+        assert response.status_code == 200, response.text
+        case.validate_response(response, headers=KEY, checks=[not_a_server_error, status_code_conformance,
+                                                              response_schema_conformance])
+
+    answered()
