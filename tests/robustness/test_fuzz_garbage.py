@@ -137,3 +137,52 @@ def test_paths_with_control_characters_get_404_with_the_contract_error_body(path
                                                                             fuzz_server: MockServer) -> None:
     status, answer, _ = asyncio.run(_post(fuzz_server.url + path, _dumps(VALID), JSON))
     assert_contract_error(status, answer, 404)
+
+
+#: Garbage that is garbage for every endpoint's body (the rest of :data:`GARBAGE` is about the messages body).
+ANY_ENDPOINT_GARBAGE = ("empty body", "truncated inside a string", "invalid UTF-8", "deeply nested arrays",
+                        "a JSON array", "a JSON string", "null", "binary noise", "text/plain", "multipart")
+
+
+@pytest.mark.parametrize("name", ANY_ENDPOINT_GARBAGE)
+@pytest.mark.parametrize("endpoint", list(schemas.ENDPOINTS.values()), ids=list(schemas.ENDPOINTS))
+def test_raw_garbage_to_any_endpoint_gets_a_4xx_with_the_contract_error_body(
+        endpoint: schemas.Endpoint, name: str, fuzz_server: MockServer) -> None:
+    body, headers, expected = GARBAGE[name]
+    status, answer, _ = asyncio.run(_post(fuzz_server.url + endpoint.route_path("code", endpoint.providers[0]),
+                                          body, headers))
+    document = assert_contract_error(status, answer, TOO_MANY_OBJECTS.get(name, 400))
+    assert expected in document["error"]["message"]
+
+
+@pytest.mark.parametrize("endpoint", list(schemas.ENDPOINTS.values()), ids=list(schemas.ENDPOINTS))
+def test_every_drawn_request_to_any_endpoint_is_answered_as_the_contract_says(
+        endpoint: schemas.Endpoint, fuzz_server: MockServer) -> None:
+    """A request drawn from the endpoint's strategies (its own, else its documents') gets 200 with a
+    conforming answer when the contract accepts it, else 400 naming a broken rule's path."""
+    url = fuzz_server.url + endpoint.route_path("code")
+    answered = {"200": 0, "400": 0}
+
+    @settings(max_examples=fuzz_examples(25), deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @given(request=strategies.strategies_for(endpoint).requests())
+    def answered_as_the_contract_says(request: dict[str, Any]) -> None:
+        status, answer, headers = asyncio.run(_post(url, _dumps(request), JSON))
+        problems = schemas.check(endpoint.request, request)
+        if problems:
+            document = assert_contract_error(status, answer)
+            assert any(problem.path in document["error"]["message"] for problem in problems), problems
+            answered["400"] += 1
+            return
+        assert status == 200, answer[:500]
+        if request.get("stream") is True:
+            accumulator = endpoint.codec.accumulator(endpoint.dialects[0])
+            for event in parse_events(answer):
+                accumulator.feed(event)
+            message = accumulator.message
+        else:
+            message = json.loads(answer)
+        assert schemas.check(endpoint.response, message, request=request, session_id=headers["X-Session-ID"]) == []
+        answered["200"] += 1
+
+    answered_as_the_contract_says()
+    assert answered["200"] + answered["400"] > 0

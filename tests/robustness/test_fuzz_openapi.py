@@ -1,5 +1,6 @@
-"""Fuzz with schemathesis from the exported OpenAPI document against the running server:
-no 5xx ever, every answer conforms to the document and to the contract, data the contract
+"""Fuzz with schemathesis from the exported OpenAPI document against the running server (every
+operation of the export: each registered endpoint -- messages, chat completions, responses -- with
+and without a provider, each JSON route, the health check): no 5xx ever, every answer conforms to the document and to the contract, data the contract
 refuses is refused (4xx with the error body) and data it accepts is answered 200.
 
 "Valid" here is the contract's validity (``schemas.check``: the JSON Schema plus the semantic
@@ -59,9 +60,9 @@ def contract_verdict(case: Any) -> list[str]:
             problems.append(f"provider={provider!r}")
         return problems + [str(v) for v in schemas.validate(route.request, case.body)]
     parameters = case.path_parameters or {}
-    if parameters.get("endpoint_type") not in ("chat", "code", "agent", "lang-graph"):
-        problems.append(f"endpoint_type={parameters.get('endpoint_type')!r}")
     endpoint = endpoint_of(case)
+    if parameters.get("endpoint_type") not in endpoint.endpoint_types:
+        problems.append(f"endpoint_type={parameters.get('endpoint_type')!r}")
     if "provider" in case.operation.path and parameters.get("provider") not in endpoint.providers:
         problems.append(f"provider={parameters.get('provider')!r}")
     if not isinstance(case.body, dict):
@@ -130,3 +131,11 @@ def test_every_generated_request_is_answered_as_the_contract_says(case: Any, fuz
     response = case.call(base_url=fuzz_server.url, headers=AUTH)
     case.validate_response(response, checks=CHECKS, headers=AUTH)
     answers_as_the_contract_says(case, response)
+
+
+def test_the_fuzzed_operations_are_every_operation_of_the_export() -> None:
+    operations = {(result.ok().method.upper(), result.ok().path) for result in SCHEMA.get_all_operations()}
+    for endpoint in schemas.ENDPOINTS.values():
+        assert ("POST", f"/control/{{endpoint_type}}{endpoint.path}") in operations
+        assert ("POST", f"/control/{{endpoint_type}}/{{provider}}{endpoint.path}") in operations
+    assert ("POST", "/control/{endpoint_type}/v1/responses") in operations

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from drivers import ServeProcess
 
+from sequrity_contract.schemas import ENDPOINTS
 from sequrity_contract.schemas.openapi import openapi_document
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -39,6 +40,9 @@ def test_a_stock_schemathesis_run_finds_nothing(tmp_path):
     completed = schemathesis_run(tmp_path, 15, "--seed", "1")
     assert completed.returncode == 0, completed.stdout[-6000:] + completed.stderr[-2000:]
     assert "Schema-valid request rejected" not in completed.stdout
+    operations = sum(len(item) for item in openapi_document()["paths"].values())
+    assert operations >= 10  # messages, chat completions, responses (each with and without provider), ...
+    assert f"Tested: {operations}" in completed.stdout  # every operation of the export, responses included
 
 
 @pytest.mark.nightly
@@ -47,8 +51,8 @@ def test_a_long_stock_schemathesis_run_finds_nothing(tmp_path):
     assert completed.returncode == 0, completed.stdout[-6000:] + completed.stderr[-2000:]
 
 
-@pytest.mark.parametrize(("path", "document_name"), [("/control/{endpoint_type}/v1/messages", "request"),
-                                                    ("/control/{endpoint_type}/v1/chat/completions", "chat.request")])
+@pytest.mark.parametrize(("path", "document_name"), [(f"/control/{{endpoint_type}}{e.path}", e.request)
+                                                   for e in ENDPOINTS.values()], ids=list(ENDPOINTS))
 def test_a_request_the_export_calls_valid_breaks_only_the_rules_it_lists(path, document_name):
     """The export states every constraint JSON Schema can express: a body drawn from its request schema
     breaks no schema keyword and no rule but those listed under ``x-semantic-rules``."""
