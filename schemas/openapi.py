@@ -364,7 +364,8 @@ class _Export:
                             "schema": {"type": "string", "enum": list(route.providers)}}] if with_provider else [],
             "requestBody": {"required": True, "content": {"application/json": {"schema": self.ref(route.request)}}},
             "responses": {
-                "200": {"description": "the answer", "content": {"application/json": {"schema": self.ref(route.response)}}},
+                "200": {"description": "the answer",
+                        "content": {"application/json": {"schema": self.ref(route.response)}}},
                 **{str(status): self.error_response(status)
                    for status in (400, *((404,) if with_provider else ()), 405, 408, 413)},
             },
@@ -385,7 +386,8 @@ class _Export:
         for route in JSON_ROUTES.values():
             if "{provider}" in route.path:
                 paths[route.path] = {"post": self.json_route_operation(route, with_provider=True)}
-            paths[route.path.replace("/{provider}", "")] = {"post": self.json_route_operation(route, with_provider=False)}
+            paths[route.path.replace("/{provider}", "")] = {
+                "post": self.json_route_operation(route, with_provider=False)}
         return paths
 
 

@@ -3,7 +3,7 @@
 ``responses.request``, ``responses.response`` and ``responses.event`` (``documents/responses-*.json``)
 are the JSON Schemas of the published ``ResponsesRequest``, ``ResponsesResponse`` and
 ``OpenAiResponseStreamEvent`` models, annotations dropped. Run-time documents have no typed model in
-:mod:`..models` and no OpenAPI component (the export describes messages and chat completions).
+:mod:`..models`; the OpenAPI export (:mod:`..openapi`) describes them as it does the package's documents.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """Fuzz with schemathesis from the exported OpenAPI document against the running server (every
 operation of the export: each registered endpoint -- messages, chat completions, responses -- with
-and without a provider, each JSON route, the health check): no 5xx ever, every answer conforms to the document and to the contract, data the contract
-refuses is refused (4xx with the error body) and data it accepts is answered 200.
+and without a provider, each JSON route, the health check): no 5xx ever, every answer conforms
+to the document and to the contract, data the contract refuses is refused (4xx with the error
+body) and data it accepts is answered 200.
 
 "Valid" here is the contract's validity (``schemas.check``: the JSON Schema plus the semantic
 rules), which is stricter than the OpenAPI schemas alone; so schemathesis's own
