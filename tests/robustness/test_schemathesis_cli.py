@@ -75,3 +75,16 @@ def test_a_request_the_export_calls_valid_breaks_only_the_rules_it_lists(path, d
         assert broken <= listed, [str(v) for v in schemas.check(document_name, case.body) if v.rule not in listed]
 
     check()
+
+
+def test_the_configuration_selects_every_endpoint_operation_by_the_exports_tag():
+    """``schemathesis.toml`` names the tag the export gives every endpoint's operations (and no JSON route's)."""
+    import tomllib
+
+    from sequrity_contract.schemas.openapi import ENDPOINT_TAG
+
+    [selection] = tomllib.loads((ROOT / "schemathesis.toml").read_text(encoding="utf-8"))["operations"]
+    assert selection["include-tag"] == [ENDPOINT_TAG]
+    tagged = {op["operationId"] for item in openapi_document()["paths"].values() for op in item.values()
+              if ENDPOINT_TAG in op.get("tags", [])}
+    assert tagged == {e.operation_id + suffix for e in ENDPOINTS.values() for suffix in ("", "WithProvider")}
