@@ -2,8 +2,9 @@
 
 ``responses.request``, ``responses.response`` and ``responses.event`` (``documents/responses-*.json``)
 are the JSON Schemas of the published ``ResponsesRequest``, ``ResponsesResponse`` and
-``OpenAiResponseStreamEvent`` models, annotations dropped. Run-time documents have no typed model in
-:mod:`..models` and no OpenAPI component (the export describes messages and chat completions).
+``OpenAiResponseStreamEvent`` models, annotations dropped. Their typed views are in :mod:`..models`
+(``ResponsesRequest``, ``ResponsesResponse``, ``ResponsesStreamEvent``); as run-time documents they have
+no OpenAPI component (the export describes messages and chat completions).
 """
 
 from __future__ import annotations

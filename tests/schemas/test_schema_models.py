@@ -11,6 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel, ConfigDict, ValidationError
+from responses_examples import INVALID_REQUESTS as INVALID_RESPONSES_REQUESTS
+from responses_examples import INVALID_RESPONSES as INVALID_RESPONSES_RESPONSES
+from responses_examples import VALID_REQUESTS as VALID_RESPONSES_REQUESTS
+from responses_examples import VALID_RESPONSES as VALID_RESPONSES_RESPONSES
 from schema_examples import INVALID_REQUESTS, INVALID_RESPONSES, VALID_REQUESTS, VALID_RESPONSES
 from schema_helpers import (
     definitions_of,
@@ -27,10 +31,17 @@ from schema_helpers import (
 from sequrity_contract.schemas import DOCUMENTS, NAMES, is_valid, load, models
 from sequrity_contract.schemas.models import DOCUMENT_MODELS, as_document
 from sequrity_contract.schemas.registry import registry
+from sequrity_contract.schemas.responses import EVENT, REQUEST, RESPONSE
+
+RESPONSES_DOCUMENTS = (REQUEST, RESPONSE, EVENT)
+"""The responses endpoint's documents (registered at run time, so not in ``NAMES``)."""
+MODELLED = (*NAMES, *RESPONSES_DOCUMENTS)
+RENAMED = {(REQUEST, "MessageParam"): "ResponsesMessageParam"}
+"""Definitions whose model has another name (the messages request's ``MessageParam`` has theirs)."""
 
 
 def _document_core(name: str) -> Any:
-    schema = {"$ref": document_uri(name)} if name in DOCUMENTS else load(name)
+    schema = {"$ref": document_uri(name)} if name in DOCUMENTS or name in RESPONSES_DOCUMENTS else load(name)
     return normalise(schema, registry().resolver())
 
 
@@ -42,26 +53,29 @@ def _model_core(model: type[BaseModel]) -> Any:
 
 
 def test_every_schema_name_has_a_model() -> None:
-    assert set(DOCUMENT_MODELS) == set(NAMES)
+    assert set(DOCUMENT_MODELS) == set(MODELLED)
 
 
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", MODELLED)
 def test_model_json_schema_is_equivalent_to_the_document(name: str) -> None:
     model, document = _model_core(DOCUMENT_MODELS[name]), _document_core(name)
     assert model == document, first_difference(model, document)
 
 
-DEFINITIONS = [(document, definition) for document in DOCUMENTS for definition in definitions_of(document)]
+DEFINITIONS = [
+    (document, definition)
+    for document in (*DOCUMENTS, *RESPONSES_DOCUMENTS)
+    for definition in definitions_of(document)
+]
 
 
 @pytest.mark.parametrize(("document", "definition"), DEFINITIONS, ids=[f"{d}:{n}" for d, n in DEFINITIONS])
 def test_each_definition_has_a_model_of_its_name_with_an_equivalent_schema(
     document: str, definition: str
 ) -> None:
-    model = getattr(models, definition, None)
-    assert isinstance(model, type) and issubclass(model, BaseModel), (
-        f"schemas.models has no model {definition}"
-    )
+    name = RENAMED.get((document, definition), definition)
+    model = getattr(models, name, None)
+    assert isinstance(model, type) and issubclass(model, BaseModel), f"schemas.models has no model {name}"
     ours, theirs = _model_core(model), normalise_document(document, f"/$defs/{definition}")
     assert ours == theirs, first_difference(ours, theirs)
 
@@ -82,6 +96,14 @@ class _NoDiscriminator(models.AnthropicMessageResponse):
     content: list[models.TextBlock | models.ThinkingBlock]  # type: ignore[assignment]
 
 
+class _CallIdOptional(models.ResponseFunctionToolCallParam):
+    call_id: str | None = None  # type: ignore[assignment]
+
+
+class _EventWithoutReasoning(models.ResponsesStreamEvent):
+    root: models.ResponseCreatedEvent | models.ResponseCompletedEvent  # type: ignore[assignment]
+
+
 @pytest.mark.parametrize(
     ("drifted", "definition"),
     [
@@ -89,13 +111,17 @@ class _NoDiscriminator(models.AnthropicMessageResponse):
         (_OtherDefault, "ThinkingConfigEnabledParam"),
         (_Closed, "MetadataParam"),
         (_NoDiscriminator, None),
+        (_CallIdOptional, "ResponseFunctionToolCallParam"),
+        (_EventWithoutReasoning, None),
     ],
-    ids=["type", "default-and-required", "additionalProperties", "union"],
+    ids=["type", "default-and-required", "additionalProperties", "union", "responses-required", "responses-union"],
 )
 def test_the_comparison_notices_a_drifted_model(drifted: type[BaseModel], definition: str | None) -> None:
-    document = (
-        normalise_document("request", f"/$defs/{definition}") if definition else _document_core("response")
-    )
+    document_name = REQUEST if drifted is _CallIdOptional else EVENT if drifted is _EventWithoutReasoning else None
+    if definition:
+        document = normalise_document(document_name or "request", f"/$defs/{definition}")
+    else:
+        document = _document_core(document_name or "response")
     assert _model_core(drifted) != document
 
 
@@ -156,6 +182,8 @@ EXAMPLES = (
     [("request", k, v) for k, v in VALID_REQUESTS.items()]
     + [("response", k, v) for k, v in VALID_RESPONSES.items()]
     + [(n, n, v) for n, v in HEADER_EXAMPLES.items()]
+    + [(REQUEST, f"responses-{k}", v) for k, v in VALID_RESPONSES_REQUESTS.items()]
+    + [(RESPONSE, f"responses-{k}", v) for k, v in VALID_RESPONSES_RESPONSES.items()]
 )
 
 
@@ -167,9 +195,12 @@ def test_a_hand_written_document_round_trips_through_its_model(name: str, exampl
     assert as_document(DOCUMENT_MODELS[name].model_validate(example)) == example
 
 
-BROKEN = [("request", k, v) for k, v in INVALID_REQUESTS.items()] + [
-    ("response", k, v) for k, v in INVALID_RESPONSES.items()
-]
+BROKEN = (
+    [("request", k, v) for k, v in INVALID_REQUESTS.items()]
+    + [("response", k, v) for k, v in INVALID_RESPONSES.items()]
+    + [(REQUEST, f"responses-{k}", v) for k, v in INVALID_RESPONSES_REQUESTS.items()]
+    + [(RESPONSE, f"responses-{k}", v) for k, v in INVALID_RESPONSES_RESPONSES.items()]
+)
 
 
 @pytest.mark.parametrize(("name", "broken"), [(n, v) for n, _, v in BROKEN], ids=[i for _, i, _ in BROKEN])
@@ -185,7 +216,7 @@ def _missing_tag(error: ValidationError) -> bool:
     return any(e["type"] == "union_tag_not_found" for e in error.errors())
 
 
-GENERATED = ("response", "event", "error", "x-features", "x-policy", "x-config")
+GENERATED = ("response", "event", "error", "x-features", "x-policy", "x-config", RESPONSE, EVENT)
 
 
 @pytest.mark.parametrize("name", GENERATED)
