@@ -91,6 +91,20 @@ def rule(document: str) -> Callable[[RuleFunction], RuleFunction]:
     return register
 
 
+def temperature_within(name: str, maximum: float) -> RuleFunction:
+    """The rule ``name``: a request's ``temperature``, when given, lies in [0, ``maximum``] (one
+    definition for every endpoint; register it with :func:`rule`)."""
+
+    def check(request: dict[str, Any], context: Context) -> Iterator[Violation]:
+        temperature = request.get("temperature")
+        if temperature is not None and not 0 <= temperature <= maximum:
+            yield Violation(name, "$.temperature", f"a number from 0 to {maximum}", temperature)
+
+    check.__name__ = check.__qualname__ = name
+    check.__doc__ = f"temperature lies in [0, {maximum}]."
+    return check
+
+
 def rules_for(document: str) -> list[Rule]:
     """The rules that apply to ``document``, in registration order."""
     return list(_BY_DOCUMENT.get(document, ()))
@@ -176,12 +190,7 @@ def thinking_budget(request: dict[str, Any], context: Context) -> Iterator[Viola
                         f"an integer below max_tokens ({request['max_tokens']})", budget)
 
 
-@rule("request")
-def temperature_range(request: dict[str, Any], context: Context) -> Iterator[Violation]:
-    """temperature lies in [0, 1]."""
-    temperature = request.get("temperature")
-    if temperature is not None and not 0 <= temperature <= 1:
-        yield Violation("temperature_range", "$.temperature", "a number from 0 to 1", temperature)
+temperature_range = rule("request")(temperature_within("temperature_range", 1))
 
 
 @rule("request")

@@ -20,8 +20,9 @@ import hypothesis.strategies as st
 from hypothesis.strategies import SearchStrategy
 
 from sequrity_contract import schemas
+from sequrity_contract.schemas.chat_rules import MAX_TEMPERATURE
 from sequrity_contract.schemas.responses import RESPONSES, to_events
-from sequrity_contract.schemas.responses.rules import MAX_TEMPERATURE, offered_functions
+from sequrity_contract.schemas.responses.rules import offered_functions
 
 from .. import leaves
 from ..conversation import tool_input_strategy

@@ -9,7 +9,8 @@ from typing import Any
 import hypothesis.strategies as st
 from hypothesis.strategies import SearchStrategy
 
-from sequrity_contract.schemas.responses.rules import MAX_TEMPERATURE, offered_functions
+from sequrity_contract.schemas.chat_rules import MAX_TEMPERATURE
+from sequrity_contract.schemas.responses.rules import offered_functions
 
 from .. import leaves
 from ..errors import InvalidStrategyArgument
