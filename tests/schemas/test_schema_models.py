@@ -222,7 +222,8 @@ SLOW_TO_DRAW = [HealthCheck.too_slow, HealthCheck.data_too_large]
 """hypothesis-jsonschema draws the responses documents (large unions) slowly, the more so on a busy machine."""
 
 
-@pytest.mark.parametrize("name", [name for name in GENERATED if name != RESPONSE])  # responses.response: test_drawn_responses_documents_round_trip_...
+# responses.response round-trips in test_drawn_responses_documents_round_trip_through_their_models
+@pytest.mark.parametrize("name", [name for name in GENERATED if name != RESPONSE])
 @settings(max_examples=examples(10), suppress_health_check=SLOW_TO_DRAW)
 @given(data=st.data())
 def test_a_generated_document_round_trips_through_its_model(name: str, data: st.DataObject) -> None:
