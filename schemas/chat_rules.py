@@ -11,13 +11,14 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from .rules import TOOL_USE_ID, Context, bounds, min_items, rule, tool_use_id
+from .rules import TOOL_USE_ID, Context, bounds, min_items, rule, temperature_within, tool_use_id
 from .violations import Violation, json_path
 
 REQUEST = "chat.request"
 RESPONSE = "chat.response"
 CHUNK = "chat.chunk"
 MAX_TEMPERATURE = 2
+"""The upper bound of ``temperature`` in OpenAI's formats (chat completions and responses)."""
 TOOL_CHOICE_MODES = ("none", "auto", "required")
 
 
@@ -115,13 +116,7 @@ def chat_tool_choice_names_offered_tool(request: dict[str, Any], context: Contex
                         '"auto" or "none" when the request offers no tools', choice)
 
 
-@rule(REQUEST, bounds("temperature", minimum=0, maximum=MAX_TEMPERATURE))
-def chat_temperature_range(request: dict[str, Any], context: Context) -> Iterator[Violation]:
-    """temperature lies in [0, 2]."""
-    temperature = request.get("temperature")
-    if temperature is not None and not 0 <= temperature <= MAX_TEMPERATURE:
-        yield Violation("chat_temperature_range", "$.temperature", f"a number from 0 to {MAX_TEMPERATURE}",
-                        temperature)
+chat_temperature_range = temperature_within(REQUEST, "chat_temperature_range", MAX_TEMPERATURE)
 
 
 @rule(REQUEST, bounds("max_completion_tokens", "max_tokens", json_type="integer", minimum=1))

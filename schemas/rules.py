@@ -142,6 +142,20 @@ def rule(document: str, schema_form: SchemaForm | None = None) -> Callable[[Rule
     return register
 
 
+def temperature_within(document: str, name: str, maximum: float) -> RuleFunction:
+    """Register the rule ``name`` for ``document``: a request's ``temperature``, when given, lies in
+    [0, ``maximum``] (one definition for every endpoint; JSON Schema states it as bounds)."""
+
+    def check(request: dict[str, Any], context: Context) -> Iterator[Violation]:
+        temperature = request.get("temperature")
+        if temperature is not None and not 0 <= temperature <= maximum:
+            yield Violation(name, "$.temperature", f"a number from 0 to {maximum}", temperature)
+
+    check.__name__ = check.__qualname__ = name
+    check.__doc__ = f"temperature lies in [0, {maximum}]."
+    return rule(document, bounds("temperature", minimum=0, maximum=maximum))(check)
+
+
 def rules_for(document: str) -> list[Rule]:
     """The rules that apply to ``document``, in registration order."""
     return list(_BY_DOCUMENT.get(document, ()))
@@ -239,12 +253,7 @@ def thinking_budget(request: dict[str, Any], context: Context) -> Iterator[Viola
                         f"an integer below max_tokens ({request['max_tokens']})", budget)
 
 
-@rule("request", bounds("temperature", minimum=0, maximum=MAX_TEMPERATURE))
-def temperature_range(request: dict[str, Any], context: Context) -> Iterator[Violation]:
-    """temperature lies in [0, 1]."""
-    temperature = request.get("temperature")
-    if temperature is not None and not 0 <= temperature <= MAX_TEMPERATURE:
-        yield Violation("temperature_range", "$.temperature", f"a number from 0 to {MAX_TEMPERATURE}", temperature)
+temperature_range = temperature_within("request", "temperature_range", MAX_TEMPERATURE)
 
 
 @rule("request", bounds("max_tokens", json_type="integer", minimum=1))

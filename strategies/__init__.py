@@ -25,20 +25,26 @@ from jsonschema.validators import validator_for
 from sequrity_contract import schemas
 
 from . import compiler, leaves
-from .chat import (
-    CHAT_MUTATIONS,
-    chat_chunks,
-    chat_conversations,
-    chat_invalid_requests,
-    chat_requests,
-    chat_responses,
-)
 from .conversation import draw_history
 from .endpoints import ENDPOINT_STRATEGIES, EndpointStrategies, register_strategies, strategies_for
 from .errors import InvalidStrategyArgument, StrategyError
 from .graphs import Graph, lang_graphs
 from .header import header_value
 from .invalid import MUTATIONS, InvalidRequest, draw_invalid
+from .openai import (
+    CHAT_MUTATIONS,
+    RESPONSES_MUTATIONS,
+    chat_chunks,
+    chat_conversations,
+    chat_invalid_requests,
+    chat_requests,
+    chat_responses,
+    responses_answers,
+    responses_events,
+    responses_inputs,
+    responses_invalid_requests,
+    responses_requests,
+)
 from .request import RequestConstraints, build_request, parse_constraints, session_of
 from .response import draw_response
 from .stream import draw_events
@@ -47,6 +53,7 @@ from .validation import check_choice, check_range, check_type, lazy
 __all__ = [
     "CHAT_MUTATIONS",
     "ENDPOINT_STRATEGIES",
+    "RESPONSES_MUTATIONS",
     "EndpointStrategies",
     "Graph",
     "InvalidRequest",
@@ -65,6 +72,11 @@ __all__ = [
     "register_strategies",
     "requests",
     "responses",
+    "responses_answers",
+    "responses_events",
+    "responses_inputs",
+    "responses_invalid_requests",
+    "responses_requests",
     "strategies_for",
     "stream_events",
 ]

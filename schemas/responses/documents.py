@@ -2,8 +2,9 @@
 
 ``responses.request``, ``responses.response`` and ``responses.event`` (``documents/responses-*.json``)
 are the JSON Schemas of the published ``ResponsesRequest``, ``ResponsesResponse`` and
-``OpenAiResponseStreamEvent`` models, annotations dropped. Run-time documents have no typed model in
-:mod:`..models`; the OpenAPI export (:mod:`..openapi`) describes them as it does the package's documents.
+``OpenAiResponseStreamEvent`` models, annotations dropped. Their typed views are in :mod:`..models`
+(``ResponsesRequest``, ``ResponsesResponse``, ``ResponsesStreamEvent``); the OpenAPI export
+(:mod:`..openapi`) describes them as it does the package's documents.
 """
 
 from __future__ import annotations

@@ -14,12 +14,12 @@ from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
+from ..chat_rules import MAX_TEMPERATURE
 from ..registry import load, validate_at
-from ..rules import TOOL_USE_ID, Context, bounds, rule, tool_use_id
+from ..rules import TOOL_USE_ID, Context, rule, temperature_within, tool_use_id
 from ..violations import Violation, json_path
 from .documents import REQUEST, RESPONSE
 
-MAX_TEMPERATURE = 2
 EASY_ROLES = ("user", "system", "developer", "assistant")
 """The roles of an input message written without ``type`` (the OpenAI SDK's easy input message;
 the published ``InputMessageParam`` lists the first three)."""
@@ -134,13 +134,7 @@ def function_call_output_answers_call(request: dict[str, Any], context: Context)
             answered.add(call_id)
 
 
-@rule(REQUEST, bounds("temperature", minimum=0, maximum=MAX_TEMPERATURE))
-def responses_temperature_range(request: dict[str, Any], context: Context) -> Iterator[Violation]:
-    """temperature lies in [0, 2]."""
-    temperature = request.get("temperature")
-    if temperature is not None and not 0 <= temperature <= MAX_TEMPERATURE:
-        yield Violation("responses_temperature_range", "$.temperature", f"a number from 0 to {MAX_TEMPERATURE}",
-                        temperature)
+responses_temperature_range = temperature_within(REQUEST, "responses_temperature_range", MAX_TEMPERATURE)
 
 
 @rule(RESPONSE)

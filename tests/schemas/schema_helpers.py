@@ -111,8 +111,13 @@ def normalise_standalone(schema: dict[str, Any]) -> Any:
 
 
 def document_uri(name: str) -> str:
-    """The ``$id`` of the document ``name`` (``request``, ``response``, ...)."""
-    return BASE_URI + DOCUMENTS[name]
+    """The ``$id`` of the document ``name`` (``request``, ``response``, ..., or a registered document
+    with an ``$id``, such as ``responses.request``)."""
+    if name in DOCUMENTS:
+        return BASE_URI + DOCUMENTS[name]
+    from sequrity_contract.schemas import load
+
+    return str(load(name)["$id"])
 
 
 def normalise_document(name: str, pointer: str = "") -> Any:
@@ -224,12 +229,14 @@ def mutations_of(valid: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
 
 @functools.cache
 def valid_instances(name: str) -> st.SearchStrategy[Any]:
-    """hypothesis-jsonschema's strategy for the schema ``name``, built once (building is slow)."""
+    """hypothesis-jsonschema's strategy for the schema ``name``, built once (building is slow). A
+    registered document (``responses.*``) is self-contained: its own ``$defs``, local references."""
     from hypothesis_jsonschema import from_schema
 
+    from sequrity_contract.schemas import NAMES, load
     from sequrity_contract.schemas.openapi import bundle
 
-    return from_schema(bundle(name))
+    return from_schema(bundle(name) if name in NAMES else load(name))
 
 
 @functools.cache

@@ -8,9 +8,13 @@ import inspect
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel, ConfigDict, ValidationError
+from responses_examples import INVALID_REQUESTS as INVALID_RESPONSES_REQUESTS
+from responses_examples import INVALID_RESPONSES as INVALID_RESPONSES_RESPONSES
+from responses_examples import VALID_REQUESTS as VALID_RESPONSES_REQUESTS
+from responses_examples import VALID_RESPONSES as VALID_RESPONSES_RESPONSES
 from schema_examples import INVALID_REQUESTS, INVALID_RESPONSES, VALID_REQUESTS, VALID_RESPONSES
 from schema_helpers import (
     definitions_of,
@@ -24,13 +28,21 @@ from schema_helpers import (
     valid_instances,
 )
 
+from sequrity_contract import strategies
 from sequrity_contract.schemas import DOCUMENTS, NAMES, is_valid, load, models
 from sequrity_contract.schemas.models import DOCUMENT_MODELS, as_document
 from sequrity_contract.schemas.registry import registry
+from sequrity_contract.schemas.responses import EVENT, REQUEST, RESPONSE
+
+RESPONSES_DOCUMENTS = (REQUEST, RESPONSE, EVENT)
+"""The responses endpoint's documents (registered at run time, so not in ``NAMES``)."""
+MODELLED = (*NAMES, *RESPONSES_DOCUMENTS)
+RENAMED = {(REQUEST, "MessageParam"): "ResponsesMessageParam"}
+"""Definitions whose model has another name (the messages request's ``MessageParam`` has theirs)."""
 
 
 def _document_core(name: str) -> Any:
-    schema = {"$ref": document_uri(name)} if name in DOCUMENTS else load(name)
+    schema = {"$ref": document_uri(name)} if name in DOCUMENTS or name in RESPONSES_DOCUMENTS else load(name)
     return normalise(schema, registry().resolver())
 
 
@@ -42,26 +54,29 @@ def _model_core(model: type[BaseModel]) -> Any:
 
 
 def test_every_schema_name_has_a_model() -> None:
-    assert set(DOCUMENT_MODELS) == set(NAMES)
+    assert set(DOCUMENT_MODELS) == set(MODELLED)
 
 
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", MODELLED)
 def test_model_json_schema_is_equivalent_to_the_document(name: str) -> None:
     model, document = _model_core(DOCUMENT_MODELS[name]), _document_core(name)
     assert model == document, first_difference(model, document)
 
 
-DEFINITIONS = [(document, definition) for document in DOCUMENTS for definition in definitions_of(document)]
+DEFINITIONS = [
+    (document, definition)
+    for document in (*DOCUMENTS, *RESPONSES_DOCUMENTS)
+    for definition in definitions_of(document)
+]
 
 
 @pytest.mark.parametrize(("document", "definition"), DEFINITIONS, ids=[f"{d}:{n}" for d, n in DEFINITIONS])
 def test_each_definition_has_a_model_of_its_name_with_an_equivalent_schema(
     document: str, definition: str
 ) -> None:
-    model = getattr(models, definition, None)
-    assert isinstance(model, type) and issubclass(model, BaseModel), (
-        f"schemas.models has no model {definition}"
-    )
+    name = RENAMED.get((document, definition), definition)
+    model = getattr(models, name, None)
+    assert isinstance(model, type) and issubclass(model, BaseModel), f"schemas.models has no model {name}"
     ours, theirs = _model_core(model), normalise_document(document, f"/$defs/{definition}")
     assert ours == theirs, first_difference(ours, theirs)
 
@@ -82,6 +97,14 @@ class _NoDiscriminator(models.AnthropicMessageResponse):
     content: list[models.TextBlock | models.ThinkingBlock]  # type: ignore[assignment]
 
 
+class _CallIdOptional(models.ResponseFunctionToolCallParam):
+    call_id: str | None = None  # type: ignore[assignment]
+
+
+class _EventWithoutReasoning(models.ResponsesStreamEvent):
+    root: models.ResponseCreatedEvent | models.ResponseCompletedEvent  # type: ignore[assignment]
+
+
 @pytest.mark.parametrize(
     ("drifted", "definition"),
     [
@@ -89,13 +112,17 @@ class _NoDiscriminator(models.AnthropicMessageResponse):
         (_OtherDefault, "ThinkingConfigEnabledParam"),
         (_Closed, "MetadataParam"),
         (_NoDiscriminator, None),
+        (_CallIdOptional, "ResponseFunctionToolCallParam"),
+        (_EventWithoutReasoning, None),
     ],
-    ids=["type", "default-and-required", "additionalProperties", "union"],
+    ids=["type", "default-and-required", "additionalProperties", "union", "responses-required", "responses-union"],
 )
 def test_the_comparison_notices_a_drifted_model(drifted: type[BaseModel], definition: str | None) -> None:
-    document = (
-        normalise_document("request", f"/$defs/{definition}") if definition else _document_core("response")
-    )
+    document_name = REQUEST if drifted is _CallIdOptional else EVENT if drifted is _EventWithoutReasoning else None
+    if definition:
+        document = normalise_document(document_name or "request", f"/$defs/{definition}")
+    else:
+        document = _document_core(document_name or "response")
     assert _model_core(drifted) != document
 
 
@@ -156,6 +183,8 @@ EXAMPLES = (
     [("request", k, v) for k, v in VALID_REQUESTS.items()]
     + [("response", k, v) for k, v in VALID_RESPONSES.items()]
     + [(n, n, v) for n, v in HEADER_EXAMPLES.items()]
+    + [(REQUEST, f"responses-{k}", v) for k, v in VALID_RESPONSES_REQUESTS.items()]
+    + [(RESPONSE, f"responses-{k}", v) for k, v in VALID_RESPONSES_RESPONSES.items()]
 )
 
 
@@ -167,9 +196,12 @@ def test_a_hand_written_document_round_trips_through_its_model(name: str, exampl
     assert as_document(DOCUMENT_MODELS[name].model_validate(example)) == example
 
 
-BROKEN = [("request", k, v) for k, v in INVALID_REQUESTS.items()] + [
-    ("response", k, v) for k, v in INVALID_RESPONSES.items()
-]
+BROKEN = (
+    [("request", k, v) for k, v in INVALID_REQUESTS.items()]
+    + [("response", k, v) for k, v in INVALID_RESPONSES.items()]
+    + [(REQUEST, f"responses-{k}", v) for k, v in INVALID_RESPONSES_REQUESTS.items()]
+    + [(RESPONSE, f"responses-{k}", v) for k, v in INVALID_RESPONSES_RESPONSES.items()]
+)
 
 
 @pytest.mark.parametrize(("name", "broken"), [(n, v) for n, _, v in BROKEN], ids=[i for _, i, _ in BROKEN])
@@ -185,11 +217,14 @@ def _missing_tag(error: ValidationError) -> bool:
     return any(e["type"] == "union_tag_not_found" for e in error.errors())
 
 
-GENERATED = ("response", "event", "error", "x-features", "x-policy", "x-config")
+GENERATED = ("response", "event", "error", "x-features", "x-policy", "x-config", RESPONSE, EVENT)
+SLOW_TO_DRAW = [HealthCheck.too_slow, HealthCheck.data_too_large]
+"""hypothesis-jsonschema draws the responses documents (large unions) slowly, the more so on a busy machine."""
 
 
-@pytest.mark.parametrize("name", GENERATED)
-@settings(max_examples=examples(10))
+# responses.response round-trips in test_drawn_responses_documents_round_trip_through_their_models
+@pytest.mark.parametrize("name", [name for name in GENERATED if name != RESPONSE])
+@settings(max_examples=examples(10), suppress_health_check=SLOW_TO_DRAW)
 @given(data=st.data())
 def test_a_generated_document_round_trips_through_its_model(name: str, data: st.DataObject) -> None:
     document = data.draw(valid_instances(name), label=name)
@@ -213,7 +248,7 @@ def test_a_generated_request_round_trips_through_its_model(document: dict[str, A
 
 
 @pytest.mark.parametrize("name", GENERATED)
-@settings(max_examples=examples(10))
+@settings(max_examples=examples(10), suppress_health_check=SLOW_TO_DRAW)
 @given(data=st.data())
 def test_the_model_accepts_exactly_what_the_document_accepts(name: str, data: st.DataObject) -> None:
     instance = data.draw(invalid_instances(name), label="mutated")
@@ -224,3 +259,15 @@ def test_the_model_accepts_exactly_what_the_document_accepts(name: str, data: st
         assert not schema_accepts or _missing_tag(error), error
     else:
         assert schema_accepts, f"the model accepts what the {name!r} document refuses: {instance!r}"
+
+
+@settings(max_examples=examples(10), deadline=None)
+@given(data=st.data())
+def test_drawn_responses_documents_round_trip_through_their_models(data: st.DataObject) -> None:
+    """The hand-written responses strategies draw what clients and servers send (input items, calls,
+    reasoning, typed events); each document round-trips through its model."""
+    request = data.draw(strategies.responses_requests(), label="request")
+    response = data.draw(strategies.responses_answers(request), label="response")
+    events = data.draw(strategies.responses_events(response), label="events")
+    for name, document in [(REQUEST, request), (RESPONSE, response), *((EVENT, event) for event in events)]:
+        assert as_document(DOCUMENT_MODELS[name].model_validate(document)) == document, name

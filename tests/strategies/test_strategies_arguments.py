@@ -59,11 +59,13 @@ def test_invalid_arguments_are_refused_when_first_drawn(build: Any, names: str) 
 
 
 def test_exports_are_exactly_the_public_api() -> None:
-    assert strategies.__all__ == ["CHAT_MUTATIONS", "ENDPOINT_STRATEGIES", "EndpointStrategies", "Graph",
-                                  "InvalidRequest", "InvalidStrategyArgument", "StrategyError", "chat_chunks",
-                                  "chat_conversations", "chat_invalid_requests", "chat_requests", "chat_responses",
-                                  "conversations", "from_schema", "headers", "invalid_requests", "lang_graphs",
-                                  "register_strategies", "requests", "responses", "strategies_for", "stream_events"]
+    assert strategies.__all__ == ["CHAT_MUTATIONS", "ENDPOINT_STRATEGIES", "RESPONSES_MUTATIONS", "EndpointStrategies",
+                                  "Graph", "InvalidRequest", "InvalidStrategyArgument", "StrategyError",
+                                  "chat_chunks", "chat_conversations", "chat_invalid_requests", "chat_requests",
+                                  "chat_responses", "conversations", "from_schema", "headers", "invalid_requests",
+                                  "lang_graphs", "register_strategies", "requests", "responses", "responses_answers",
+                                  "responses_events", "responses_inputs", "responses_invalid_requests",
+                                  "responses_requests", "strategies_for", "stream_events"]
     assert all(callable(getattr(strategies, name)) for name in strategies.__all__ if not name.isupper())
 
 

@@ -3,7 +3,7 @@ answering them, chunk lists streaming a completion, conversations with tool loop
 that break exactly one rule.
 
 Hand-written (not drawn from the documents) so that every value also obeys the semantic rules;
-registered for the ``chat_completions`` endpoint with :func:`.endpoints.register_strategies`.
+registered for the ``chat_completions`` endpoint with :func:`..endpoints.register_strategies`.
 """
 
 from __future__ import annotations
@@ -19,14 +19,15 @@ from hypothesis.strategies import SearchStrategy
 
 from sequrity_contract import schemas
 from sequrity_contract.schemas.chat_rules import MAX_TEMPERATURE, completion_limit, named_tool, offered_tools
-from sequrity_contract.schemas.chat_stream import COMPLETION_OBJECT, arguments_json, to_chunks
+from sequrity_contract.schemas.chat_stream import COMPLETION_OBJECT, to_chunks
 
-from . import leaves
-from .conversation import tool_input_strategy
-from .endpoints import EndpointStrategies, register_strategies
-from .errors import InvalidStrategyArgument
-from .invalid import InvalidRequest
-from .validation import check_choice, check_range, check_type, lazy
+from .. import leaves
+from ..conversation import tool_input_strategy
+from ..endpoints import EndpointStrategies, register_strategies
+from ..errors import InvalidStrategyArgument
+from ..invalid import InvalidRequest
+from ..validation import check_choice, check_range, check_type, lazy
+from .functions import draw_arguments, draw_functions
 
 TOOL_CHOICES = ("auto", "none", "required", "named")
 _maybe = st.booleans()
@@ -48,26 +49,12 @@ _user_content = leaves.texts | st.lists(_content_parts, min_size=1, max_size=3)
 
 def _function_tools(draw: st.DrawFn) -> list[dict[str, Any]]:
     """One to three function tools with unique names (``{"type": "function", "function": {...}}``)."""
-    tools = []
-    for tool in leaves.draw_tools(draw):
-        function: dict[str, Any] = {"name": tool["name"], "parameters": tool["input_schema"]}
-        if "description" in tool:
-            function["description"] = tool["description"]
-        if draw(_maybe) and draw(_maybe):
-            function["strict"] = draw(_maybe)
-        tools.append({"type": "function", "function": function})
-    return tools
-
-
-def _arguments(draw: st.DrawFn, function: dict[str, Any]) -> str:
-    parameters = function.get("parameters")
-    schema = parameters if isinstance(parameters, dict) else {"type": "object"}
-    return arguments_json(draw(tool_input_strategy({"input_schema": schema})))
+    return [{"type": "function", "function": function} for function in draw_functions(draw)]
 
 
 def _calls(draw: st.DrawFn, functions: list[dict[str, Any]], session: str, count: int) -> list[dict[str, Any]]:
     return [{"id": leaves.tool_id(draw, session), "type": "function",
-             "function": {"name": f["name"], "arguments": _arguments(draw, f)}}
+             "function": {"name": f["name"], "arguments": draw_arguments(draw, f)}}
             for f in (functions[draw(st.integers(0, len(functions) - 1))] for _ in range(count))]
 
 
@@ -392,7 +379,7 @@ CHAT_MUTATIONS = {
 
 @lazy
 def chat_invalid_requests(*, mutations: Collection[str] | None = None) -> SearchStrategy[InvalidRequest]:
-    """Chat requests breaking exactly one rule, as :class:`~.invalid.InvalidRequest` ``(request, rule,
+    """Chat requests breaking exactly one rule, as :class:`~..invalid.InvalidRequest` ``(request, rule,
     path, mutation)``: ``schemas.check("chat.request", ...)`` reports ``rule`` at ``path`` first.
     ``mutations`` limits the kinds (names in :data:`CHAT_MUTATIONS`)."""
     chosen = tuple(CHAT_MUTATIONS) if mutations is None else tuple(mutations)

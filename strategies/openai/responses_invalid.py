@@ -1,0 +1,115 @@
+"""Responses requests that break exactly one rule (docs/routes/responses.md, "Rules"), each naming
+the rule and the JSON path ``schemas.check("responses.request", ...)`` reports first."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+from typing import Any
+
+import hypothesis.strategies as st
+from hypothesis.strategies import SearchStrategy
+
+from sequrity_contract.schemas.chat_rules import MAX_TEMPERATURE
+from sequrity_contract.schemas.responses.rules import offered_functions
+
+from .. import leaves
+from ..errors import InvalidStrategyArgument
+from ..invalid import InvalidRequest
+from ..validation import check_choice, check_type, lazy
+from .responses import ResponsesConstraints, build_request
+
+ResponsesMutation = Callable[[st.DrawFn, dict[str, Any]], tuple[str, str]]
+"""Breaks a valid request in place; returns the rule it breaks and the JSON path it is reported at."""
+
+
+def _append(request: dict[str, Any], field: str, value: dict[str, Any]) -> int:
+    request.setdefault(field, [])
+    request[field].append(value)
+    return len(request[field]) - 1
+
+
+def _missing_model(draw: st.DrawFn, r: dict[str, Any]) -> tuple[str, str]:
+    del r["model"]
+    return "schema:required", "$.model"
+
+
+def _temperature_too_high(draw: st.DrawFn, r: dict[str, Any]) -> tuple[str, str]:
+    r["temperature"] = draw(st.floats(MAX_TEMPERATURE, 100, exclude_min=True, allow_nan=False))
+    return "responses_temperature_range", "$.temperature"
+
+
+def _unknown_item_type(draw: st.DrawFn, r: dict[str, Any]) -> tuple[str, str]:
+    kind = draw(st.sampled_from(["no_such_item", "Message", "function"]))
+    index = _append(r, "input", {"type": kind, "content": draw(leaves.texts)})
+    return "responses_input_items_known", f"$.input[{index}].type"
+
+
+def _unknown_role(draw: st.DrawFn, r: dict[str, Any]) -> tuple[str, str]:
+    role = draw(st.sampled_from(["robot", "User", "tool"]))  # none of EASY_ROLES
+    index = _append(r, "input", {"role": role, "content": draw(leaves.texts)})
+    return "responses_input_items_known", f"$.input[{index}].role"
+
+
+def _call_without_arguments(draw: st.DrawFn, r: dict[str, Any]) -> tuple[str, str]:
+    index = _append(r, "input", {"type": "function_call", "call_id": f"call_{draw(leaves.uuids)}",
+                                 "name": draw(leaves.tool_names)})
+    return "responses_input_items_known", f"$.input[{index}].arguments"
+
+
+def _unknown_tool_type(draw: st.DrawFn, r: dict[str, Any]) -> tuple[str, str]:
+    index = _append(r, "tools", {"type": draw(st.sampled_from(["no_such_tool", "Function", "code"]))})
+    return "responses_tools_known", f"$.tools[{index}].type"
+
+
+def _unknown_named_function(draw: st.DrawFn, r: dict[str, Any]) -> tuple[str, str]:
+    names = offered_functions(r)
+    r["tool_choice"] = {"type": "function", "name": draw(leaves.tool_names.filter(lambda n: n not in names))}
+    return "responses_tool_choice_names_offered_function", "$.tool_choice.name"
+
+
+def _required_without_tools(draw: st.DrawFn, r: dict[str, Any]) -> tuple[str, str]:
+    r.pop("tools", None)
+    r.pop("parallel_tool_calls", None)
+    r["tool_choice"] = "required"
+    return "responses_tool_choice_names_offered_function", "$.tool_choice"
+
+
+def _orphan_output(draw: st.DrawFn, r: dict[str, Any]) -> tuple[str, str]:
+    index = _append(r, "input", {"type": "function_call_output", "call_id": leaves.tool_id(draw, draw(leaves.uuids)),
+                                 "output": draw(leaves.texts)})
+    return "function_call_output_answers_call", f"$.input[{index}].call_id"
+
+
+RESPONSES_MUTATIONS: dict[str, ResponsesMutation] = {
+    "missing_model": _missing_model, "temperature_too_high": _temperature_too_high,
+    "unknown_item_type": _unknown_item_type, "unknown_role": _unknown_role,
+    "call_without_arguments": _call_without_arguments, "unknown_tool_type": _unknown_tool_type,
+    "unknown_named_function": _unknown_named_function, "required_without_tools": _required_without_tools,
+    "orphan_output": _orphan_output,
+}
+"""Each way :func:`responses_invalid_requests` breaks a request, by name."""
+
+
+@lazy
+def responses_invalid_requests(*, mutations: Collection[str] | None = None) -> SearchStrategy[InvalidRequest]:
+    """Responses requests breaking exactly one rule, as :class:`~..invalid.InvalidRequest` ``(request,
+    rule, path, mutation)``: ``schemas.check("responses.request", ...)`` reports ``rule`` at ``path``
+    first. ``mutations`` limits the kinds (names in :data:`RESPONSES_MUTATIONS`)."""
+    chosen = tuple(RESPONSES_MUTATIONS) if mutations is None else tuple(mutations)
+    if mutations is not None:
+        check_type((list, tuple, set, frozenset), mutations, "mutations")
+    for name in chosen:
+        check_choice(name, tuple(RESPONSES_MUTATIONS), "mutations")
+    if not chosen:
+        raise InvalidStrategyArgument("mutations=(): expected at least one mutation name")
+    base = build_request(ResponsesConstraints(input="items", max_exchanges=1))
+    kinds = st.sampled_from(chosen)
+
+    @st.composite
+    def build(draw: st.DrawFn) -> InvalidRequest:
+        kind = draw(kinds)  # first: a choice drawn after a long prefix is biased to its first option
+        request = draw(base)
+        rule, path = RESPONSES_MUTATIONS[kind](draw, request)
+        return InvalidRequest(request, rule, path, kind)
+
+    return build()
