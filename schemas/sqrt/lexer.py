@@ -101,7 +101,18 @@ def unquote(token_text: str) -> str:
 
 def quote(content: str, prefix: str = "") -> str:
     """The token text for ``content`` with ``prefix``: the inverse of :func:`unquote`."""
-    body = content.replace("\\", "\\\\").replace('"', '\\"')
     if not prefix:
+        body = content.replace("\\", "\\\\").replace('"', '\\"')
         body = body.replace("\n", "\\n").replace("\t", "\\t").replace("\r", "\\r")
-    return f'{prefix}"{body}"'
+        return f'"{body}"'
+    # in r/w/d strings a backslash stays as written unless unquote would read it as an escape
+    out = []
+    for index, char in enumerate(content):
+        following = content[index + 1] if index + 1 < len(content) else ""
+        if char == '"':
+            out.append('\\"')
+        elif char == "\\" and following in ("\\", '"', ""):
+            out.append("\\\\")
+        else:
+            out.append(char)
+    return f'{prefix}"{"".join(out)}"'
