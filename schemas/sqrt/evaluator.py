@@ -152,7 +152,7 @@ def apply_update(update: n.Update, ctx: Context) -> None:
     if update.op != "=":
         current = evaluate_set(target, ctx)
         value = getattr(current, n.AUGMENTED_OPS[update.op])(value)
-    value.strings()  # a metadata set holds strings: refuse patterns here, where the rule is known
+    value.check_metadata()
     scope = ctx.block if target.scope == "context" else target.scope
     if scope == "arg":
         old = ctx.args.get(target.name, MISSING)

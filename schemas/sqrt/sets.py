@@ -144,6 +144,10 @@ class SqrtSet:
             return self.minus(removed)
         raise SqrtEvaluationError("cannot remove a pattern from a cofinite set")
 
+    def check_metadata(self) -> None:
+        """Refuse a set a metadata field cannot hold (one with patterns or domains)."""
+        self._strings_only("a metadata field")
+
     def strings(self) -> list[str]:
         """The set as metadata holds it: sorted strings, ``["*"]`` for the universal set."""
         self._strings_only("the metadata form")
