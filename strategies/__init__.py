@@ -38,6 +38,7 @@ from .endpoints import ENDPOINT_STRATEGIES, EndpointStrategies, register_strateg
 from .errors import InvalidStrategyArgument, StrategyError
 from .graphs import Graph, lang_graphs
 from .header import header_value
+from .policies import policies, policy_trees
 from .invalid import MUTATIONS, InvalidRequest, draw_invalid
 from .request import RequestConstraints, build_request, parse_constraints, session_of
 from .response import draw_response
@@ -62,6 +63,8 @@ __all__ = [
     "headers",
     "invalid_requests",
     "lang_graphs",
+    "policies",
+    "policy_trees",
     "register_strategies",
     "requests",
     "responses",
