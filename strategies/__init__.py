@@ -38,8 +38,8 @@ from .endpoints import ENDPOINT_STRATEGIES, EndpointStrategies, register_strateg
 from .errors import InvalidStrategyArgument, StrategyError
 from .graphs import Graph, lang_graphs
 from .header import header_value
-from .policies import policies, policy_trees
 from .invalid import MUTATIONS, InvalidRequest, draw_invalid
+from .policies import policies, policy_trees
 from .request import RequestConstraints, build_request, parse_constraints, session_of
 from .response import draw_response
 from .stream import draw_events

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Mapping
-from typing import Any
+from typing import Any, Literal
 
 import hypothesis.strategies as st
 from hypothesis.strategies import SearchStrategy
@@ -27,7 +27,7 @@ _RESERVED = frozenset({
     "true", "false", "inf", "value"})
 """Words SQRT uses; an argument named like one is left out of generated rules."""
 _WORDS = st.sampled_from(["pii", "secret", "internal", "public", "trusted", "audit", "reviewed", "*"])
-_META = st.sampled_from(n.META_FIELDS)
+_META: SearchStrategy[n.MetaField] = st.sampled_from(["tags", "producers", "consumers"])
 _NUMBERS = st.integers(-1000, 1000).map(lambda v: n.Number(v, str(v)))
 _PATTERNS = st.sampled_from([r".*@trustedcorp\.com", r"^[a-z]+$", r"[0-9]{3}-.*", r"(send|get)_.*"])
 _WILDCARDS = st.sampled_from(["*.txt", "*@example.com", "user?", "*"])
@@ -218,11 +218,12 @@ def _tool(draw: st.DrawFn, name: str, args: list[str], lets: list[n.LetDecl]) ->
         return st.lists(st.one_of(update(scopes, _docs()), conditional), max_size=2).map(tuple)
 
     if draw(st.booleans()):
-        target = draw(st.sampled_from(["result", "session before", "session after"]))
+        target: Literal["result", "session before", "session after"] = draw(
+            st.sampled_from(["result", "session before", "session after"]))
         spelling = draw(st.sampled_from({"result": ["", "result"], "session before": ["session before"],
                                          "session after": ["session", "session after"]}[target]))
-        the_update = n.Update(n.MetaAccess("context", draw(_META)), draw(st.sampled_from(["=", "|=", "&=", "-=", "^="])),
-                              draw(strings))
+        op: n.AssignOp = draw(st.sampled_from(["=", "|=", "&=", "-=", "^="]))
+        the_update = n.Update(n.MetaAccess("context", draw(_META)), op, draw(strings))
         return n.ToolShorthand(tool_id, draw(st.none() | st.integers(0, 100)), target, the_update,
                                draw(st.none() | predicates), draw(_docs()), spelling)
     rule = st.builds(lambda enforcement, spelling, outcome, condition, docs: n.CheckRule(

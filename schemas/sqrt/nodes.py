@@ -4,8 +4,9 @@ source positions are kept for printing and messages but do not take part in equa
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Literal, Union
+from dataclasses import dataclass
+from dataclasses import field as _field
+from typing import Literal
 
 META_FIELDS = ("tags", "producers", "consumers")
 """The three metadata fields of a value."""
@@ -34,7 +35,7 @@ class Number:
     """An integer, a float or ``inf``/``-inf``/``+inf`` (a float)."""
 
     value: int | float
-    text: str = field(default="", compare=False)
+    text: str = _field(default="", compare=False)
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ class StrWildcard:
     pattern: str
 
 
-StrPattern = Union[StrConst, StrRegex, StrWildcard]
+StrPattern = StrConst | StrRegex | StrWildcard
 
 
 @dataclass(frozen=True)
@@ -117,8 +118,8 @@ class DatetimeDomain:
     op: str | None
 
 
-TypeDomain = Union[BoolDomain, IntDomain, FloatDomain, StrDomain, DatetimeDomain]
-Element = Union[StrConst, StrRegex, StrWildcard, Number, TypeDomain]
+TypeDomain = BoolDomain | IntDomain | FloatDomain | StrDomain | DatetimeDomain
+Element = StrConst | StrRegex | StrWildcard | Number | TypeDomain
 
 
 # --- value and set operands -----------------------------------------------------------------
@@ -129,7 +130,7 @@ class LiteralValue:
 
     kind: Literal["string", "datetime", "number", "bool"]
     value: str | int | float | bool
-    text: str = field(default="", compare=False)
+    text: str = _field(default="", compare=False)
 
 
 @dataclass(frozen=True)
@@ -138,10 +139,10 @@ class ValueAccess:
 
     scope: Literal["arg", "result", "session"]
     name: str = ""
-    at: Position = field(default=Position(), compare=False, repr=False)
+    at: Position = _field(default=Position(), compare=False, repr=False)
 
 
-ValueOperand = Union[ValueAccess, LiteralValue]
+ValueOperand = ValueAccess | LiteralValue
 
 
 @dataclass(frozen=True)
@@ -152,7 +153,7 @@ class MetaAccess:
     scope: Scope
     field: MetaField
     name: str = ""
-    at: Position = field(default=Position(), compare=False, repr=False)
+    at: Position = _field(default=Position(), compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -161,7 +162,7 @@ class ArgsAggregate:
 
     op: Literal["union", "intersect"]
     field: MetaField
-    form: str = field(default="of", compare=False)
+    form: str = _field(default="of", compare=False)
 
 
 @dataclass(frozen=True)
@@ -169,7 +170,7 @@ class Ref:
     """A name bound by ``let``, used as a predicate or as a set."""
 
     name: str
-    at: Position = field(default=Position(), compare=False, repr=False)
+    at: Position = _field(default=Position(), compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -186,7 +187,7 @@ class SetBinary:
     op: SetOp
     left: SetExpr
     right: SetExpr
-    keyword: bool = field(default=False, compare=False)
+    keyword: bool = _field(default=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -205,8 +206,8 @@ class Paren:
     inner: SetExpr | Predicate
 
 
-SetOperand = Union[MetaAccess, ArgsAggregate]
-SetExpr = Union[SetLiteral, SetBinary, SetElementOp, MetaAccess, ArgsAggregate, Ref, Paren]
+SetOperand = MetaAccess | ArgsAggregate
+SetExpr = SetLiteral | SetBinary | SetElementOp | MetaAccess | ArgsAggregate | Ref | Paren
 
 
 # --- predicates ------------------------------------------------------------------------------
@@ -254,8 +255,8 @@ class SetCompare:
     right: SetExpr | None = None
 
 
-Predicate = Union[Or, And, Not, ValueIn, ValueEquals, SetCompare, Ref, Paren]
-Expression = Union[Predicate, SetExpr, TypeDomain]
+Predicate = Or | And | Not | ValueIn | ValueEquals | SetCompare | Ref | Paren
+Expression = Predicate | SetExpr | TypeDomain
 
 
 # --- declarations ----------------------------------------------------------------------------
@@ -280,7 +281,7 @@ class Conditional:
     docs: tuple[str, ...] = ()
 
 
-Statement = Union[Update, Conditional]
+Statement = Update | Conditional
 
 
 @dataclass(frozen=True)
@@ -291,8 +292,8 @@ class CheckRule:
     outcome: Literal["allow", "deny"]
     condition: Predicate | None
     docs: tuple[str, ...] = ()
-    spelling: str = field(default="", compare=False)
-    at: Position = field(default=Position(), compare=False, repr=False)
+    spelling: str = _field(default="", compare=False)
+    at: Position = _field(default=Position(), compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -320,7 +321,7 @@ class SessionBlock:
     docs: tuple[str, ...] = ()
 
 
-Member = Union[PriorityDecl, CheckRule, ResultBlock, SessionBlock]
+Member = PriorityDecl | CheckRule | ResultBlock | SessionBlock
 
 
 @dataclass(frozen=True)
@@ -338,7 +339,7 @@ class ToolDecl:
     tool: ToolId
     members: tuple[Member, ...]
     docs: tuple[str, ...] = ()
-    at: Position = field(default=Position(), compare=False, repr=False)
+    at: Position = _field(default=Position(), compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -352,8 +353,8 @@ class ToolShorthand:
     update: Update
     condition: Predicate | None = None
     docs: tuple[str, ...] = ()
-    target_spelling: str = field(default="", compare=False)
-    at: Position = field(default=Position(), compare=False, repr=False)
+    target_spelling: str = _field(default="", compare=False)
+    at: Position = _field(default=Position(), compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -363,10 +364,10 @@ class LetDecl:
     name: str
     expr: Expression
     docs: tuple[str, ...] = ()
-    at: Position = field(default=Position(), compare=False, repr=False)
+    at: Position = _field(default=Position(), compare=False, repr=False)
 
 
-Declaration = Union[LetDecl, ToolDecl, ToolShorthand]
+Declaration = LetDecl | ToolDecl | ToolShorthand
 
 
 @dataclass(frozen=True)

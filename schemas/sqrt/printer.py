@@ -79,7 +79,7 @@ def print_expression(expr: n.Expression) -> str:
         return print_predicate(expr)
     if isinstance(expr, n.Paren) and _is_predicate(expr.inner):
         return print_predicate(expr)
-    return print_set(expr)  # type: ignore[arg-type]
+    return print_set(expr)
 
 
 def _is_predicate(node: object) -> bool:

@@ -8,7 +8,8 @@ from sqrt_examples import ADVANCED_EXAMPLES as A
 from sequrity_contract.schemas.sqrt import PolicyPresets, PolicySession, parse_policy
 
 ISSUE_POLICY = r"""
-tool "send_email" { must deny when body.tags superset of {"internal_use_only"} and (not to.value in {str matching r".*@trustedcorp\.com"}); }
+tool "send_email" { must deny when body.tags superset of {"internal_use_only"}
+                    and (not to.value in {str matching r".*@trustedcorp\.com"}); }
 tool "load_applicant_profile" -> @tags |= {"internal_use_only"};
 """
 

@@ -318,7 +318,8 @@ def test_doc_comments_are_kept_and_the_rules_apply() -> None:
 
 def test_complete_example() -> None:
     session = PolicySession(G["tool_policies.complete_example"], PLAIN)
-    assert session.check_call("send_email", {"to": "x@blocked.com", "user": tagged("u", "admin")}).verdict == "hard_denied"
+    blocked = session.check_call("send_email", {"to": "x@blocked.com", "user": tagged("u", "admin")})
+    assert blocked.verdict == "hard_denied"
     assert session.check_call("send_email", {"to": "a@b.com", "user": tagged("u", "admin"),
                                              "data": tagged("d", "pii")}).verdict == "hard_allowed"
     # before a result, @result.consumers is the default (every consumer), so IsExternal holds

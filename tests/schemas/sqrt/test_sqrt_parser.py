@@ -35,7 +35,7 @@ def mutations(text: str) -> list[str]:
         found.append(_join(tokens[:i] + tokens[i + 1:]))
         found.append(_join(tokens[:i + 1] + tokens[i:]))
         if i + 1 < len(tokens):
-            found.append(_join(tokens[:i] + [tokens[i + 1], tokens[i]] + tokens[i + 2:]))
+            found.append(_join([*tokens[:i], tokens[i + 1], tokens[i], *tokens[i + 2:]]))
     return found[::MUTATION_STRIDE]
 
 
