@@ -114,17 +114,30 @@ class CompiledPolicy:
         for node in _walk(self.policy):
             if isinstance(node, n.Ref) and node.name not in self.lets:
                 raise SqrtPolicyError(f"{node.name!r} is not defined by a let", node.at.line, node.at.column)
-        for name, declaration in self.lets.items():
-            self._check_cycle(name, declaration, (name,))
-
-    def _check_cycle(self, start: str, declaration: n.LetDecl, path: tuple[str, ...]) -> None:
-        for node in _walk(declaration.expr):
-            if isinstance(node, n.Ref):
-                if node.name == start:
-                    raise SqrtPolicyError("let bindings refer to each other in a cycle: "
-                                          + " -> ".join((*path, start)), node.at.line, node.at.column)
-                if node.name not in path:
-                    self._check_cycle(start, self.lets[node.name], (*path, node.name))
+        uses = {name: [node for node in _walk(d.expr) if isinstance(node, n.Ref)] for name, d in self.lets.items()}
+        done: set[str] = set()
+        for start in self.lets:
+            # depth-first, iterative, each let visited once: a let on the current path is a cycle
+            path: list[str] = []
+            stack: list[tuple[str, int]] = [(start, 0)]
+            while stack:
+                name, position = stack.pop()
+                if position == 0:
+                    if name in done:
+                        continue
+                    path.append(name)
+                refs = uses[name]
+                if position < len(refs):
+                    stack.append((name, position + 1))
+                    ref = refs[position]
+                    if ref.name in path:
+                        cycle = [*path[path.index(ref.name):], ref.name]
+                        raise SqrtPolicyError("let bindings refer to each other in a cycle: " + " -> ".join(cycle),
+                                              ref.at.line, ref.at.column)
+                    stack.append((ref.name, 0))
+                else:
+                    path.pop()
+                    done.add(name)
 
     def _check_session_before(self) -> None:
         for tool in self.tools:

@@ -29,7 +29,9 @@ class Context:
     result: ValueWithMeta | None = None
     block: Literal["result", "session"] = "session"
     """What ``@tags`` (and the other bare fields) name: the result's or the session's."""
-    trace: list[str] = field(default_factory=list)
+    cache: dict[tuple[str, str], object] = field(default_factory=dict)
+    """Let values already computed in this state (cleared by every update), so a let used many
+    times is evaluated once."""
 
 
 def is_predicate(expr: object, lets: Mapping[str, n.LetDecl], seen: frozenset[str] = frozenset()) -> bool:
@@ -60,11 +62,14 @@ def holds(pred: n.Predicate, ctx: Context) -> bool:
     if isinstance(pred, n.Paren):
         return holds(pred.inner, ctx)  # type: ignore[arg-type]
     if isinstance(pred, n.Ref):
-        bound = _let(pred, ctx)
-        if not is_predicate(bound.expr, ctx.lets):
-            raise SqrtEvaluationError(f"let {pred.name!r} is a set or a domain, used as a predicate",
-                                      pred.at.line, pred.at.column)
-        return holds(bound.expr, ctx)  # type: ignore[arg-type]
+        key = (pred.name, ctx.block)
+        if key not in ctx.cache:
+            bound = _let(pred, ctx)
+            if not is_predicate(bound.expr, ctx.lets):
+                raise SqrtEvaluationError(f"let {pred.name!r} is a set or a domain, used as a predicate",
+                                          pred.at.line, pred.at.column)
+            ctx.cache[key] = holds(bound.expr, ctx)  # type: ignore[arg-type]
+        return ctx.cache[key] is True
     if isinstance(pred, n.ValueIn):
         return evaluate_set(pred.set, ctx).contains(value_of(pred.value, ctx))
     if isinstance(pred, n.ValueEquals):
@@ -137,12 +142,19 @@ def evaluate_set(expr: n.SetExpr, ctx: Context) -> SqrtSet:
         return operand.with_element(expr.element) if expr.op == "with" else operand.without_element(expr.element)
     if isinstance(expr, n.Paren):
         return evaluate_set(expr.inner, ctx)  # type: ignore[arg-type]
+    key = ("set " + expr.name, ctx.block)
+    cached = ctx.cache.get(key)
+    if isinstance(cached, SqrtSet):
+        return cached
     bound = _let(expr, ctx)
     if isinstance(bound.expr, DOMAIN_NODES):
-        return SqrtSet.from_elements([bound.expr])
-    if is_predicate(bound.expr, ctx.lets):
+        value = SqrtSet.from_elements([bound.expr])
+    elif is_predicate(bound.expr, ctx.lets):
         raise SqrtEvaluationError(f"let {expr.name!r} is a predicate, used as a set", expr.at.line, expr.at.column)
-    return evaluate_set(bound.expr, ctx)  # type: ignore[arg-type]
+    else:
+        value = evaluate_set(bound.expr, ctx)  # type: ignore[arg-type]
+    ctx.cache[key] = value
+    return value
 
 
 def apply_update(update: n.Update, ctx: Context) -> None:
@@ -153,6 +165,7 @@ def apply_update(update: n.Update, ctx: Context) -> None:
         current = evaluate_set(target, ctx)
         value = getattr(current, n.AUGMENTED_OPS[update.op])(value)
     value.check_metadata()
+    ctx.cache.clear()
     scope = ctx.block if target.scope == "context" else target.scope
     if scope == "arg":
         old = ctx.args.get(target.name, MISSING)

@@ -35,7 +35,13 @@ def parse_policy(text: str) -> n.Policy:
     """
     if not isinstance(text, str):
         raise TypeError(f"parse_policy(text=...) expects a str, got {type(text).__name__}")
-    return _Parser(text).program()
+    parser = _Parser(text)
+    try:
+        return parser.program()
+    except RecursionError:
+        token = parser.peek()
+        raise SqrtSyntaxError(token.line, token.column, ("less deeply nested parentheses or operators",),
+                              token.describe(), source_line(text, token.line)) from None
 
 
 class _Parser:

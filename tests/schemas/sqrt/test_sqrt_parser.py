@@ -113,3 +113,18 @@ def test_synonyms_compare_equal_and_print_as_written() -> None:
     must = parse_policy('tool "t" { must deny when b.tags overlaps a.tags | {"x"}; }')
     assert hard == must
     assert "hard deny" in print_policy(hard) and "union" in print_policy(hard)
+
+
+def test_deep_nesting_is_a_syntax_error_not_a_crash() -> None:
+    with pytest.raises(SqrtSyntaxError, match="less deeply nested"):
+        parse_policy('tool "t" { must deny when ' + "(" * 5000 + "x.tags is empty" + ")" * 5000 + "; }")
+
+
+def test_lets_that_use_each_other_many_times_are_checked_and_evaluated_once_each() -> None:
+    # each let uses the previous one twice: 2**40 evaluations if lets were expanded naively
+    lets = ["let L0 = x.value == 1;"] + [f"let L{i} = L{i - 1} and (L{i - 1} or L{i - 1});" for i in range(1, 41)]
+    session = PolicySession("\n".join(lets) + '\ntool "t" { must deny when L40; }')
+    assert session.check_call("t", {"x": 1}).verdict == "hard_denied"
+    assert session.check_call("t", {"x": 2}).allowed
+    with pytest.raises(SqrtPolicyError, match="L0 -> L2 -> L1 -> L0"):
+        PolicySession("let L0 = L2; let L1 = L0 or L0; let L2 = L1 and L1;")
