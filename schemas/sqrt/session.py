@@ -209,9 +209,16 @@ class PolicySession:
 
         The initial metadata merges the call's arguments' (``arguments``, else those of the last
         allowed :meth:`check_call` of ``tool``); ``metadata`` given by the tool is combined with
-        it as ``combine`` says (``merge``, ``replace`` or ``ignore``). Then the tool's result
+        it as ``combine`` says (``merge``, ``replace`` or ``ignore``); a ``value`` of the form
+        ``{"value": …, "meta": {…}, "is_sequrity_var": true, "combine_meta": …}`` gives both
+        itself. Then the tool's result
         blocks run on the result and its ``session after`` blocks on the session.
         """
+        if isinstance(value, Mapping) and value.get("is_sequrity_var") is True and "value" in value:
+            # a tool may wrap its result: {"value", "meta", "is_sequrity_var": true, "combine_meta"}
+            metadata = Metadata.from_json(value.get("meta") or {})
+            combine = value.get("combine_meta", "merge")
+            value = value["value"]
         if combine not in ("merge", "replace", "ignore"):
             raise ValueError(f"combine must be 'merge', 'replace' or 'ignore', got {combine!r}")
         args = self._arguments(arguments) if arguments is not None else self._pending.pop(tool, {})

@@ -338,3 +338,15 @@ def test_complete_example() -> None:
 def test_presets_default_deny() -> None:
     session = PolicySession(G["tool_policies.regex_tool_id"], PolicyPresets(default_allow=False))
     assert session.check_call("anything", {}).verdict == "soft_denied"
+
+
+@pytest.mark.parametrize(("combine", "tags"), [("merge", ["from_args", "manual", "processed"]),
+                                               ("replace", ["manual", "processed"]),
+                                               ("ignore", ["from_args", "processed"])])
+def test_a_tool_can_wrap_its_result_with_metadata(combine: str, tags: list[str]) -> None:
+    session = PolicySession(G["index.meta_updates"], PLAIN)
+    wrapped = {"value": "raw", "meta": {"producers": [], "consumers": ["*"], "tags": ["manual"]},
+               "is_sequrity_var": True, "combine_meta": combine}
+    result = session.observe_result("my_tool", wrapped, arguments={"x": tagged("v", "from_args")})
+    assert result.value == "raw"
+    assert result.meta.tags.strings() == tags
