@@ -45,6 +45,7 @@ from .openai import (
     responses_invalid_requests,
     responses_requests,
 )
+from .policies import policies, policy_trees
 from .request import RequestConstraints, build_request, parse_constraints, session_of
 from .response import draw_response
 from .stream import draw_events
@@ -69,6 +70,8 @@ __all__ = [
     "headers",
     "invalid_requests",
     "lang_graphs",
+    "policies",
+    "policy_trees",
     "register_strategies",
     "requests",
     "responses",
