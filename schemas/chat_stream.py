@@ -10,11 +10,11 @@ proxy read streams with :class:`ChunkAccumulator`, which checks the chunks' orde
 from __future__ import annotations
 
 import copy
-import json
 from collections.abc import Iterable
 from typing import Any
 
 from .endpoint import Splitter
+from .sse import compact_json
 from .stream import StreamProtocolError
 
 CHUNK_OBJECT = "chat.completion.chunk"
@@ -234,4 +234,4 @@ def accumulate_chunks(chunks: Iterable[dict[str, Any]]) -> dict[str, Any]:
 
 def arguments_json(arguments: dict[str, Any]) -> str:
     """The ``function.arguments`` text of a tool call with these arguments (compact JSON)."""
-    return json.dumps(arguments, ensure_ascii=False, separators=(",", ":"))
+    return compact_json(arguments)

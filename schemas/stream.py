@@ -15,6 +15,7 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Literal
 
+from .sse import compact_json
 from .violations import ContractError, Violation
 
 Dialect = Literal["sequrity", "anthropic"]
@@ -112,7 +113,7 @@ def _block_events(index: int, block: dict[str, Any], split_text: Splitter, split
         deltas.append({"type": "signature_delta", "signature": thinking_signature(block["text"])})
     elif kind == "tool_use":
         start["input"] = {}
-        text = json.dumps(block["input"], ensure_ascii=False, separators=(",", ":"))
+        text = compact_json(block["input"])
         pieces = _check_pieces(split_json(text), text, "split_json")
         deltas += [{"type": "input_json_delta", "partial_json": p} for p in pieces]
     return [

@@ -21,7 +21,7 @@ from aiohttp import hdrs, web
 from multidict import istr
 
 from sequrity_contract.schemas import Endpoint, chunks_of
-from sequrity_contract.schemas.sse import SSEFormat, parse_events
+from sequrity_contract.schemas.sse import SSEFormat, compact_json, parse_events
 
 from .journal import JournalEntry
 from .latency import Latency
@@ -91,7 +91,7 @@ class Rendered:
                  sse: SSEFormat) -> None:
         self.key = key
         self._sse = sse
-        self._json = _holes(json.dumps(message, ensure_ascii=False, separators=(",", ":")).encode())
+        self._json = _holes(compact_json(message).encode())
         self._make_events = events if callable(events) else None
         self._stream: tuple[bytes, ...] | None = None
         """The whole stream with session holes: the one form kept (one write delivers it; the

@@ -4,10 +4,11 @@ message), the token count (one per four characters) and the seed of one request.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from dataclasses import dataclass
 from typing import Any
+
+from sequrity_contract.schemas.sse import compact_json, json_encoder
 
 from . import dual_llm
 
@@ -45,8 +46,12 @@ def count_tokens(text: str) -> int:
     return (len(text) + CHARS_PER_TOKEN - 1) // CHARS_PER_TOKEN
 
 
-def dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+dumps = compact_json
+"""``value`` as compact JSON (tool inputs, structured answers, dual-LLM documents)."""
+
+
+_canonical = json_encoder((", ", ": "), sort_keys=True)
+"""The JSON text a request's seed digests: ``json.dumps(value, sort_keys=True, ensure_ascii=False)``."""
 
 
 def request_seed(seed: int, body: dict[str, Any], features: dict[str, Any] | None) -> str:
@@ -59,7 +64,7 @@ def seed_and_size(seed: int, body: dict[str, Any], features: dict[str, Any] | No
     """The request's seed string (:func:`request_seed`) and the characters of the JSON it digests,
     from one encoding of the body."""
     answered = {k: v for k, v in body.items() if k != "stream"}
-    canonical = json.dumps([answered, features], sort_keys=True, ensure_ascii=False)
+    canonical = _canonical([answered, features])
     return f"{seed}:{hashlib.sha256(canonical.encode()).hexdigest()}", len(canonical)
 
 
