@@ -162,21 +162,21 @@ async def _answer(state: ServerState, key: AnswerKey, valid: ValidBody, context:
     else made for the session."""
     responder = state.responder
     if not responder.cacheable:
-        return _render(state, context.endpoint, await responder.respond(context))
+        return _render(state, context.endpoint, await responder.respond(context), valid.stream)
     ready = state.answers.get(key)
     if ready is not None:
         return ready.rendered
     rendered = _render(state, context.endpoint,
-                       await responder.respond(dataclasses.replace(context, session_id=SESSION_TOKEN)))
+                       await responder.respond(dataclasses.replace(context, session_id=SESSION_TOKEN)), valid.stream)
     if len(key[0]) <= MAX_CACHED_BODY:
         state.answers.put(key, Ready.of(valid, (context.features, context.policy, context.config), rendered))
     return rendered
 
 
-def _render(state: ServerState, endpoint: Endpoint, reply: dict[str, Any] | ApiError) -> Rendered:
+def _render(state: ServerState, endpoint: Endpoint, reply: dict[str, Any] | ApiError, stream: bool) -> Rendered:
     if isinstance(reply, ApiError):
         raise reply
-    return state.delivery.render(endpoint, reply, key=str(reply.get("id", "")))
+    return state.delivery.render(endpoint, reply, key=str(reply.get("id", "")), stream=stream)
 
 
 async def health(request: web.Request) -> web.Response:
