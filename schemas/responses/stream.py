@@ -67,7 +67,7 @@ def to_events(response: dict[str, Any], *, split_text: Splitter, split_json: Spl
 
 
 def _opened(item: dict[str, Any]) -> dict[str, Any]:
-    opened = copy_json(item)
+    opened: dict[str, Any] = copy_json(item)
     if "status" in opened:
         opened["status"] = "in_progress"
     kind = item.get("type")
