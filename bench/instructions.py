@@ -10,7 +10,7 @@ two totals divided by the difference of the counts is the cost of one request, s
 shutdown cancelled out. The printed ratio is bare / ours: the throughput ratio a CPU-bound
 server would reach if every instruction cost the same (cache misses are not counted).
 
-    python bench/instructions.py [--few 800] [--many 4000]
+    python bench/instructions.py [--few 800] [--many 4000] [--traffic realistic --distinct] [--ours-only]
 
 Needs valgrind (``apt-get install -y valgrind``); takes about two minutes.
 """
@@ -93,6 +93,8 @@ def main() -> int:
                         help="the request (see bench/server.py): hello (default) or realistic")
     parser.add_argument("--distinct", action="store_true",
                         help="every request a distinct body (a cache miss: validated and synthesized afresh)")
+    parser.add_argument("--ours-only", action="store_true",
+                        help="count our server only and record nothing: a quick before/after of a change")
     args = parser.parse_args()
     if shutil.which("valgrind") is None:
         print("bench/instructions.py: valgrind not found; install it with: apt-get install -y valgrind",
@@ -105,6 +107,12 @@ def main() -> int:
                                   "distinct": args.distinct}
     with tempfile.TemporaryDirectory() as scratch:
         commands = server_commands(scratch)
+        if args.ours_only:
+            for mode in TARGETS:
+                few, many = (_instructions("sequrity-mock", commands["sequrity-mock"], n, mode == "stream", scratch,
+                                           args.traffic, args.distinct) for n in (args.few, args.many))
+                print(f"{mode}: {(many - few) / (args.many - args.few):,.0f} instructions/request", flush=True)
+            return 0
         print("| mode | bare aiohttp instructions/request | sequrity-mock instructions/request | bare / ours |")
         print("|---|---|---|---|")
         for mode in TARGETS:

@@ -10,12 +10,12 @@ proxy read streams with :class:`ChunkAccumulator`, which checks the chunks' orde
 from __future__ import annotations
 
 import copy
-import json
 from collections.abc import Iterable
 from typing import Any
 
 from .endpoint import Splitter
-from .stream import StreamProtocolError
+from .sse import compact_json
+from .stream import StreamProtocolError, copy_json
 
 CHUNK_OBJECT = "chat.completion.chunk"
 COMPLETION_OBJECT = "chat.completion"
@@ -52,7 +52,7 @@ def to_chunks(completion: dict[str, Any], *, split_text: Splitter, split_json: S
     """
     common = {"id": completion["id"], "object": CHUNK_OBJECT, "created": completion["created"],
               "model": completion["model"]}
-    common.update({k: copy.deepcopy(v) for k, v in completion.items() if k not in _COMPLETION_KEYS})
+    common.update({k: copy_json(v) for k, v in completion.items() if k not in _COMPLETION_KEYS})
     chunks: list[dict[str, Any]] = []
 
     def chunk(choice: dict[str, Any]) -> None:
@@ -60,14 +60,14 @@ def to_chunks(completion: dict[str, Any], *, split_text: Splitter, split_json: S
 
     for choice in completion["choices"]:
         index, message = choice["index"], choice["message"]
-        first = {k: copy.deepcopy(v) for k, v in message.items() if k not in _STREAMED_MESSAGE_KEYS}
+        first = {k: copy_json(v) for k, v in message.items() if k not in _STREAMED_MESSAGE_KEYS}
         for key in _TEXT_KEYS:
             if key in message and not (isinstance(message[key], str) and message[key]):
                 first[key] = message[key]  # null or "" travels as it is
         if isinstance(message.get("content"), str):
             first["content"] = ""
         if "tool_calls" in message and not message["tool_calls"]:
-            first["tool_calls"] = copy.deepcopy(message["tool_calls"])  # null or []
+            first["tool_calls"] = copy_json(message["tool_calls"])  # null or []
         chunk({"index": index, "delta": first, "finish_reason": None})
         for key in _TEXT_KEYS:
             text = message.get(key)
@@ -76,18 +76,18 @@ def to_chunks(completion: dict[str, Any], *, split_text: Splitter, split_json: S
                     chunk({"index": index, "delta": {key: piece}, "finish_reason": None})
         for position, call in enumerate(message.get("tool_calls") or []):
             function = call["function"]
-            opening = {**copy.deepcopy(call), "index": position,
-                       "function": {**copy.deepcopy(function), "arguments": ""}}
+            opening = {**copy_json(call), "index": position,
+                       "function": {**copy_json(function), "arguments": ""}}
             chunk({"index": index, "delta": {"tool_calls": [opening]}, "finish_reason": None})
             for piece in _check_pieces(split_json(function["arguments"]), function["arguments"], "split_json"):
                 delta = {"tool_calls": [{"index": position, "function": {"arguments": piece}}]}
                 chunk({"index": index, "delta": delta, "finish_reason": None})
         last: dict[str, Any] = {"index": index, "delta": {}, "finish_reason": choice["finish_reason"]}
         if "logprobs" in choice:
-            last["logprobs"] = copy.deepcopy(choice["logprobs"])
+            last["logprobs"] = copy_json(choice["logprobs"])
         chunk(last)
     if completion.get("usage") is not None:
-        chunks.append({**common, "choices": [], "usage": copy.deepcopy(completion["usage"])})
+        chunks.append({**common, "choices": [], "usage": copy_json(completion["usage"])})
     elif "usage" in completion:
         for each in chunks:
             each["usage"] = None
@@ -234,4 +234,4 @@ def accumulate_chunks(chunks: Iterable[dict[str, Any]]) -> dict[str, Any]:
 
 def arguments_json(arguments: dict[str, Any]) -> str:
     """The ``function.arguments`` text of a tool call with these arguments (compact JSON)."""
-    return json.dumps(arguments, ensure_ascii=False, separators=(",", ":"))
+    return compact_json(arguments)

@@ -11,17 +11,52 @@ from __future__ import annotations
 
 import codecs
 import json
+import json.encoder
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from json.encoder import encode_basestring
 from typing import Any
+
+_c_make_encoder: Callable[..., Callable[[Any, int], Sequence[str]]] | None = getattr(
+    json.encoder, "c_make_encoder", None)
+"""The standard library's C JSON encoder (None on an interpreter without it)."""
+
+
+def _not_json(value: Any) -> Any:
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+def json_encoder(separators: tuple[str, str] = (",", ":"), *, sort_keys: bool = False) -> Callable[[Any], str]:
+    """A function writing a value as ``json.dumps(value, ensure_ascii=False, separators=separators,
+    sort_keys=sort_keys)`` does, character for character, at a fraction of the cost: the standard
+    library's C encoder, made once (``json.dumps`` builds a ``JSONEncoder`` and a C encoder on every
+    call). There is no circular-reference check: the values encoded are trees parsed from JSON or
+    built by the toolkit (a cycle ends in a RecursionError rather than a ValueError)."""
+    item_separator, key_separator = separators
+    if _c_make_encoder is None:
+        return json.JSONEncoder(ensure_ascii=False, separators=separators, sort_keys=sort_keys).encode
+    encode = _c_make_encoder(None, _not_json, encode_basestring, None, key_separator, item_separator, sort_keys,
+                            False, True)
+
+    def write(value: Any) -> str:
+        if isinstance(value, str):  # json.dumps writes a lone string itself, too
+            return encode_basestring(value)
+        return "".join(encode(value, 0))
+
+    return write
+
+
+compact_json = json_encoder()
+"""``value`` as one line of compact JSON, exactly as ``json.dumps(value, ensure_ascii=False,
+separators=(",", ":"))`` writes it, at a fraction of the cost: the text of an event's ``data:``
+line, of a JSON answer and of a tool call's input."""
 
 
 def encode_event(event: dict[str, Any]) -> bytes:
     """One SSE event: its ``type`` as the ``event:`` line and compact one-line JSON as ``data:``.
     The only blank line is the one that ends it (JSON escapes newlines; a type is a contract name)."""
-    data = json.dumps(event, ensure_ascii=False, separators=(",", ":"))
-    return f"event: {event['type']}\ndata: {data}\n\n".encode()
+    return f"event: {event['type']}\ndata: {compact_json(event)}\n\n".encode()
 
 
 def encode_events(events: Iterable[dict[str, Any]]) -> bytes:
@@ -49,7 +84,7 @@ class SSEFormat:
         """One event: compact one-line JSON as ``data:``, after an ``event:`` line when ``named``."""
         if self.named:
             return encode_event(event)
-        return b"data: " + json.dumps(event, ensure_ascii=False, separators=(",", ":")).encode() + b"\n\n"
+        return f"data: {compact_json(event)}\n\n".encode()
 
     @property
     def terminator(self) -> bytes:

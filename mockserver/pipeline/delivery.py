@@ -21,7 +21,7 @@ from aiohttp import hdrs, web
 from multidict import istr
 
 from sequrity_contract.schemas import Endpoint, chunks_of
-from sequrity_contract.schemas.sse import SSEFormat, parse_events
+from sequrity_contract.schemas.sse import SSEFormat, compact_json, parse_events
 
 from .journal import JournalEntry
 from .latency import Latency
@@ -91,7 +91,7 @@ class Rendered:
                  sse: SSEFormat) -> None:
         self.key = key
         self._sse = sse
-        self._json = _holes(json.dumps(message, ensure_ascii=False, separators=(",", ":")).encode())
+        self._json = _holes(compact_json(message).encode())
         self._make_events = events if callable(events) else None
         self._stream: tuple[bytes, ...] | None = None
         """The whole stream with session holes: the one form kept (one write delivers it; the
@@ -147,16 +147,17 @@ class Delivery:
     latency: Latency = field(default_factory=Latency)
     seed: int = 0
 
-    def render(self, endpoint: Endpoint, message: dict[str, Any], key: str = "") -> Rendered:
+    def render(self, endpoint: Endpoint, message: dict[str, Any], key: str = "", *, stream: bool = False) -> Rendered:
         """Encode ``message`` of ``endpoint`` for JSON and (when first asked) SSE delivery (``key``
-        seeds the latency jitter)."""
+        seeds the latency jitter). ``stream``: the answer is for a streaming request, so its events
+        are made now, from ``message`` itself (rather than from its JSON, parsed again, later)."""
         dialect = self.dialect if self.dialect in endpoint.dialects else endpoint.dialects[0]
         split_text, split_json = chunks_of(self.chunk_size), chunks_of(self.json_chunk_size)
 
         def events_of(message: dict[str, Any]) -> list[dict[str, Any]]:
             return endpoint.codec.to_events(message, split_text=split_text, split_json=split_json, dialect=dialect)
 
-        return Rendered(message, events_of, key, endpoint.sse)
+        return Rendered(message, events_of(message) if stream else events_of, key, endpoint.sse)
 
     def _delays(self, rendered: Rendered) -> Callable[[], float]:
         latency = self.latency

@@ -68,6 +68,8 @@ def endpoint_handler(app: web.Application, endpoint: Endpoint, endpoint_type: st
     max_body_bytes, max_body_objects, seed = config.max_body_bytes, config.max_body_objects, config.seed
     authenticate = Authenticator(state.config.api_keys).check
     cached = state.answers.get if state.responder.cacheable else None
+    # what a responder is told the session is: a cacheable one answers with the session left as a hole
+    hole = SESSION_TOKEN if state.responder.cacheable else None
     immediate = delivery.latency.is_zero
     # The route's method and path are fixed, hence every request's: one shared journal route.
     path = endpoint.route_path(endpoint_type, provider)
@@ -115,8 +117,8 @@ def endpoint_handler(app: web.Application, endpoint: Endpoint, endpoint_type: st
                     return scripted
             if rendered is None:
                 rendered = await _answer(state, key, valid, RequestContext(
-                    endpoint_type, provider, valid.body, session_id, seed, *parsed, headers=headers, endpoint=endpoint,
-                    heavy=len(raw) > HEAVY_BODY_BYTES))
+                    endpoint_type, provider, valid.body, hole or session_id, seed, *parsed, headers=headers,
+                    endpoint=endpoint, heavy=len(raw) > HEAVY_BODY_BYTES))
             if not immediate:
                 return await _deliver_late(state, request, rendered, valid.stream, session_id, entry)
             if valid.stream:
@@ -162,21 +164,22 @@ async def _answer(state: ServerState, key: AnswerKey, valid: ValidBody, context:
     else made for the session."""
     responder = state.responder
     if not responder.cacheable:
-        return _render(state, context.endpoint, await responder.respond(context))
+        return _render(state, context.endpoint, await responder.respond(context), valid.stream)
     ready = state.answers.get(key)
     if ready is not None:
         return ready.rendered
-    rendered = _render(state, context.endpoint,
-                       await responder.respond(dataclasses.replace(context, session_id=SESSION_TOKEN)))
+    if context.session_id != SESSION_TOKEN:
+        context = dataclasses.replace(context, session_id=SESSION_TOKEN)
+    rendered = _render(state, context.endpoint, await responder.respond(context), valid.stream)
     if len(key[0]) <= MAX_CACHED_BODY:
         state.answers.put(key, Ready.of(valid, (context.features, context.policy, context.config), rendered))
     return rendered
 
 
-def _render(state: ServerState, endpoint: Endpoint, reply: dict[str, Any] | ApiError) -> Rendered:
+def _render(state: ServerState, endpoint: Endpoint, reply: dict[str, Any] | ApiError, stream: bool) -> Rendered:
     if isinstance(reply, ApiError):
         raise reply
-    return state.delivery.render(endpoint, reply, key=str(reply.get("id", "")))
+    return state.delivery.render(endpoint, reply, key=str(reply.get("id", "")), stream=stream)
 
 
 async def health(request: web.Request) -> web.Response:

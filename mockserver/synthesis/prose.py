@@ -4,10 +4,11 @@ message), the token count (one per four characters) and the seed of one request.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from dataclasses import dataclass
 from typing import Any
+
+from sequrity_contract.schemas.sse import compact_json, json_encoder
 
 from . import dual_llm
 
@@ -45,8 +46,12 @@ def count_tokens(text: str) -> int:
     return (len(text) + CHARS_PER_TOKEN - 1) // CHARS_PER_TOKEN
 
 
-def dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+dumps = compact_json
+"""``value`` as compact JSON (tool inputs, structured answers, dual-LLM documents)."""
+
+
+_canonical = json_encoder((", ", ": "), sort_keys=True)
+"""The JSON text a request's seed digests: ``json.dumps(value, sort_keys=True, ensure_ascii=False)``."""
 
 
 def request_seed(seed: int, body: dict[str, Any], features: dict[str, Any] | None) -> str:
@@ -59,22 +64,27 @@ def seed_and_size(seed: int, body: dict[str, Any], features: dict[str, Any] | No
     """The request's seed string (:func:`request_seed`) and the characters of the JSON it digests,
     from one encoding of the body."""
     answered = {k: v for k, v in body.items() if k != "stream"}
-    canonical = json.dumps([answered, features], sort_keys=True, ensure_ascii=False)
+    canonical = _canonical([answered, features])
     return f"{seed}:{hashlib.sha256(canonical.encode()).hexdigest()}", len(canonical)
 
 
 def topic_of(text: str) -> str:
     """Up to three distinct words of the start of ``text`` (its first :data:`TOPIC_CHARS` characters),
-    quoted, preferring words that carry meaning."""
-    found = _WORD.findall(text[:TOPIC_CHARS])
-    meaningful = [w for w in found if len(w) > 3 and w.lower() not in _STOPWORDS]
-    words: list[str] = []
-    for word in meaningful or found:
-        word = word[:24]
-        if word.lower() not in (w.lower() for w in words):
-            words.append(word)
-        if len(words) == 3:
-            break
+    quoted, preferring words that carry meaning (longer than three letters, not a stop word): the
+    first three distinct ones, else, when there is none, the first three distinct words of any kind.
+    Words compare without case and are cut to 24 characters. The words are read until three are found."""
+    meaningful: dict[str, str] = {}  # the words found, by their lower-case form
+    plain: dict[str, str] = {}
+    for match in _WORD.finditer(text, 0, TOPIC_CHARS):
+        found = match.group()
+        word, lower = found[:24], found[:24].lower()
+        if len(found) > 3 and found.lower() not in _STOPWORDS:
+            meaningful.setdefault(lower, word)
+            if len(meaningful) == 3:
+                break
+        elif not meaningful and len(plain) < 3:
+            plain.setdefault(lower, word)
+    words = list((meaningful or plain).values())
     if not words:
         return "your message"
     if len(words) == 1:

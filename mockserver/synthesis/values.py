@@ -18,6 +18,7 @@ from functools import lru_cache
 from typing import Any
 
 from sequrity_contract.schemas import user_schema_checker
+from sequrity_contract.schemas.sse import json_encoder
 
 _MAX_DEPTH = 24
 _FORMAT_SAMPLES = {
@@ -84,6 +85,10 @@ class _ValueMaker:
         raise NoValue("no generated value satisfies the schema")
 
 
+_schema_key = json_encoder(sort_keys=True)
+"""A schema's cache key: its JSON with sorted keys (schemas that differ only in key order share a maker)."""
+
+
 @lru_cache(maxsize=1024)
 def _maker(schema_json: str, max_size: int) -> _ValueMaker:
     return _ValueMaker(json.loads(schema_json), max_size)
@@ -97,7 +102,7 @@ def schema_value(schema: Any, rng: random.Random, *, max_size: int | None = None
     if not isinstance(schema, dict):
         raise NoValue(f"schema={schema!r}: expected a JSON Schema object")
     try:
-        key = json.dumps(schema, sort_keys=True, separators=(",", ":"))
+        key = _schema_key(schema)
     except (TypeError, ValueError):
         raise NoValue("the schema is not JSON") from None
     return _maker(key, DEFAULT_MAX_SIZE if max_size is None else max_size).make(rng)

@@ -14,7 +14,7 @@ import copy
 from typing import Any
 
 from ..endpoint import Splitter
-from ..stream import StreamProtocolError
+from ..stream import StreamProtocolError, copy_json
 
 DIALECTS: tuple[str, ...] = ("openai",)
 """The stream dialects of the endpoint (one: OpenAI's events)."""
@@ -31,7 +31,7 @@ _UNSET_WHILE_RUNNING = ("usage", "completed_at", "error", "incomplete_details")
 def opening_snapshot(response: dict[str, Any]) -> dict[str, Any]:
     """The response as the opening events carry it: in progress, no output yet, nothing that is
     known only at the end."""
-    snapshot = {key: copy.deepcopy(value) for key, value in response.items() if key != "output"}
+    snapshot = {key: copy_json(value) for key, value in response.items() if key != "output"}
     snapshot.update({"status": "in_progress", "output": []})
     for key in _UNSET_WHILE_RUNNING:
         if key in snapshot:
@@ -57,17 +57,17 @@ def to_events(response: dict[str, Any], *, split_text: Splitter, split_json: Spl
 
     snapshot = opening_snapshot(response)
     for event_type in _OPENING:
-        emit(event_type, response=copy.deepcopy(snapshot))
+        emit(event_type, response=copy_json(snapshot))
     for index, item in enumerate(response["output"]):
         emit("response.output_item.added", output_index=index, item=_opened(item))
         _item_content(item, index, emit, split_text, split_json)
-        emit("response.output_item.done", output_index=index, item=copy.deepcopy(item))
-    emit(TERMINAL.get(str(response.get("status")), "response.completed"), response=copy.deepcopy(response))
+        emit("response.output_item.done", output_index=index, item=copy_json(item))
+    emit(TERMINAL.get(str(response.get("status")), "response.completed"), response=copy_json(response))
     return events
 
 
 def _opened(item: dict[str, Any]) -> dict[str, Any]:
-    opened = copy.deepcopy(item)
+    opened: dict[str, Any] = copy_json(item)
     if "status" in opened:
         opened["status"] = "in_progress"
     kind = item.get("type")
@@ -87,14 +87,14 @@ def _item_content(item: dict[str, Any], index: int, emit: Any, split_text: Split
         for part_index, part in enumerate(item["content"]):
             at = {**where, "content_index": part_index}
             if part.get("type") != "output_text":  # a refusal: its part whole (the union has no refusal delta)
-                emit("response.content_part.added", **at, part=copy.deepcopy(part))
-                emit("response.content_part.done", **at, part=copy.deepcopy(part))
+                emit("response.content_part.added", **at, part=copy_json(part))
+                emit("response.content_part.done", **at, part=copy_json(part))
                 continue
-            emit("response.content_part.added", **at, part={**copy.deepcopy(part), "text": ""})
+            emit("response.content_part.added", **at, part={**copy_json(part), "text": ""})
             for piece in split_text(part["text"]):
                 emit("response.output_text.delta", **at, delta=piece)
             emit("response.output_text.done", **at, text=part["text"])
-            emit("response.content_part.done", **at, part=copy.deepcopy(part))
+            emit("response.content_part.done", **at, part=copy_json(part))
     elif kind == "function_call":
         for piece in split_json(item["arguments"]):
             emit("response.function_call_arguments.delta", **where, delta=piece)
@@ -102,11 +102,11 @@ def _item_content(item: dict[str, Any], index: int, emit: Any, split_text: Split
     elif kind == "reasoning":
         for summary_index, part in enumerate(item.get("summary") or []):
             at = {**where, "summary_index": summary_index}
-            emit("response.reasoning_summary_part.added", **at, part={**copy.deepcopy(part), "text": ""})
+            emit("response.reasoning_summary_part.added", **at, part={**copy_json(part), "text": ""})
             for piece in split_text(part["text"]):
                 emit("response.reasoning_summary_text.delta", **at, delta=piece)
             emit("response.reasoning_summary_text.done", **at, text=part["text"])
-            emit("response.reasoning_summary_part.done", **at, part=copy.deepcopy(part))
+            emit("response.reasoning_summary_part.done", **at, part=copy_json(part))
 
 
 class EventAccumulator:

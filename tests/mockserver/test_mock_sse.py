@@ -3,17 +3,32 @@ are cut."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sequrity_contract.schemas.sse import SSEParser, encode_event, encode_events, parse_events, parse_sse
+from sequrity_contract.schemas.sse import (
+    SSEParser,
+    compact_json,
+    encode_event,
+    encode_events,
+    json_encoder,
+    parse_events,
+    parse_sse,
+)
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(),
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner, max_size=3),
     max_leaves=10,
+)
+any_json = st.recursive(  # every kind of value json.dumps writes: big integers, any float, any text
+    st.none() | st.booleans() | st.integers() | st.integers(min_value=2**64) | st.floats() | st.text(),
+    lambda inner: st.lists(inner, max_size=3) | st.tuples(inner) | st.dictionaries(st.text(), inner, max_size=3),
+    max_leaves=12,
 )
 events = st.lists(
     st.fixed_dictionaries({"type": st.sampled_from(["message_start", "ping", "x"]), "payload": json_values}),
@@ -49,3 +64,21 @@ def test_parser_follows_the_sse_line_rules() -> None:
     stream = ": comment\r\nevent: a\r\ndata: 1\r\ndata: 2\r\n\r\ndata:3\rdata: {}\n\nevent: lonely\n\ndata: 4"
     assert [(e.event, e.data) for e in parse_sse(stream)] == [("a", "1\n2"), (None, "3\n{}"), (None, "4")]
     assert parse_events('data: {"a": 1}\n\n') == [{"a": 1}]
+
+
+@given(value=any_json)
+def test_compact_json_writes_what_json_dumps_writes(value: Any) -> None:
+    assert compact_json(value) == json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+@given(value=any_json, sort_keys=st.booleans(), separators=st.sampled_from([(",", ":"), (", ", ": ")]))
+def test_a_json_encoder_writes_what_json_dumps_writes_with_its_arguments(
+    value: Any, sort_keys: bool, separators: tuple[str, str]
+) -> None:
+    expected = json.dumps(value, ensure_ascii=False, separators=separators, sort_keys=sort_keys)
+    assert json_encoder(separators, sort_keys=sort_keys)(value) == expected
+
+
+def test_a_value_json_cannot_write_is_refused_as_json_dumps_refuses_it() -> None:
+    with pytest.raises(TypeError, match="Object of type set is not JSON serializable"):
+        compact_json({"a": {1}})

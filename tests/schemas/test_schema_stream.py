@@ -27,6 +27,7 @@ from sequrity_contract.schemas import (
     to_events,
     validate,
 )
+from sequrity_contract.schemas.stream import copy_json
 
 SEQURITY_EVENT_TYPES = {
     "message_start",
@@ -313,3 +314,18 @@ def test_an_unknown_dialect_is_refused_by_name(dialect: Any) -> None:
         to_events(MESSAGE, dialect=dialect)
     with pytest.raises(ValueError, match=f"dialect={dialect!r}"):
         Accumulator(dialect)
+
+
+def _containers(value: Any) -> list[Any]:
+    if isinstance(value, dict):
+        return [value, *(c for item in value.values() for c in _containers(item))]
+    if isinstance(value, list):
+        return [value, *(c for item in value for c in _containers(item))]
+    return []
+
+
+@given(value=_json)
+def test_a_json_copy_equals_the_value_and_shares_no_dict_or_list_with_it(value: Any) -> None:
+    copied = copy_json(value)
+    assert copied == value
+    assert not {id(c) for c in _containers(copied)} & {id(c) for c in _containers(value)}
