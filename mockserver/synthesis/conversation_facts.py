@@ -23,7 +23,8 @@ first), then from the user's earlier texts (latest first):
 Each fact keeps the word just before it and just after it (lower case), which
 :mod:`.tool_arguments` uses to match a fact to a parameter ("from Paris", "3 nights"). Work is
 bounded: each text is read up to :data:`MAX_TEXT_CHARS` characters, at most :data:`MAX_TEXTS` texts,
-and at most :data:`MAX_FACTS_PER_KIND` facts of each kind are kept.
+each gives at most :data:`MAX_FACTS_PER_KIND` facts of one kind, and at most that many of each kind
+are kept. Patterns that need a digit, an ``@``, ``://`` or a quote are not tried on text without one.
 """
 
 from __future__ import annotations
@@ -58,11 +59,15 @@ _MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _MONTH_FIRST = re.compile(rf"\b({_MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.IGNORECASE)
 _DAY_FIRST = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTH})\.?,?\s+(\d{{4}})\b", re.IGNORECASE)
 _FLIGHT = re.compile(r"\b(?:[A-Z]{2}|[A-Z]\d|\d[A-Z])\d{1,4}\b")
-_IDENTIFIER = re.compile(r"(?<![\w@])(?=[\w.-]*\d)(?=[\w.-]*[A-Za-z])[A-Za-z0-9]+(?:[_.-][A-Za-z0-9]+)*(?![\w@])")
+_IDENTIFIER = re.compile(r"(?<![\w@.-])(?=[\w.-]{0,80}\d)(?=[\w.-]{0,80}[A-Za-z])[A-Za-z0-9]+(?:[_.-][A-Za-z0-9]+)*"
+                         r"(?![\w@])")
 _NUMBER = re.compile(r"(?<![\w.-])-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\w-]|\.\d)")
 _NAME = re.compile(r"\b[A-Z][a-z]+(?:[ -](?:(?:of|de|del|da|la|le|van|von|upon) )?[A-Z][a-z]+)*\b")
 _Convert = Callable[[re.Match[str]], str | int | float | None]
 _WORD = re.compile(r"[A-Za-z0-9]+")
+_DIGIT = re.compile(r"\d")
+_YEAR = re.compile(r"\d{4}")
+_QUOTE = re.compile("['\"\u201c\u2018]")
 _COMMON = frozenset(
     [
         "a", "an", "the", "i", "you", "we", "they", "he", "she", "it", "me", "my", "our", "your", "this", "that",
@@ -89,10 +94,11 @@ class Fact:
     after: str = ""
     """The word just after the value, lower case ("" at the end of a text)."""
 
-    @property
+    @cached_property
     def words(self) -> frozenset[str]:
-        """The lower-case words of the value and of its neighbours (for matching parameter names)."""
-        return frozenset(w.lower() for w in _WORD.findall(str(self.value))) | {self.before, self.after}
+        """The lower-case words of the value (its first 200 characters) and of its neighbours, for
+        matching parameter names."""
+        return frozenset(_WORD.findall(str(self.value)[:200].lower())) | {self.before, self.after}
 
 
 @dataclass
@@ -171,25 +177,37 @@ def facts_of(text: str) -> list[Fact]:
 
     def take(pattern: re.Pattern[str], kind: str, convert: _Convert, *, mask: bool = True) -> None:
         nonlocal masked
+        kept: list[str] = []
+        end = 0
         for match in pattern.finditer(masked):
             value = convert(match)
             if value is None:
                 continue
             found.append(Fact(kind, value, _word_before(masked, match.start()), _word_after(masked, match.end())))
-            if mask:
-                masked = masked[:match.start()] + " " * (match.end() - match.start()) + masked[match.end():]
+            kept += [masked[end:match.start()], " " * (match.end() - match.start())]
+            end = match.end()
+            if len(kept) >= 2 * MAX_FACTS_PER_KIND:  # enough of this kind from this text
+                break
+        if mask and kept:  # the values read are blanked out, so no later kind reads them again
+            masked = "".join([*kept, masked[end:]])
 
-    take(_EMAIL, "email", lambda m: m.group(0))
-    take(_URL, "url", lambda m: m.group(0).rstrip(".,;:!?"))
-    take(_QUOTED, "quoted", lambda m: next(g for g in m.groups() if g is not None).strip() or None, mask=False)
-    take(_DATETIME, "datetime", _iso_datetime, mask=False)
-    take(_DATETIME, "date", lambda m: _iso_date(m.group(1), m.group(2), m.group(3)))
-    take(_ISO_DATE, "date", lambda m: _iso_date(m.group(1), m.group(2), m.group(3)))
-    take(_MONTH_FIRST, "date", lambda m: _iso_date(m.group(3), _MONTHS[m.group(1).lower()], m.group(2)))
-    take(_DAY_FIRST, "date", lambda m: _iso_date(m.group(3), _MONTHS[m.group(2).lower()], m.group(1)))
-    take(_FLIGHT, "flight", lambda m: m.group(0), mask=False)
-    take(_IDENTIFIER, "identifier", lambda m: m.group(0))
-    take(_NUMBER, "number", _number)
+    if "@" in text:
+        take(_EMAIL, "email", lambda m: m.group(0))
+    if "://" in text:
+        take(_URL, "url", lambda m: m.group(0).rstrip(".,;:!?"))
+    if _QUOTE.search(text):
+        take(_QUOTED, "quoted", lambda m: next(g for g in m.groups() if g is not None).strip() or None, mask=False)
+    if _DIGIT.search(masked):  # every kind below but names holds a digit
+        if "-" in masked:
+            take(_DATETIME, "datetime", _iso_datetime, mask=False)
+            take(_DATETIME, "date", lambda m: _iso_date(m.group(1), m.group(2), m.group(3)))
+            take(_ISO_DATE, "date", lambda m: _iso_date(m.group(1), m.group(2), m.group(3)))
+        if _YEAR.search(masked):
+            take(_MONTH_FIRST, "date", lambda m: _iso_date(m.group(3), _MONTHS[m.group(1).lower()], m.group(2)))
+            take(_DAY_FIRST, "date", lambda m: _iso_date(m.group(3), _MONTHS[m.group(2).lower()], m.group(1)))
+        take(_FLIGHT, "flight", lambda m: m.group(0), mask=False)
+        take(_IDENTIFIER, "identifier", lambda m: m.group(0))
+        take(_NUMBER, "number", _number)
     take(_NAME, "name", _name, mask=False)
     return found
 

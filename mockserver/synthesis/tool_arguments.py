@@ -40,17 +40,20 @@ from __future__ import annotations
 import random
 import re
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from typing import Any
 
 from sequrity_contract.schemas import user_schema_checker
 
-from .conversation_facts import Conversation, Fact, Facts
+from .conversation_facts import MAX_TEXT_CHARS, Conversation, Fact, Facts
 from .values import schema_value
 
 MAX_PROPERTIES = 32
 """Top-level properties of one input schema that are filled from the conversation."""
 MAX_CANDIDATES = 6
 """Candidate values tried for one property."""
+MAX_ENUM_MEMBERS = 256
+"""Members of one enum looked for in the request."""
 MAX_ARRAY_ITEMS = 8
 """Items of an array property filled from the conversation."""
 
@@ -87,7 +90,8 @@ FORMAT_SOURCES: dict[str, tuple[str, ...]] = {
 
 _PLACE_WORDS = frozenset({"in", "at", "to", "from", "near", "for", "of"})
 _PART = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
-_STRING_KINDS = ("identifier", "quoted", "flight", "email", "url", "date", "datetime", "name", "number")
+_STRING_KINDS: tuple[str, ...] = ("identifier", "quoted", "flight", "email", "url", "date", "datetime", "name",
+                                  "number")
 
 
 def tool_arguments(schema: Any, conversation: Conversation, rng: random.Random) -> Any:
@@ -98,17 +102,17 @@ def tool_arguments(schema: Any, conversation: Conversation, rng: random.Random) 
     properties = schema.get("properties") if isinstance(schema, dict) else None
     if not isinstance(value, dict) or not isinstance(properties, dict) or not properties:
         return value
-    is_valid = user_schema_checker(schema)
+    is_valid: Callable[[Any], bool] | None = None  # compiled when the first candidate comes
     required = set(schema.get("required") or []) if isinstance(schema.get("required"), list) else set()
-    facts = conversation.facts
     taken: set[str] = set()
     for name, prop in list(properties.items())[:MAX_PROPERTIES]:
         if not isinstance(prop, dict):
             continue
-        candidates = _candidates(name, prop, facts, name in required)
+        candidates = _candidates(name, prop, conversation, name in required)
         candidates.sort(key=lambda candidate: repr(candidate) in taken)  # stable: untaken first
         for candidate in candidates[:MAX_CANDIDATES]:
             trial = {**value, name: candidate}
+            is_valid = is_valid or user_schema_checker(schema)
             if is_valid(trial):
                 value = trial
                 taken.add(repr(candidate))
@@ -121,19 +125,23 @@ def name_words(name: str) -> frozenset[str]:
     return frozenset(part.lower() for part in _PART.findall(name))
 
 
-def _candidates(name: str, prop: dict[str, Any], facts: Facts, required: bool) -> list[Any]:
+def _candidates(name: str, prop: dict[str, Any], conversation: Conversation, required: bool) -> list[Any]:
     types = _types(prop)
-    words = name_words(name)
     if "array" in types and isinstance(prop.get("items"), dict):
-        items = _candidates(name, prop["items"], facts, required)
+        items = _candidates(name, prop["items"], conversation, required)
         distinct: list[Any] = []
         for item in items:
             if repr(item) not in map(repr, distinct) and len(distinct) < MAX_ARRAY_ITEMS:
                 distinct.append(item)
         return [distinct, distinct[:1]] if distinct else []
     if isinstance(prop.get("enum"), list):
-        return _mentioned(prop["enum"], facts.request)
-    sources = _sources(words, prop, types, required)
+        return _mentioned(prop["enum"], conversation.request[:MAX_TEXT_CHARS])
+    fmt = prop.get("format")
+    words, sources = _plan(name, fmt if isinstance(fmt, str) else None, isinstance(prop.get("pattern"), str),
+                           types, required)
+    if not sources:
+        return []
+    facts = conversation.facts
     values: list[Any] = []
     for source in sources:
         values.extend(_from_source(source, facts, words, prop))
@@ -149,20 +157,23 @@ def _types(prop: dict[str, Any]) -> frozenset[str]:
     return frozenset()
 
 
-def _sources(words: frozenset[str], prop: dict[str, Any], types: frozenset[str], required: bool) -> list[str]:
-    fmt = prop.get("format")
-    if isinstance(fmt, str) and fmt in FORMAT_SOURCES:
-        return list(FORMAT_SOURCES[fmt])
+@lru_cache(maxsize=1024)
+def _plan(name: str, fmt: str | None, has_pattern: bool, types: frozenset[str], required: bool
+          ) -> tuple[frozenset[str], tuple[str, ...]]:
+    """The words of a property's name and the sources of its candidates, in order."""
+    words = name_words(name)
+    if fmt in FORMAT_SOURCES:
+        return words, FORMAT_SOURCES[fmt]
     for rule_words, sources in NAME_RULES:
         if words & rule_words:
-            return [*sources, "request"] if required and sources[0] == "result" else list(sources)
-    if isinstance(prop.get("pattern"), str):
-        return list(_STRING_KINDS)
+            return words, (*sources, "request") if required and sources[0] == "result" else sources
+    if has_pattern:
+        return words, _STRING_KINDS
     if types & {"integer", "number"}:
-        return ["neighbour_number", *(["number"] if required else [])]
+        return words, ("neighbour_number", "number") if required else ("neighbour_number",)
     if required and (not types or "string" in types):
-        return ["quoted"]
-    return []
+        return words, ("quoted",)
+    return words, ()
 
 
 def _from_source(source: str, facts: Facts, words: frozenset[str], prop: dict[str, Any]) -> list[Any]:
@@ -191,16 +202,27 @@ def _first(facts: Iterable[Fact], preferred: Callable[[Fact], bool]) -> list[Fac
 
 
 def _mentioned(members: list[Any], text: str) -> list[Any]:
-    """The enum members ``text`` mentions, in the order it mentions them."""
+    """The enum members ``text`` mentions (as words, any case), in the order it mentions them."""
     lowered = text.lower()
     found: list[tuple[int, Any]] = []
-    for member in members:
+    for member in members[:MAX_ENUM_MEMBERS]:
         if isinstance(member, bool) or not isinstance(member, str | int | float) or str(member) == "":
             continue
-        match = re.search(rf"(?<![\w]){re.escape(str(member).lower())}(?![\w])", lowered)
-        if match:
-            found.append((match.start(), member))
+        spelled = str(member).lower()
+        start = lowered.find(spelled)
+        while start >= 0:  # a mention is the member between non-word characters
+            end = start + len(spelled)
+            inside = (start and _is_word_character(lowered[start - 1])) or (
+                end < len(lowered) and _is_word_character(lowered[end]))
+            if not inside:
+                found.append((start, member))
+                break
+            start = lowered.find(spelled, start + 1)
     return [member for _, member in sorted(found, key=lambda pair: pair[0])]
+
+
+def _is_word_character(character: str) -> bool:
+    return character.isalnum() or character == "_"
 
 
 def _convert(value: Any, types: frozenset[str]) -> Any:

@@ -26,6 +26,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Literal
 
 from .conversation_facts import MAX_TEXT_CHARS, Conversation
@@ -93,28 +94,39 @@ def choose_tools(tools: Sequence[dict[str, Any]], choice: ToolChoice, conversati
 def implied_tools(tools: Sequence[dict[str, Any]], text: str) -> list[dict[str, Any]]:
     """The tools ``text`` implies, in the order it first mentions them."""
     first: dict[str, int] = {}
-    for position, match in enumerate(_WORD.finditer(text[:MAX_TEXT_CHARS].lower())):
-        first.setdefault(stem(match.group(0)), position)
+    for position, word in enumerate(_WORD.findall(text[:MAX_TEXT_CHARS].lower())):
+        first.setdefault(stem(word), position)
     if not first:
         return []
-    names = [_words(_PART.findall(str(t["name"]))) for t in tools]
-    descriptions = [_words(_WORD.findall(str(t.get("description") or "").lower()[:MAX_TEXT_CHARS]), 4)
-                    for t in tools]
-    name_counts = Counter(w for words in names for w in words)
-    description_counts = Counter(w for words in descriptions for w in words)
+    signals = _signals(tuple((str(t["name"]), str(t.get("description") or "")[:MAX_TEXT_CHARS]) for t in tools))
     implied: list[tuple[int, int]] = []
-    for index, (name, description) in enumerate(zip(names, descriptions, strict=True)):
-        hits = [first[w] for w in name if w in first and name_counts[w] == 1]
+    for index, (distinct_name, name, distinct_description) in enumerate(signals):
+        hits = [first[w] for w in distinct_name if w in first]
         if not hits and name and all(w in first for w in name):
             hits = [first[w] for w in name]
         if not hits:
-            described = [first[w] for w in description if w in first and description_counts[w] == 1]
+            described = [first[w] for w in distinct_description if w in first]
             hits = described if len(described) >= 2 else []
         if hits:
             implied.append((min(hits), index))
     return [tools[index] for _, index in sorted(implied)]
 
 
+@lru_cache(maxsize=256)
+def _signals(tools: tuple[tuple[str, str], ...]
+             ) -> list[tuple[frozenset[str], frozenset[str], frozenset[str]]]:
+    """For each (name, description): the name's words no other name has, all its name's words, and
+    its description's words no other description has (stems, generic words left out)."""
+    names = [_words(_PART.findall(name)) for name, _ in tools]
+    descriptions = [_words(_WORD.findall(description.lower()), 4) for _, description in tools]
+    name_counts = Counter(w for words in names for w in words)
+    description_counts = Counter(w for words in descriptions for w in words)
+    return [(frozenset(w for w in name if name_counts[w] == 1), name,
+             frozenset(w for w in description if description_counts[w] == 1))
+            for name, description in zip(names, descriptions, strict=True)]
+
+
+@lru_cache(maxsize=8192)
 def stem(word: str) -> str:
     """``word`` (lower case) without a plain English ending: ``emails`` → ``email``, ``loading`` → ``load``."""
     if len(word) > 4 and word.endswith("ies"):
