@@ -179,3 +179,16 @@ def test_clients_get_the_implied_calls_on_responses(server: MockServer, client_n
         _check_responses(_responses_loop(sdk.responses.create))
     else:
         _check_responses(_responses_loop(SequrityClient(api_key="k", base_url=server.url).control.responses.create))
+
+
+def test_a_stub_still_fixes_the_arguments(server: MockServer) -> None:
+    """A stub's tool_use is sent as written, whatever the conversation states."""
+    server.stub({"id": "fixed-applicant", "match": {"where": [{"path": "$.tools[0].name",
+                                                                "equals": "load_applicant_profile"}]},
+                 "message": {"content": [{"type": "tool_use", "name": "load_applicant_profile",
+                                          "input": {"applicant_id": "applicant-1"}}]}})
+    client = SequrityClient(api_key="k", base_url=server.url)
+    answer = client.control.messages.create(model="m", max_tokens=800, messages=[{"role": "user", "content": REQUEST}],
+                                            tools=_anthropic_tools())
+    [call] = [block for block in answer.content if block.type == "tool_use"]
+    assert call.input == {"applicant_id": "applicant-1"}
