@@ -23,8 +23,8 @@ Candidates for one property, first match wins:
    numbers; ``name``/``person``/``author`` ← names, quoted strings; ``count``/``limit``/``nights``
    and other quantities ← numbers.
 4. Otherwise, by type: a string with a ``pattern`` ← any stated string that matches it; a number or
-   integer ← numbers next to one of the parameter's words ("3 nights"); a required string ← a
-   quoted string.
+   integer ← numbers next to one of the parameter's words ("3 nights"), then, when required, any
+   number; a required string ← a quoted string.
 
 Within a kind, facts that share a word with the parameter's name (``applicant-829`` for
 ``applicant_id``; "from Paris" for ``from_city``) come first, then the order of

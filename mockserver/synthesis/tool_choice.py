@@ -93,9 +93,8 @@ def choose_tools(tools: Sequence[dict[str, Any]], choice: ToolChoice, conversati
 
 def implied_tools(tools: Sequence[dict[str, Any]], text: str) -> list[dict[str, Any]]:
     """The tools ``text`` implies, in the order it first mentions them."""
-    first: dict[str, int] = {}
-    for position, word in enumerate(_WORD.findall(text[:MAX_TEXT_CHARS].lower())):
-        first.setdefault(stem(word), position)
+    words = _WORD.findall(text[:MAX_TEXT_CHARS].lower())
+    first = dict(zip(map(stem, reversed(words)), range(len(words) - 1, -1, -1), strict=True))  # first mention wins
     if not first:
         return []
     signals = _signals(tuple((str(t["name"]), str(t.get("description") or "")[:MAX_TEXT_CHARS]) for t in tools))
