@@ -14,11 +14,14 @@ The completion is a pure function of the server seed, the request body (but for 
   strings after its first sentence and is cut before the earliest occurrence of any
   (``finish_reason: "stop"``; OpenAI does not report which stop string matched). Structured and
   dual-LLM content is JSON and is not cut.
-- **tools**: ``tool_choice`` ``"required"`` or a named function forces a call; ``"auto"`` (the
-  default when tools are offered) calls one unless the last message is a ``tool`` message (so agent
-  loops end); ``"none"`` never does. One call, or two distinct functions about a third of the time
-  unless ``parallel_tool_calls`` is false. Arguments come from the function's ``parameters``
-  (:func:`~.values.schema_value`); a forced call that no arguments can satisfy becomes a
+- **tools**: ``tool_choice`` ``"required"`` or a named function forces a call; ``"none"`` never
+  calls one. The functions the user's request implies are called in the order it mentions them,
+  one per turn, skipping those with results; with ``"auto"`` the answer is text once none is left.
+  A request that implies none: ``"auto"`` (the default when tools are offered) calls one unless
+  the last message is a ``tool`` message (so agent loops end); one call, or two distinct functions
+  about a third of the time unless ``parallel_tool_calls`` is false (:mod:`.tool_choice`).
+  Arguments take the values the conversation states and sample the function's ``parameters`` for
+  the rest (:mod:`.tool_arguments`); a forced call that no arguments can satisfy becomes a
   ``refusal``. Ids read ``tc-<session>-<uuid>``; ``finish_reason: "tool_calls"``.
 - **response_format** ``json_schema``: the content is JSON valid against the schema (a refusal when
   none can be made); ``json_object``: a JSON object ``{"answer": <text>}``. Either takes precedence
@@ -46,6 +49,7 @@ from sequrity_contract.schemas.chat_stream import COMPLETION_OBJECT, arguments_j
 from ..pipeline.responder import RequestContext
 from ..programs import Pending, Result
 from . import lang_graph
+from .conversation_facts import Conversation
 from .prose import (
     AFTER_TOOL,
     CHARS_PER_TOKEN,
@@ -59,6 +63,8 @@ from .prose import (
     topic_of,
 )
 from .registry import register_synthesizer
+from .tool_arguments import tool_arguments
+from .tool_choice import ToolChoice, choose_tools
 from .values import NoValue, schema_value
 
 NAME = "chat_completions"
@@ -115,12 +121,14 @@ def _answer(body: dict[str, Any], context: RequestContext, rng: random.Random, t
     """The assistant message and its finish_reason."""
     if lang_graph.has_program(context.endpoint_type, body):
         return _program_answer(body, context, rng, budget)
-    forced, functions = _functions_to_call(body, rng, after_tool)
+    conversation = _conversation(body["messages"]) if body.get("tools") else Conversation()
+    forced, functions = _functions_to_call(body, rng, after_tool, conversation)
     calls: list[dict[str, Any]] = []
     for function in functions:
         parameters = function.get("parameters")
         try:
-            value = schema_value(parameters if isinstance(parameters, dict) else {"type": "object"}, rng)
+            value = tool_arguments(parameters if isinstance(parameters, dict) else {"type": "object"},
+                                   conversation, rng)
         except NoValue:
             continue
         if isinstance(value, dict):
@@ -171,20 +179,28 @@ def _tool_results(messages: list[dict[str, Any]]) -> list[Result]:
     return results
 
 
-def _functions_to_call(body: dict[str, Any], rng: random.Random, after_tool: bool
+def _functions_to_call(body: dict[str, Any], rng: random.Random, after_tool: bool, conversation: Conversation
                        ) -> tuple[bool, list[dict[str, Any]]]:
-    functions = offered_tools(body)
     choice = body.get("tool_choice")
     named = named_tool(body)
-    if named is not None:
-        return True, [functions[named]] if named in functions else []
-    mode = choice if isinstance(choice, str) else "auto"
-    if not functions or mode == "none" or (mode == "auto" and after_tool):
-        return False, []
-    distinct = list(functions.values())
-    parallel = len(distinct) > 1 and body.get("parallel_tool_calls") is not False
-    count = 2 if parallel and rng.random() < 0.3 else 1
-    return mode == "required", rng.sample(distinct, count)
+    mode = "tool" if named is not None else choice if isinstance(choice, str) else "auto"
+    chosen = ToolChoice.of(mode, named, parallel=body.get("parallel_tool_calls") is not False)
+    return choose_tools(list(offered_tools(body).values()), chosen, conversation, rng, after_tool=after_tool)
+
+
+def _conversation(messages: list[dict[str, Any]]) -> Conversation:
+    """The conversation's user texts, assistant tool calls and ``tool`` messages, in order."""
+    conversation = Conversation()
+    for message in messages:
+        if message.get("role") == "user":
+            conversation.said(_text_of(message.get("content")))
+        elif message.get("role") == "assistant":
+            for call in message.get("tool_calls") or []:
+                if isinstance(call, dict) and isinstance(call.get("id"), str):
+                    conversation.called(call["id"], str((call.get("function") or {}).get("name")))
+        elif message.get("role") == "tool":
+            conversation.answered(str(message.get("tool_call_id", "")), _text_of(message.get("content")))
+    return conversation
 
 
 def _tool_message(calls: list[dict[str, Any]], budget: Budget) -> tuple[dict[str, Any], str]:

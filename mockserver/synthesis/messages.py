@@ -13,12 +13,15 @@ header: the same inputs give the same message, byte for byte. Rules:
   stop sequences after its first sentence, so it always hits one; the text is cut before
   the earliest occurrence of any requested sequence (``stop_reason: "stop_sequence"``).
   Structured and dual-LLM answers are cut only where a sequence occurs naturally.
-- **tools**: ``tool_choice`` ``any``/``tool`` force a tool call, ``auto`` (the default) calls
-  a tool unless the last user message carries tool results (so agent loops end), ``none``
-  never does; one call, or two distinct tools for ``auto``/``any`` about a third of the time
-  unless ``disable_parallel_tool_use``. Inputs come from the tool's ``input_schema``
-  (:func:`~sequrity_contract.mockserver.synthesis.values.schema_value`); a forced call whose
-  schema yields no valid input becomes a ``refusal``. Ids read ``tc-<session>-<uuid>``.
+- **tools**: ``tool_choice`` ``any``/``tool`` force a tool call, ``none`` never calls one.
+  The tools the user's request implies are called in the order it mentions them, one per turn,
+  skipping those with results; with ``auto`` the answer is text once none is left (so agent
+  loops end). A request that implies none: ``auto`` calls a tool unless the last user message
+  carries tool results; one call, or two distinct tools for ``auto``/``any`` about a third of
+  the time unless ``disable_parallel_tool_use`` (:mod:`.tool_choice`). Inputs take the values the
+  conversation states and sample the tool's ``input_schema`` for the rest
+  (:mod:`.tool_arguments`); a forced call whose schema yields no valid input becomes a
+  ``refusal``. Ids read ``tc-<session>-<uuid>``.
 - **thinking** ``enabled``/``adaptive`` puts a thinking block first, within ``budget_tokens``
   (adaptive: half of ``max_tokens``).
 - **output_config.format** json_schema: the text is a JSON document valid against the schema
@@ -43,6 +46,7 @@ from sequrity_contract.schemas import tool_use_id
 from ..pipeline.responder import RequestContext
 from ..programs import Pending, Result
 from . import lang_graph
+from .conversation_facts import Conversation
 from .prose import (
     AFTER_TOOL,
     CHARS_PER_TOKEN,
@@ -56,6 +60,8 @@ from .prose import (
     topic_of,
 )
 from .registry import register_synthesizer
+from .tool_arguments import tool_arguments
+from .tool_choice import ToolChoice, choose_tools
 from .values import NoValue, schema_value
 
 
@@ -122,11 +128,12 @@ def _answer(body: dict[str, Any], context: RequestContext, rng: random.Random, t
     """Append the answer blocks after any thinking; return (stop_reason, stop_sequence)."""
     if lang_graph.has_program(context.endpoint_type, body):
         return _program_answer(body, context, rng, budget, content)
-    forced, tools = _tools_to_call(body, rng, after_tool)
+    conversation = _conversation(body["messages"]) if body.get("tools") else Conversation()
+    forced, tools = _tools_to_call(body, rng, after_tool, conversation)
     calls: list[dict[str, Any]] = []
     for tool in tools:
         try:
-            value = schema_value(tool.get("input_schema"), rng)
+            value = tool_arguments(tool.get("input_schema"), conversation, rng)
         except NoValue:
             continue
         if isinstance(value, dict):
@@ -146,19 +153,33 @@ def _answer(body: dict[str, Any], context: RequestContext, rng: random.Random, t
     return _text_answer(text, "end_turn" if reason != "refusal" else "refusal", sequences, budget, content)
 
 
-def _tools_to_call(body: dict[str, Any], rng: random.Random, after_tool: bool
+def _tools_to_call(body: dict[str, Any], rng: random.Random, after_tool: bool, conversation: Conversation
                    ) -> tuple[bool, list[dict[str, Any]]]:
     tools = [t for t in body.get("tools") or [] if isinstance(t, dict) and isinstance(t.get("name"), str)]
     choice = body.get("tool_choice") or {}
-    kind = choice.get("type", "auto")
-    if not tools or kind == "none" or (kind == "auto" and after_tool):
-        return False, []
-    if kind == "tool":
-        return True, [t for t in tools if t["name"] == choice.get("name")][:1]
-    distinct = list({t["name"]: t for t in tools}.values())
-    parallel = len(distinct) > 1 and not choice.get("disable_parallel_tool_use")
-    count = 2 if parallel and rng.random() < 0.3 else 1
-    return kind == "any", rng.sample(distinct, count)
+    chosen = ToolChoice.of(str(choice.get("type", "auto")), choice.get("name"),
+                           parallel=not choice.get("disable_parallel_tool_use"))
+    return choose_tools(tools, chosen, conversation, rng, after_tool=after_tool)
+
+
+def _conversation(messages: list[dict[str, Any]]) -> Conversation:
+    """The conversation's user texts, tool_use blocks and tool_result blocks, in order."""
+    conversation = Conversation()
+    for message in messages:
+        content = message.get("content")
+        said: list[str] = []
+        for block in [{"type": "text", "text": content}] if isinstance(content, str) else content or []:
+            if not isinstance(block, dict):
+                continue
+            if block.get("type") == "text" and isinstance(block.get("text"), str):
+                said.append(block["text"])
+            elif block.get("type") == "tool_use" and isinstance(block.get("id"), str):
+                conversation.called(block["id"], str(block.get("name")))
+            elif block.get("type") == "tool_result":
+                conversation.answered(str(block.get("tool_use_id", "")), _text_of(block.get("content")))
+        if message.get("role") == "user":
+            conversation.said(" ".join(said))
+    return conversation
 
 
 def _tool_answer(calls: list[dict[str, Any]], budget: Budget, content: list[dict[str, Any]]

@@ -12,10 +12,13 @@ The response is a pure function of the server seed, the request body (but for ``
 - **max_output_tokens**: an answer over it is cut to that many tokens' characters, with ``status:
   "incomplete"`` and ``incomplete_details.reason: "max_output_tokens"``.
 - **tools** (function tools): ``tool_choice`` ``"required"`` or ``{"type": "function", "name"}``
-  forces a call; ``"auto"`` (the default) calls one unless the input ends with a
-  ``function_call_output`` (so agent loops end); ``"none"`` never does. One call, or two distinct
-  functions about a third of the time unless ``parallel_tool_calls`` is false. Arguments come from
-  the function's ``parameters``; a forced call that no arguments satisfy becomes a ``refusal``.
+  forces a call; ``"none"`` never calls one. The functions the user's request implies are called in
+  the order it mentions them, one per turn, skipping those with outputs; with ``"auto"`` the answer
+  is text once none is left. A request that implies none: ``"auto"`` (the default) calls one unless
+  the input ends with a ``function_call_output`` (so agent loops end); one call, or two distinct
+  functions about a third of the time unless ``parallel_tool_calls`` is false (:mod:`.tool_choice`).
+  Arguments take the values the conversation states and sample the function's ``parameters`` for
+  the rest (:mod:`.tool_arguments`); a forced call that no arguments satisfy becomes a ``refusal``.
   Each call is a ``function_call`` item with ``call_id`` ``tc-<session>-<uuid>``.
 - **reasoning** with an ``effort`` other than ``"none"``: a ``reasoning`` item first, with one
   summary part when ``summary`` is asked.
@@ -40,6 +43,7 @@ from sequrity_contract.schemas.responses.rules import offered_functions
 from ..pipeline.responder import RequestContext
 from ..programs import Pending, Result
 from . import lang_graph
+from .conversation_facts import Conversation
 from .prose import (
     AFTER_TOOL,
     CHARS_PER_TOKEN,
@@ -53,6 +57,8 @@ from .prose import (
     topic_of,
 )
 from .registry import register_synthesizer
+from .tool_arguments import tool_arguments
+from .tool_choice import ToolChoice, choose_tools
 from .values import NoValue, schema_value
 
 NAME = "responses"
@@ -175,12 +181,14 @@ def _respond(answer: _Answer, topic: str, after_tool: bool) -> None:
         else:
             answer.message(dumps(outcome))
         return
-    forced, functions = _functions_to_call(body, rng, after_tool)
+    conversation = _conversation(_items(body)) if body.get("tools") else Conversation()
+    forced, functions = _functions_to_call(body, rng, after_tool, conversation)
     calls = []
     for function in functions:
         parameters = function.get("parameters")
         try:
-            value = schema_value(parameters if isinstance(parameters, dict) else {"type": "object"}, rng)
+            value = tool_arguments(parameters if isinstance(parameters, dict) else {"type": "object"},
+                                   conversation, rng)
         except NoValue:
             continue
         if isinstance(value, dict):
@@ -195,19 +203,26 @@ def _respond(answer: _Answer, topic: str, after_tool: bool) -> None:
         answer.message(text, refusal=refusal)
 
 
-def _functions_to_call(body: dict[str, Any], rng: random.Random, after_tool: bool
+def _functions_to_call(body: dict[str, Any], rng: random.Random, after_tool: bool, conversation: Conversation
                        ) -> tuple[bool, list[dict[str, Any]]]:
-    functions = offered_functions(body)
     choice = body.get("tool_choice")
-    if isinstance(choice, dict):
-        return True, [functions[choice["name"]]] if choice.get("name") in functions else []
-    mode = choice if isinstance(choice, str) else "auto"
-    if not functions or mode == "none" or (mode == "auto" and after_tool):
-        return False, []
-    distinct = list(functions.values())
-    parallel = len(distinct) > 1 and body.get("parallel_tool_calls") is not False
-    count = 2 if parallel and rng.random() < 0.3 else 1
-    return mode == "required", rng.sample(distinct, count)
+    named = choice.get("name") if isinstance(choice, dict) else None
+    mode = "tool" if isinstance(choice, dict) else choice if isinstance(choice, str) else "auto"
+    chosen = ToolChoice.of(mode, named, parallel=body.get("parallel_tool_calls") is not False)
+    return choose_tools(list(offered_functions(body).values()), chosen, conversation, rng, after_tool=after_tool)
+
+
+def _conversation(items: list[dict[str, Any]]) -> Conversation:
+    """The input's user texts, ``function_call`` items and ``function_call_output`` items, in order."""
+    conversation = Conversation()
+    for item in items:
+        if item.get("type") == "function_call" and isinstance(item.get("call_id"), str):
+            conversation.called(item["call_id"], str(item.get("name")))
+        elif item.get("type") == "function_call_output":
+            conversation.answered(str(item.get("call_id", "")), _text_of(item.get("output")))
+        elif item.get("role") == "user":
+            conversation.said(_text_of(item.get("content")))
+    return conversation
 
 
 def _final_text(answer: _Answer, topic: str, after_tool: bool) -> tuple[str, bool]:
