@@ -69,8 +69,8 @@ CASES = {
 
 
 PINNED = {
-    "messages-tool": "9bf95cda87166fb9",
-    "messages-tool-stream": "289fbe932ab390a4",
+    "messages-tool": "5972675bd9923675",
+    "messages-tool-stream": "b51f65e481b2c3f5",
     "messages-stop-cut": "e173dc8b82db68d7",
     "messages-stop-cut-stream": "f99b8763a7f97390",
     "messages-thinking": "59cb5d7f403bd4a4",
@@ -83,12 +83,12 @@ PINNED = {
     "messages-dual-llm-stream": "cc285792cc4b2d94",
     "messages-after-tool": "2b617b2cb307fb1b",
     "messages-after-tool-stream": "120cd2736cd2432a",
-    "chat-tool": "c60c8bce51c7ac73",
-    "chat-tool-stream": "3bfd4ca175dcd15e",
+    "chat-tool": "43143cdbe7102340",
+    "chat-tool-stream": "c947730007593f41",
     "chat-plain": "ce42dd8b0edaabe9",
     "chat-plain-stream": "ef50197f26ad76eb",
-    "responses-tool": "b90e74f660ffe7ab",
-    "responses-tool-stream": "b5e4d49b581e3233",
+    "responses-tool": "4da1f8ef533fb6af",
+    "responses-tool-stream": "3209fe4d707cf548",
     "responses-text": "42b1f46d10a6a9fa",
     "responses-text-stream": "43d0f75f359a2393",
 }
