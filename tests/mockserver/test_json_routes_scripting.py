@@ -165,10 +165,10 @@ def _session(url: str) -> list[Any]:
 
 def test_record_then_replay_round_trips_the_json_routes(tmp_path: Path) -> None:
     cassette = tmp_path / "json-routes.json"
-    with upstream_process("--seed", "7") as upstream:
-        with MockServer(mode="record", upstream=upstream.url, cassette=str(cassette)) as recorder:
-            live = _session(recorder.url)
-            assert recorder.violations["violations"] == []
+    with upstream_process("--seed", "7") as upstream, \
+            MockServer(mode="record", upstream=upstream.url, cassette=str(cassette)) as recorder:
+        live = _session(recorder.url)
+        assert recorder.violations["violations"] == []
     recorded = Cassette.load(cassette).interactions
     assert [i["request"]["path"] for i in recorded] == [GENERATE, VALIDATE, VALIDATE]
     assert recorded[-1]["response"]["body"]["x_config"]["valid"] is False
@@ -257,7 +257,7 @@ async def test_the_proxy_reports_a_missing_key_on_policy_gen() -> None:
 
 
 def test_an_unreachable_upstream_is_a_502_on_a_json_route() -> None:
-    with MockServer(mode="proxy", upstream="http://127.0.0.1:9") as proxy:
-        with pytest.raises((SequrityAPIError, SequrityConnectionError)) as failed:
-            generate(proxy.url)
+    with MockServer(mode="proxy", upstream="http://127.0.0.1:9") as proxy, \
+            pytest.raises((SequrityAPIError, SequrityConnectionError)) as failed:
+        generate(proxy.url)
     assert isinstance(failed.value, SequrityAPIError) and failed.value.status_code == 502
