@@ -40,7 +40,7 @@ class Limits:
     """Items one list may hold after ``.extend``."""
     max_value_items: int = 200_000
     """JSON values (every dict, list and scalar, each reference to a shared one counted again) one
-    operation may walk: either side of ``==``/``!=``, the list or string ``in`` searches, the arguments
+    operation may walk: either side of ``==``/``!=``, the list ``in`` searches, the arguments
     of an external call, a tool's result, the final value."""
 
 
@@ -143,11 +143,39 @@ def _walkable(value: Any, limit: int) -> bool:
     return True
 
 
+def _refers_to_itself(value: Any) -> bool:
+    """Whether a list or dict in ``value`` holds itself, at any depth (each list and dict visited once)."""
+    on_path_or_done: dict[int, bool] = {}  # id -> True while on the path from the root, False once left
+    pending: list[tuple[Any, bool]] = [(value, False)]
+    while pending:
+        item, leaving = pending.pop()
+        if not isinstance(item, dict | list):
+            continue
+        if leaving:
+            on_path_or_done[id(item)] = False
+            continue
+        seen = on_path_or_done.get(id(item))
+        if seen:
+            return True
+        if seen is None:
+            on_path_or_done[id(item)] = True
+            pending.append((item, True))
+            pending.extend((child, False) for child in (item.values() if isinstance(item, dict) else item))
+    return False
+
+
+def _too_large(value: Any, line: int, what: str, limit: int) -> ProgramError:
+    """The error for ``value`` that holds more than ``limit`` JSON values: a cycle, or a bound passed."""
+    if _refers_to_itself(value):
+        return ProgramFailed(line, f"{what} refers to itself (a cycle), which JSON cannot carry")
+    return LimitExceeded(line, f"{what} holds more than max_value_items={limit} JSON values (a list or dict "
+                               "referred to twice counts twice)")
+
+
 def _copy(value: Any, line: int, limit: int = DEFAULT_LIMITS.max_value_items) -> Any:
     """A deep copy of a JSON value (the copy a tool is given, or a result the program receives)."""
     if not _walkable(value, limit):
-        raise LimitExceeded(line, f"a value to copy holds more than max_value_items={limit} JSON values "
-                                  "(a list or dict referred to twice counts twice)")
+        raise _too_large(value, line, "a value to copy", limit)
     try:
         return json.loads(json.dumps(value))
     except (ValueError, TypeError):
@@ -268,8 +296,7 @@ class _Machine:
     def walkable(self, value: Any, what: str) -> None:
         """A :class:`LimitExceeded` when walking ``value`` (for ``what``) would pass ``max_value_items``."""
         if isinstance(value, dict | list) and not _walkable(value, self.limits.max_value_items):
-            raise LimitExceeded(self.line, f"{what} holds more than max_value_items={self.limits.max_value_items} "
-                                           "JSON values (a list or dict referred to twice counts twice)")
+            raise _too_large(value, self.line, what, self.limits.max_value_items)
 
     def compare(self, node: ast.Compare) -> bool:
         left = self.expression(node.left)
