@@ -1,6 +1,9 @@
 """The server's modes: ``synthesize`` (the default), ``proxy``, ``record`` and ``replay``.
 
-- ``proxy``: every request to an endpoint goes to ``upstream`` through the validating proxy
+They apply to every route the server answers by name: the LLM-message endpoints and the JSON routes
+(:data:`~sequrity_contract.schemas.JSON_ROUTES`, whose answers are one JSON document, never a stream).
+
+- ``proxy``: every request to an endpoint or JSON route goes to ``upstream`` through the validating proxy
   (:mod:`sequrity_contract.mockserver.modes.proxy`); violations are journalled and reported.
 - ``record``: the same, and what passes is written to ``cassette``; ``record_mode`` says when:
   ``once`` (default) records into a new cassette and only replays an existing one, ``new_episodes``
@@ -24,11 +27,13 @@ from typing import Any
 from aiohttp import web
 
 from sequrity_contract.schemas import MESSAGES, Endpoint
+from sequrity_contract.schemas.json_routes import ServedRoute
+from sequrity_contract.schemas.sse import NAMED_EVENTS
 
 from ..config import MockConfig
 from ..errors import ApiError
 from ..pipeline.auth import bearer_key
-from ..pipeline.intake import read_body
+from ..pipeline.intake import check_json_route_body, json_route_body, read_body
 from ..pipeline.journal import JournalEntry
 from ..state import STATE
 from ..support.strict_json import InvalidJson, loads_strict
@@ -47,7 +52,7 @@ log = logging.getLogger("mockserver")
 
 
 class ModeHandler:
-    """Answers the endpoints' requests in ``proxy``, ``record`` and ``replay`` modes."""
+    """Answers the requests of endpoints and JSON routes in ``proxy``, ``record`` and ``replay`` modes."""
 
     def __init__(self, config: MockConfig, matchers: Sequence[Matcher] = ()) -> None:
         if any(not callable(m) for m in matchers):
@@ -80,17 +85,21 @@ class ModeHandler:
         self.proxying = self.mode == "proxy"
 
     async def handle(self, request: web.Request, entry: JournalEntry,
-                     endpoint: Endpoint = MESSAGES) -> web.StreamResponse | None:
-        """The answer to a ``request`` of ``endpoint`` (``entry`` is its journal entry), or None when
-        the synthesizer should answer (a replay miss with ``on_miss="synthesize"``)."""
+                     endpoint: ServedRoute = MESSAGES) -> web.StreamResponse | None:
+        """The answer to a ``request`` of ``endpoint`` (an endpoint or a JSON route; ``entry`` is its
+        journal entry), or None when the synthesizer should answer (a replay miss with ``on_miss="synthesize"``)."""
         state = request.app[STATE]
         raw = await read_body(request, state.config.max_body_bytes)
         if self.proxying:
             return await self._forward(request, raw, entry, endpoint, record=False)
         if self.replays and not self.records:  # replay only: the mock's own checks first
-            bearer_key(request.headers, state.config.api_keys)
-            valid = state.intake.of(endpoint).body(raw)
-            entry.body = body = valid.body
+            if isinstance(endpoint, Endpoint):
+                bearer_key(request.headers, state.config.api_keys)
+                entry.body = body = state.intake.of(endpoint).body(raw).body
+            else:
+                if endpoint.auth:
+                    bearer_key(request.headers, state.config.api_keys)
+                entry.body = body = check_json_route_body(endpoint, json_route_body(raw, state.config.max_body_objects))
         else:
             body = _lenient_json(raw)
             entry.body = body
@@ -135,11 +144,12 @@ class ModeHandler:
                 + (f" (and {len(found) - 1} more)" if len(found) > 1 else ""))
 
     async def _play(self, request: web.Request, recorded: dict[str, Any], entry: JournalEntry,
-                    endpoint: Endpoint) -> web.StreamResponse:
+                    endpoint: ServedRoute) -> web.StreamResponse:
+        sse = endpoint.sse if isinstance(endpoint, Endpoint) else NAMED_EVENTS  # a JSON route records no events
         with request.app[STATE].slow_answer():
-            return await play(request, recorded, self.config.replay_speed, entry, endpoint.sse)
+            return await play(request, recorded, self.config.replay_speed, entry, sse)
 
-    async def _forward(self, request: web.Request, raw: bytes, entry: JournalEntry, endpoint: Endpoint, *,
+    async def _forward(self, request: web.Request, raw: bytes, entry: JournalEntry, endpoint: ServedRoute, *,
                        record: bool) -> web.StreamResponse:
         assert self.upstream is not None
         response, exchange = await forward(request, raw, self.upstream, entry, self.report, endpoint=endpoint,

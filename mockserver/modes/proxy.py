@@ -1,6 +1,6 @@
 """Forwarding to a live upstream: the validating proxy.
 
-:func:`forward` sends a request of any endpoint, headers included (``Authorization``, ``X-Api-Key``,
+:func:`forward` sends a request of any endpoint or JSON route, headers included (``Authorization``, ``X-Api-Key``,
 ``X-Features``/``X-Policy``/``X-Config``, ``X-Session-ID``, ...), to the same path on the
 upstream and relays the answer: status and headers (``X-Session-ID`` among them), the body,
 or an SSE stream chunk by chunk as it arrives, never buffered whole. Redirects are relayed, never
@@ -22,6 +22,7 @@ import aiohttp
 from aiohttp import web
 
 from sequrity_contract.schemas import MESSAGES, Endpoint
+from sequrity_contract.schemas.json_routes import ServedRoute
 from sequrity_contract.schemas.sse import SSEParser
 
 from ..errors import ApiError
@@ -89,7 +90,7 @@ def _relayed_headers(headers: Any) -> dict[str, str]:
 
 
 async def forward(request: web.Request, raw: bytes, upstream: Upstream, entry: JournalEntry,
-                  report: ViolationReport, *, endpoint: Endpoint = MESSAGES,
+                  report: ViolationReport, *, endpoint: ServedRoute = MESSAGES,
                   dialect: str = "sequrity") -> tuple[web.StreamResponse, Exchange]:
     """Relay ``request`` (body ``raw``) to ``upstream``, check both sides, fill ``entry`` and
     ``report``; returns the response sent to the client and the :class:`Exchange`."""
@@ -109,10 +110,12 @@ async def forward(request: web.Request, raw: bytes, upstream: Upstream, entry: J
             exchange.response_headers = relayed
             session_id = answer.headers.get("X-Session-ID")
             entry.session_id = session_id
-            is_stream = answer.headers.get("Content-Type", "").startswith("text/event-stream")
-            wants_stream = isinstance(body, dict) and body.get("stream") is True
-            findings += check_response_headers(answer.status, answer.headers, wants_stream or is_stream)
-            if not is_stream:
+            streams = isinstance(endpoint, Endpoint)  # a JSON route's answer is one document, whatever it says
+            is_stream = streams and answer.headers.get("Content-Type", "").startswith("text/event-stream")
+            wants_stream = streams and isinstance(body, dict) and body.get("stream") is True
+            findings += check_response_headers(answer.status, answer.headers, wants_stream or is_stream,
+                                               sessions=streams)
+            if not isinstance(endpoint, Endpoint) or not is_stream:
                 data = await answer.read()
                 findings += check_response_body(answer.status, data, body, session_id, endpoint)
                 try:  # JSON when it is JSON; else (an empty body too) the text that stands for the bytes

@@ -1,8 +1,10 @@
 """What the validating proxy checks, as :data:`~sequrity_contract.mockserver.modes.violation_report.Finding` lists.
 
-- the request: its body (:func:`sequrity_contract.schemas.check` ``"request"``), ``Authorization``, the
-  ``X-Features``/``X-Policy``/``X-Config`` headers against their documents, ``X-Session-ID``;
-- the response: ``X-Session-ID`` on every 2xx and the content type, the body
+- the request: its body (:func:`sequrity_contract.schemas.check` ``"request"``), ``Authorization`` (for a
+  JSON route only when it asks for the key), the ``X-Features``/``X-Policy``/``X-Config`` headers
+  against their documents (endpoints only), ``X-Session-ID``;
+- the response: ``X-Session-ID`` on every 2xx of an endpoint (a JSON route has no session) and the
+  content type, the body
   (``"response"`` with the request and session as context) or the error body (``"error"``
   with the status);
 - a stream, event by event as it passes (:class:`StreamChecker`): the ``event:`` line, one-line
@@ -21,6 +23,7 @@ from typing import Any
 
 from sequrity_contract import schemas
 from sequrity_contract.schemas import MESSAGES, Endpoint, StreamErrorEvent, StreamProtocolError, Violation
+from sequrity_contract.schemas.json_routes import ServedRoute
 from sequrity_contract.schemas.sse import SSEEvent
 
 from ..pipeline.auth import describe_authorization
@@ -48,7 +51,8 @@ def _is_uuid(value: str) -> bool:
     return True
 
 
-def check_request(raw: bytes, headers: Mapping[str, str], endpoint: Endpoint = MESSAGES) -> tuple[Any, list[Finding]]:
+def check_request(raw: bytes, headers: Mapping[str, str],
+                  endpoint: ServedRoute = MESSAGES) -> tuple[Any, list[Finding]]:
     """The parsed request body (None when it is not JSON) and the request's violations."""
     findings: list[Finding] = []
     body, error = _parse(raw)
@@ -57,7 +61,20 @@ def check_request(raw: bytes, headers: Mapping[str, str], endpoint: Endpoint = M
                                                    _preview(raw))))
     else:
         findings += [("request body", v) for v in schemas.check(endpoint.request, body)]
-    authorization = headers.get("Authorization")
+    if isinstance(endpoint, Endpoint) or endpoint.auth:
+        findings += _authorization(headers.get("Authorization"))
+    if isinstance(endpoint, Endpoint):
+        findings += _configuration_headers(headers)
+    session = headers.get("X-Session-ID")
+    if session is not None and not _is_uuid(session):
+        findings.append(("request header X-Session-ID", Violation("session_id_is_uuid", "$", "a session UUID",
+                                                                  session[:60])))
+    return body, findings
+
+
+def _authorization(authorization: str | None) -> list[Finding]:
+    """A bearer key in ``Authorization`` (docs/contract.md §2)."""
+    findings: list[Finding] = []
     scheme, _, key = (authorization or "").partition(" ")
     if authorization is None:
         findings.append(("request header Authorization",
@@ -66,6 +83,12 @@ def check_request(raw: bytes, headers: Mapping[str, str], endpoint: Endpoint = M
         findings.append(("request header Authorization",
                          Violation("bearer_authorization", "$", "'Bearer <sequrity api key>' (docs/contract.md §2)",
                                    describe_authorization(authorization))))
+    return findings
+
+
+def _configuration_headers(headers: Mapping[str, str]) -> list[Finding]:
+    """``X-Features``/``X-Policy``/``X-Config``, where given, against their documents."""
+    findings: list[Finding] = []
     for name, document in schemas.HEADER_DOCUMENTS.items():
         value = headers.get(name)
         if value is None:
@@ -76,22 +99,20 @@ def check_request(raw: bytes, headers: Mapping[str, str], endpoint: Endpoint = M
                              Violation("header_is_json", "$", f"a one-line JSON object ({error})", value[:120])))
         else:
             findings += [(f"request header {name}", v) for v in schemas.check(document, parsed)]
-    session = headers.get("X-Session-ID")
-    if session is not None and not _is_uuid(session):
-        findings.append(("request header X-Session-ID", Violation("session_id_is_uuid", "$", "a session UUID",
-                                                                  session[:60])))
-    return body, findings
+    return findings
 
 
-def check_response_headers(status: int, headers: Mapping[str, str], stream: bool) -> list[Finding]:
-    """``X-Session-ID`` on a 2xx answer, and the content type (SSE for streams, else JSON)."""
+def check_response_headers(status: int, headers: Mapping[str, str], stream: bool, *,
+                           sessions: bool = True) -> list[Finding]:
+    """``X-Session-ID`` on a 2xx answer (of a route with ``sessions``), and the content type (SSE for
+    streams, else JSON)."""
     findings: list[Finding] = []
     content_type = headers.get("Content-Type", "").split(";")[0].strip().lower()
     expected_type = "text/event-stream" if stream and 200 <= status < 300 else "application/json"
     if content_type != expected_type:
         findings.append(("response header Content-Type",
                          Violation("content_type", "$", expected_type, content_type or None)))
-    if 200 <= status < 300:
+    if sessions and 200 <= status < 300:
         session = headers.get("X-Session-ID")
         if session is None:
             findings.append(("response header X-Session-ID",
@@ -104,7 +125,7 @@ def check_response_headers(status: int, headers: Mapping[str, str], stream: bool
 
 
 def check_response_body(status: int, raw: bytes, request: Any, session_id: str | None,
-                        endpoint: Endpoint = MESSAGES) -> list[Finding]:
+                        endpoint: ServedRoute = MESSAGES) -> list[Finding]:
     """The plain answer's body: the endpoint's response rules for 2xx, its error document for 4xx/5xx."""
     subject = "response body" if status < 400 else "error body"
     body, error = _parse(raw)

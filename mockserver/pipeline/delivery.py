@@ -21,13 +21,14 @@ from aiohttp import hdrs, web
 from multidict import istr
 
 from sequrity_contract.schemas import Endpoint, chunks_of
-from sequrity_contract.schemas.sse import SSEFormat, compact_json, parse_events
+from sequrity_contract.schemas.sse import NAMED_EVENTS, SSEFormat, compact_json, parse_events
 
 from .journal import JournalEntry
 from .latency import Latency
 from .responder import SESSION_TOKEN
 
 SSE_HEADERS = {"Content-Type": "text/event-stream", "Cache-Control": "no-cache"}
+JSON_HEADERS = {"Content-Type": "application/json"}
 # Response header names as multidict ``istr``: the response's header map need not fold their case.
 CONTENT_TYPE, X_SESSION_ID = hdrs.CONTENT_TYPE, istr("X-Session-ID")
 _TOKEN = SESSION_TOKEN.encode()
@@ -159,6 +160,11 @@ class Delivery:
 
         return Rendered(message, events_of(message) if stream else events_of, key, endpoint.sse)
 
+    @staticmethod
+    def render_document(document: dict[str, Any]) -> Rendered:
+        """Encode the answer of a JSON route: one JSON document, never streamed."""
+        return Rendered(document, [], "", NAMED_EVENTS)
+
     def _delays(self, rendered: Rendered) -> Callable[[], float]:
         latency = self.latency
         rng = random.Random(f"latency:{self.seed}:{rendered.key}")
@@ -172,7 +178,8 @@ class Delivery:
         return next_delay
 
     async def send_json(self, rendered: Rendered, session_id: str, entry: JournalEntry) -> web.Response:
-        """The non-streaming answer (delayed by ``latency.first_event`` when set)."""
+        """The non-streaming answer (delayed by ``latency.first_event`` when set); ``session_id`` is ""
+        for a JSON route's answer, which has no session (and no ``X-Session-ID``)."""
         if not self.latency.is_zero:
             await asyncio.sleep(self._delays(rendered)())
         return self.json_response(rendered, session_id, entry)
@@ -181,8 +188,8 @@ class Delivery:
     def json_response(rendered: Rendered, session_id: str, entry: JournalEntry) -> web.Response:
         """The non-streaming answer, now (no latency)."""
         entry.status = 200
-        return web.Response(body=rendered.json_bytes(session_id.encode()),
-                            headers={CONTENT_TYPE: "application/json", X_SESSION_ID: session_id})
+        headers = {CONTENT_TYPE: "application/json", X_SESSION_ID: session_id} if session_id else JSON_HEADERS
+        return web.Response(body=rendered.json_bytes(session_id.encode()), headers=headers)
 
     async def send_stream(self, request: web.Request, rendered: Rendered, session_id: str,
                           entry: JournalEntry) -> web.StreamResponse:

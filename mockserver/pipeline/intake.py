@@ -16,7 +16,7 @@ from aiohttp import hdrs, web
 from aiohttp.web_protocol import RequestPayloadError
 
 from sequrity_contract import schemas
-from sequrity_contract.schemas import Endpoint
+from sequrity_contract.schemas import Endpoint, JsonRoute
 
 from ..errors import ApiError, MockServerError, bad_request
 from ..support.cache import BoundedCache
@@ -126,6 +126,26 @@ def check_objects(raw: bytes, limit: int) -> None:
     if count > limit:
         raise ApiError(413, f"request body: {count} JSON objects and arrays (counted as its '{{' and '[' bytes): "
                             f"expected at most {limit}, the server's max_body_objects")
+
+
+def json_route_body(raw: bytes, max_objects: int) -> Any:
+    """The body of a request to a JSON route, parsed: a 413 past ``max_objects`` objects and arrays,
+    a 400 "Invalid JSON" naming the place when it does not parse (checked next by :func:`check_json_route_body`)."""
+    if len(raw) > max_objects:  # a smaller body cannot hold more
+        check_objects(raw, max_objects)
+    try:
+        return loads_strict(raw)
+    except InvalidJson as exc:
+        raise bad_request(f"request body: Invalid JSON: {exc}") from None
+
+
+def check_json_route_body(route: JsonRoute, body: Any) -> dict[str, Any]:
+    """``body`` when it is valid against ``route``'s request document; else a 400 naming the JSON path."""
+    violations = schemas.validate(route.request, body, from_json=True)
+    if violations:
+        raise bad_request(f"request body: {violations[0].message}")
+    valid: dict[str, Any] = body
+    return valid
 
 
 class BodyIntake:

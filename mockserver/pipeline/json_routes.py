@@ -1,29 +1,33 @@
 """The handler of a JSON route (:class:`~sequrity_contract.schemas.json_routes.JsonRoute`): one JSON
 body in, one JSON document out.
 
-authenticate (when the route asks for the key) -> read the body (size limit) -> parse it ("Invalid
-JSON" otherwise) -> validate it against the route's request document (400 naming the path) -> the
-route's answer function -> JSON. Every request is journalled, with the route's name as its endpoint.
+(proxy, record, replay: the mode handler may answer) -> authenticate (when the route asks for the
+key) -> read the body (size limit) -> parse it ("Invalid JSON" otherwise) -> validate it against the
+route's request document (400 naming the path) -> a stub or a fault when scripting has one (matched
+by the route's name, as ``"endpoint": "<name>"``) -> else the route's answer function -> JSON. Every
+request is journalled, with the route's name as its endpoint. Nothing here is particular to one route.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from sequrity_contract.schemas import JsonRoute, validate
+from sequrity_contract.schemas import JsonRoute
 
-from ..errors import ApiError, bad_request
+from ..errors import ApiError
+from ..modes.handler import MODE_HANDLER
+from ..scripting.stubs import StubRequest
 from ..state import STATE
 from ..support.byte_text import text_of
-from ..support.strict_json import InvalidJson, loads_strict
 from .auth import Authenticator
+from .delivery import Rendered
 from .fallbacks import answer_error
-from .intake import ClientGone, check_content_type, check_objects, read_body
+from .intake import ClientGone, check_content_type, check_json_route_body, json_route_body, read_body
 from .responder import JsonAnswer, JsonRequest
+from .routes import answer_scripted
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 log = logging.getLogger("mockserver")
@@ -33,7 +37,8 @@ def json_route_handler(app: web.Application, route: JsonRoute, provider: str | N
                        answer: JsonAnswer) -> Handler:
     """The handler of ``route`` at ``path`` (``provider`` is the path's provider segment)."""
     state = app[STATE]
-    config = state.config
+    mode_handler = app.get(MODE_HANDLER)  # proxy, record, replay
+    config, scripting, delivery = state.config, state.scripting, state.delivery
     authenticate = Authenticator(config.api_keys).check if route.auth else None
     journal_route = state.journal.route("POST", path, None, provider, route.name)
 
@@ -41,24 +46,27 @@ def json_route_handler(app: web.Application, route: JsonRoute, provider: str | N
         entry = state.journal.record(request, journal_route)
         raw: bytes | None = None
         try:
+            if mode_handler is not None:
+                answered = await mode_handler.handle(request, entry, route)
+                if answered is not None:
+                    return answered
             if authenticate is not None:
                 authenticate(request.headers)
             check_content_type(request.headers)
             raw = await read_body(request, config.max_body_bytes)
-            if len(raw) > config.max_body_objects:
-                check_objects(raw, config.max_body_objects)
-            try:
-                body = loads_strict(raw)
-            except InvalidJson as exc:
-                raise bad_request(f"request body: Invalid JSON: {exc}") from None
-            entry.body = body
+            body = entry.body = json_route_body(raw, config.max_body_objects)
             state.journal.account(entry, len(raw))
-            violations = validate(route.request, body, from_json=True)
-            if violations:
-                raise bad_request(f"request body: {violations[0].message}")
-            document = answer(JsonRequest(body, provider, config.seed))
-            entry.status = 200
-            return web.Response(body=json.dumps(document).encode(), content_type="application/json")
+            valid = check_json_route_body(route, body)
+
+            async def synthesized() -> Rendered:
+                return delivery.render_document(answer(JsonRequest(valid, provider, config.seed)))
+
+            if scripting.engaged(request.headers):
+                stub_request = StubRequest(request.path, None, provider, valid, request.headers, "", False, route)
+                scripted = await answer_scripted(state, request, entry, stub_request, None, synthesized)
+                if scripted is not None:
+                    return scripted
+            return await delivery.send_json(await synthesized(), "", entry)
         except ApiError as error:
             if entry.body is None and raw is not None:
                 entry.body = text_of(raw[:4096])

@@ -8,7 +8,11 @@ the value of ``final_return_value`` (None when the program never sets it). Value
 makes both names the same dict. A call's arguments and results are copies, so nothing the
 program does later changes what a tool was given.
 
-The run is bounded (:class:`Limits`): statements executed, wall time, items in one list.
+The run is bounded (:class:`Limits`): statements executed, wall time (checked before each
+statement), items in one list, and the size of the values one operation walks (a comparison, ``in``,
+the copy a tool is given or the final value), so that no single statement can outrun the time bound
+by much. The run is synchronous: the server runs it off its event loop (see
+:mod:`sequrity_contract.mockserver.synthesis.lang_graph`).
 """
 
 from __future__ import annotations
@@ -34,6 +38,10 @@ class Limits:
     """Wall time of the run."""
     max_list_items: int = 100_000
     """Items one list may hold after ``.extend``."""
+    max_value_items: int = 200_000
+    """JSON values (every dict, list and scalar, each reference to a shared one counted again) one
+    operation may walk: either side of ``==``/``!=``, the list ``in`` searches, the arguments
+    of an external call, a tool's result, the final value."""
 
 
 DEFAULT_LIMITS = Limits()
@@ -92,7 +100,7 @@ def run(source: str, variables: Mapping[str, Any], results: Sequence[Result], to
     module = parse(source, tools)
     machine = _Machine({}, results, limits)
     try:
-        machine.variables.update({name: _copy(value, 0) for name, value in variables.items()})
+        machine.variables.update({name: _copy(value, 0, limits.max_value_items) for name, value in variables.items()})
         machine.statements(module.body)
     except _Stop as stop:
         return Pending(stop.call, machine.steps)
@@ -104,7 +112,7 @@ def run(source: str, variables: Mapping[str, Any], results: Sequence[Result], to
         raise HistoryMismatch(0, f"the conversation holds {len(results)} tool results, but the program makes "
                                  f"only {machine.calls} external calls: the results do not belong to this program")
     try:
-        value = _copy(machine.variables.get(FINAL_VARIABLE), machine.line)
+        value = _copy(machine.variables.get(FINAL_VARIABLE), machine.line, limits.max_value_items)
     except RecursionError:
         raise ProgramFailed(machine.line, "the final value nests too deeply to send") from None
     return Finished(value, machine.calls, machine.steps)
@@ -117,8 +125,57 @@ class _Stop(Exception):
         self.call = call
 
 
-def _copy(value: Any, line: int) -> Any:
+def _walkable(value: Any, limit: int) -> bool:
+    """Whether ``value`` holds at most ``limit`` JSON values, counted as a walk of it (a comparison, a
+    copy) visits them: a list or dict referred to twice counts twice. Stops as soon as it knows."""
+    pending, count = [value], 0
+    while pending:
+        item = pending.pop()
+        count += 1
+        if count > limit:
+            return False
+        if isinstance(item, dict):
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            if count + len(item) > limit:
+                return False
+            pending.extend(item)
+    return True
+
+
+def _refers_to_itself(value: Any) -> bool:
+    """Whether a list or dict in ``value`` holds itself, at any depth (each list and dict visited once)."""
+    on_path_or_done: dict[int, bool] = {}  # id -> True while on the path from the root, False once left
+    pending: list[tuple[Any, bool]] = [(value, False)]
+    while pending:
+        item, leaving = pending.pop()
+        if not isinstance(item, dict | list):
+            continue
+        if leaving:
+            on_path_or_done[id(item)] = False
+            continue
+        seen = on_path_or_done.get(id(item))
+        if seen:
+            return True
+        if seen is None:
+            on_path_or_done[id(item)] = True
+            pending.append((item, True))
+            pending.extend((child, False) for child in (item.values() if isinstance(item, dict) else item))
+    return False
+
+
+def _too_large(value: Any, line: int, what: str, limit: int) -> ProgramError:
+    """The error for ``value`` that holds more than ``limit`` JSON values: a cycle, or a bound passed."""
+    if _refers_to_itself(value):
+        return ProgramFailed(line, f"{what} refers to itself (a cycle), which JSON cannot carry")
+    return LimitExceeded(line, f"{what} holds more than max_value_items={limit} JSON values (a list or dict "
+                               "referred to twice counts twice)")
+
+
+def _copy(value: Any, line: int, limit: int = DEFAULT_LIMITS.max_value_items) -> Any:
     """A deep copy of a JSON value (the copy a tool is given, or a result the program receives)."""
+    if not _walkable(value, limit):
+        raise _too_large(value, line, "a value to copy", limit)
     try:
         return json.loads(json.dumps(value))
     except (ValueError, TypeError):
@@ -236,10 +293,20 @@ class _Machine:
             raise ProgramFailed(self.line, f"IndexError: {key!r} is not an index of a list of {len(container)} items")
         return key
 
+    def walkable(self, value: Any, what: str) -> None:
+        """A :class:`LimitExceeded` when walking ``value`` (for ``what``) would pass ``max_value_items``."""
+        if isinstance(value, dict | list) and not _walkable(value, self.limits.max_value_items):
+            raise _too_large(value, self.line, what, self.limits.max_value_items)
+
     def compare(self, node: ast.Compare) -> bool:
         left = self.expression(node.left)
         for op, comparator in zip(node.ops, node.comparators, strict=True):
             right = self.expression(comparator)
+            if isinstance(op, ast.Eq | ast.NotEq):
+                self.walkable(left, "a value compared")
+                self.walkable(right, "a value compared")
+            elif isinstance(right, list):
+                self.walkable(right, "the list 'in' searches")
             if isinstance(op, ast.In | ast.NotIn):
                 outcome = self.contains(left, right) == isinstance(op, ast.In)
             else:
@@ -302,7 +369,7 @@ class _Machine:
 
     def external(self, name: str, arguments: dict[str, Any]) -> Any:
         index = self.calls
-        call = Call(name, _copy(arguments, self.line), self.line, index)
+        call = Call(name, _copy(arguments, self.line, self.limits.max_value_items), self.line, index)
         if index >= len(self.results):
             raise _Stop(call)
         self.calls += 1
@@ -312,7 +379,7 @@ class _Machine:
                                              f"conversation's result #{index + 1} answers {result.name}()")
         if result.error is not None:
             raise ToolFailed(self.line, f"the tool {name}() (external call #{index + 1}) failed: {result.error}")
-        return _copy(result.value, self.line)
+        return _copy(result.value, self.line, self.limits.max_value_items)
 
 
 _EXPRESSIONS: dict[type[ast.expr], Callable[[_Machine, Any], Any]] = {

@@ -19,6 +19,7 @@ is judged whole, untaken branches included:
 from __future__ import annotations
 
 import ast
+import threading
 from collections.abc import Collection
 
 from .errors import ProgramSyntaxError, UnsupportedConstruct
@@ -74,11 +75,18 @@ def describe(node: ast.AST) -> str:
     return _NAMES.get(type(node), f"the construct {type(node).__name__}")
 
 
+_PARSING = threading.Lock()
+"""Held around :func:`ast.parse`: programs run in worker threads, and CPython 3.11 keeps the depth
+count of its syntax-tree conversion per interpreter, not per thread, so two parses at once can fail
+with ``SystemError: AST constructor recursion depth mismatch``."""
+
+
 def parse(source: str, tools: Collection[str]) -> ast.Module:
     """The program ``source`` as a syntax tree, once every construct in it is one the interpreter
     runs and every function it calls is a builtin or one of ``tools``."""
     try:
-        module = ast.parse(source, mode="exec")
+        with _PARSING:
+            module = ast.parse(source, mode="exec")
     except SyntaxError as error:
         raise ProgramSyntaxError(error.lineno or 0, f"not valid Python: {error.msg}") from None
     except ValueError as error:  # a null byte

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from aiohttp import web
 
-from sequrity_contract.schemas import Endpoint
+from sequrity_contract.schemas.json_routes import JsonRoute, ServedRoute
 
 from ..config import MockConfig
 from ..errors import ApiError, bad_request
@@ -122,7 +122,7 @@ class Scripting:
         injection = self.ledger.decide(fault, source, named_session, request.stream) if fault else None
         return Plan(selection, injection)
 
-    def render(self, answer: Answer, endpoint: Endpoint, delivery: Delivery) -> Rendered | ApiError:
+    def render(self, answer: Answer, endpoint: ServedRoute, delivery: Delivery) -> Rendered | ApiError:
         """The encoded form of a stub's answer to ``endpoint`` (made once per answer)."""
         if answer.error is not None:
             return answer.error
@@ -131,7 +131,9 @@ class Scripting:
             return cached[1]
         assert answer.message is not None
         message = dict(answer.message)
-        if answer.events is not None:
+        if isinstance(endpoint, JsonRoute):
+            rendered = delivery.render_document(message)
+        elif answer.events is not None:
             rendered = Rendered(message, [dict(e) for e in answer.events], str(message.get("id", "")), endpoint.sse)
         else:
             rendered = delivery.render(endpoint, message, key=str(message.get("id", "")))

@@ -17,9 +17,18 @@ from collections.abc import Awaitable
 from aiohttp import web
 
 from sequrity_contract.schemas import Endpoint
+from sequrity_contract.schemas.json_routes import ServedRoute
 
 from ..errors import ApiError, error_type_for
-from ..pipeline.delivery import SSE_HEADERS, Delivery, Rendered, client_gone, noting_disconnect, write_events
+from ..pipeline.delivery import (
+    JSON_HEADERS,
+    SSE_HEADERS,
+    Delivery,
+    Rendered,
+    client_gone,
+    noting_disconnect,
+    write_events,
+)
 from ..pipeline.journal import JournalEntry
 from .faults import Injection
 from .stream_faults import StreamCut, apply_stream_faults
@@ -65,7 +74,7 @@ def status_error(injection: Injection) -> ApiError:
 class FaultedDelivery:
     """Writes one answer with one :class:`~sequrity_contract.mockserver.scripting.faults.Injection` applied."""
 
-    def __init__(self, delivery: Delivery, injection: Injection, entry: JournalEntry, endpoint: Endpoint) -> None:
+    def __init__(self, delivery: Delivery, injection: Injection, entry: JournalEntry, endpoint: ServedRoute) -> None:
         self.delivery = delivery
         self.endpoint = endpoint
         self.injection = injection
@@ -99,8 +108,9 @@ class FaultedDelivery:
             return error.response()
         assert isinstance(answer, Rendered)
         if outcome == "headers_then_silence":
-            content_type = SSE_HEADERS if stream else {"Content-Type": "application/json"}
-            response = web.StreamResponse(headers={**content_type, "X-Session-ID": session_id})
+            content_type = SSE_HEADERS if stream else JSON_HEADERS
+            session = {"X-Session-ID": session_id} if session_id else {}  # a JSON route has no session
+            response = web.StreamResponse(headers={**content_type, **session})
             entry.status, entry.stream = 200, stream
             await response.prepare(request)
             await _until_client_leaves(request)
@@ -114,6 +124,7 @@ class FaultedDelivery:
     def _plan(self, answer: Rendered, session_id: str) -> StreamCut:
         """The event bytes to write and how the stream ends (see :mod:`.stream_faults`)."""
         fault = self.injection.fault
+        assert isinstance(self.endpoint, Endpoint)  # only endpoints stream (a JSON route's fault has no stream fields)
         cut = StreamCut(answer.event_bytes(session_id.encode()), self.endpoint, lambda: answer.events(session_id),
                         fault.get("message"))
         apply_stream_faults(cut, fault.get)

@@ -4,7 +4,7 @@ One JSON model serves the admin API, the :class:`~sequrity_contract.mockserver.h
 ``--stubs FILE``::
 
     {"id": "weather",                       # optional; assigned when absent
-     "endpoint": "messages",                # optional; the endpoint it answers (default messages)
+     "endpoint": "messages",                # optional; the endpoint or JSON route it answers (default messages)
      "priority": 0,                         # optional; higher wins before specificity
      "match": {"endpoint_type": "chat", "provider": "anthropic", "path": "/control/...",
                "model": "m", "stream": true, "session": "<uuid>",
@@ -14,6 +14,11 @@ One JSON model serves the admin API, the :class:`~sequrity_contract.mockserver.h
      "message": {...} | "events": [...] | "error": {"status": 429, ...} | "sequence": [answer, ...],
      "scope": "global",                     # optional, with sequence: its position is global or per session
      "fault": {...}}                        # optional, see mockserver.faults
+
+A stub of a JSON route (``"endpoint": "policy-gen"``, ``"validate-headers"``: see
+:data:`~sequrity_contract.schemas.JSON_ROUTES`) matches on ``path``, ``provider``, ``model``, ``headers``,
+``body`` and ``where`` (the route has no endpoint type, stream or session) and answers ``message`` (the
+route's response document, checked against it), ``error`` or a ``sequence`` of them.
 
 :func:`parse_stub` checks a definition and raises :class:`StubError` naming the JSON path;
 :meth:`Stub.difference` lists how a request differs from the stub's match (empty: it matches),
@@ -38,7 +43,8 @@ from decimal import Decimal
 from typing import Any
 
 from sequrity_contract import schemas
-from sequrity_contract.schemas import MESSAGES, Endpoint, UnknownEndpointError, get_endpoint
+from sequrity_contract.schemas import MESSAGES, Endpoint, UnknownEndpointError
+from sequrity_contract.schemas.json_routes import JsonRoute, ServedRoute, get_served_route
 from sequrity_contract.schemas.violations import short_repr
 
 from ..errors import ApiError, MockServerError
@@ -62,6 +68,8 @@ SESSION_PLACEHOLDER = "{session}"
 _VALIDATION_SESSION = "00000000-0000-4000-8000-000000000000"
 ANSWER_KINDS = ("message", "events", "error", "sequence")
 MATCH_FIELDS = ("path", "endpoint_type", "provider", "model", "stream", "session", "headers", "body", "where")
+LLM_ONLY_MATCH_FIELDS = ("endpoint_type", "stream", "session")
+"""Match fields a JSON route has no value for (no endpoint type in its path, no stream, no session)."""
 PREDICATES = ("equals", "contains", "matches", "exists")
 STUB_FIELDS = ("id", "endpoint", "priority", "match", *ANSWER_KINDS, "scope", "fault")
 DEFAULT_ENDPOINT = MESSAGES.name
@@ -82,13 +90,14 @@ class StubRequest:
     """What a stub can match on: the route, the valid body, the headers and the resolved session."""
 
     path: str
-    endpoint_type: str
+    endpoint_type: str | None
     provider: str | None
     body: Mapping[str, Any]
     headers: Mapping[str, str]
     session_id: str
     stream: bool
-    endpoint: Endpoint = MESSAGES
+    endpoint: ServedRoute = MESSAGES
+    """The endpoint or JSON route asked (a JSON route has no endpoint type and no session: None and "")."""
 
 
 @dataclass(frozen=True)
@@ -254,9 +263,9 @@ class Stub:
     scope: str = DEFAULT_COUNTER_SCOPE
 
     @property
-    def endpoint(self) -> Endpoint:
-        """The endpoint the stub answers."""
-        return get_endpoint(self.match.endpoint)
+    def endpoint(self) -> ServedRoute:
+        """The endpoint or JSON route the stub answers."""
+        return get_served_route(self.match.endpoint)
 
     def as_dict(self) -> dict[str, Any]:
         """The definition as given, with its id (the form ``GET /__admin/stubs`` lists)."""
@@ -294,10 +303,12 @@ def parse_stub(definition: Any, default_id: str | None = None) -> Stub:
         raise _fail("$.priority", "an integer (higher wins)", priority)
     endpoint_name = definition.get("endpoint", DEFAULT_ENDPOINT)
     try:
-        endpoint = get_endpoint(endpoint_name)
+        endpoint = get_served_route(endpoint_name)
     except UnknownEndpointError as exc:
         raise _fail("$.endpoint", str(exc).split(": expected ", 1)[-1], endpoint_name) from None
     match = dataclasses.replace(_parse_match(definition.get("match", {})), endpoint=endpoint.name)
+    if isinstance(endpoint, JsonRoute):
+        _check_json_route_stub(definition, endpoint)
     kinds = [k for k in ANSWER_KINDS if k in definition]
     if len(kinds) > 1:
         raise _fail(f"$.{kinds[1]}", f"only one of {', '.join(ANSWER_KINDS)} (this stub also has {kinds[0]})")
@@ -326,6 +337,22 @@ def parse_stub(definition: Any, default_id: str | None = None) -> Stub:
     if not answers and fault is None:
         raise _fail("$", f"one of {', '.join(ANSWER_KINDS)} (or a fault)")
     return Stub(stub_id, priority, match, answers, fault, dict(definition), kinds == ["sequence"], scope)
+
+
+def _check_json_route_stub(definition: Mapping[str, Any], route: JsonRoute) -> None:
+    """Refuse what a stub of a JSON route cannot use: match fields it has no value for, and events."""
+    match = definition.get("match")
+    for name in LLM_ONLY_MATCH_FIELDS:
+        if isinstance(match, Mapping) and name in match:
+            raise _fail(f"$.match.{name}", f"no {name} for the JSON route {route.name!r} (it has no endpoint type, "
+                        "stream or session); match it by path, provider, model, headers, body or where")
+    steps = definition.get("sequence")
+    events = ["$.events"] if "events" in definition else [
+        f"$.sequence[{i}].events" for i, step in enumerate(steps if isinstance(steps, list) else [])
+        if isinstance(step, Mapping) and "events" in step]
+    if events:
+        raise _fail(events[0], f"message or error: the JSON route {route.name!r} answers one JSON document, "
+                    "never a stream")
 
 
 def _parse_match(value: Any) -> Match:
@@ -406,17 +433,20 @@ def _parse_predicate(value: Any, at: str) -> Predicate:
     return Predicate(value["path"], steps, op, operand)
 
 
-def _parse_step(step: Any, at: str, stub_id: str, endpoint: Endpoint) -> Answer:
+def _parse_step(step: Any, at: str, stub_id: str, endpoint: ServedRoute) -> Answer:
     kinds = [k for k in ANSWER_KINDS[:3] if isinstance(step, Mapping) and k in step]
     if not isinstance(step, Mapping) or len(kinds) != 1 or len(step) != 1:
         raise _fail(at, 'one answer: {"message": {...}}, {"events": [...]} or {"error": {...}}', step)
     return _parse_answer(kinds[0], step[kinds[0]], f"{at}.{kinds[0]}", f"{stub_id}:{at}", endpoint)
 
 
-def _parse_answer(kind: str, value: Any, at: str, stub_id: str, endpoint: Endpoint) -> Answer:
+def _parse_answer(kind: str, value: Any, at: str, stub_id: str, endpoint: ServedRoute) -> Answer:
     if kind == "message":
+        if isinstance(endpoint, JsonRoute):
+            return Answer("message", message=_parse_document(value, at, endpoint))
         return Answer("message", message=_parse_message(value, at, stub_id, endpoint))
     if kind == "events":
+        assert isinstance(endpoint, Endpoint)  # a JSON route's stub has none (_check_json_route_stub)
         return _parse_events(value, at, endpoint)
     return Answer("error", error=_parse_error(value, at, stub_id))
 
@@ -432,6 +462,16 @@ def _parse_message(value: Any, at: str, stub_id: str, endpoint: Endpoint) -> dic
         raise StubError(f"stub: {violations[0].rebased(violations[0].rule, at).message}")
     completed: dict[str, Any] = json.loads(json.dumps(message).replace(SESSION_PLACEHOLDER, SESSION_TOKEN))
     return completed
+
+
+def _parse_document(value: Any, at: str, route: JsonRoute) -> dict[str, Any]:
+    """The answer document of a JSON route's stub, as given, checked against the route's response document."""
+    if not isinstance(value, Mapping):
+        raise _fail(at, f"a JSON object: the answer of the JSON route {route.name!r} ({route.response})", value)
+    violations = schemas.check(route.response, dict(value))
+    if violations:
+        raise StubError(f"stub: {violations[0].rebased(violations[0].rule, at).message}")
+    return copy.deepcopy(dict(value))
 
 
 def _accumulate(events: list[Any], at: str, endpoint: Endpoint) -> dict[str, Any]:

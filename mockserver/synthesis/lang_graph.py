@@ -5,13 +5,21 @@ A synthesizer reads the tool results of its conversation (in its own format) and
 and a dict as the text of a final answer (a dual-LLM document, :mod:`.dual_llm`). Bad fields,
 programs the interpreter refuses and programs that fail are 400 errors naming the field or the
 program's line; a tool result that is an error ends the program with a failure document.
+
+A program runs off the event loop: :func:`off_the_loop` hands the synthesizer of a request that
+carries one to a small pool of worker threads (:data:`PROGRAM_WORKERS`), so that a program running to
+its bounds (:data:`LIMITS`: steps, seconds, list and value sizes) delays no other request; the loop
+waits for its answer without blocking. When every worker is busy, further programs wait their turn.
 """
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import json
-from collections.abc import Collection, Sequence
-from typing import Any
+from collections.abc import Callable, Collection, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 
 from sequrity_contract.schemas.lang_graph import CONTEXT_VARS, PROGRAM, lang_graph_violations
 
@@ -21,6 +29,20 @@ from . import dual_llm
 
 LIMITS = Limits()
 """The bounds of every run (the error of a run past one names it)."""
+PROGRAM_WORKERS = 2
+"""The worker threads that run programs (shared by every server of the process); more programs at once wait."""
+T = TypeVar("T")
+A = TypeVar("A")
+
+
+@functools.cache
+def _workers() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(PROGRAM_WORKERS, thread_name_prefix="lang-graph-program")
+
+
+async def off_the_loop(function: Callable[[A], T], argument: A) -> T:
+    """``function(argument)`` in one of the :data:`PROGRAM_WORKERS` threads, awaited without blocking the loop."""
+    return await asyncio.get_running_loop().run_in_executor(_workers(), function, argument)
 
 
 def has_program(endpoint_type: str, body: dict[str, Any]) -> bool:

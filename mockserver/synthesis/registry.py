@@ -14,6 +14,7 @@ from typing import Any
 
 from ..errors import ApiError
 from ..pipeline.responder import JsonAnswer, Reply, RequestContext
+from .lang_graph import has_program, off_the_loop
 
 SynthesizeFunction = Callable[[RequestContext], dict[str, Any]]
 
@@ -64,6 +65,8 @@ class Synthesizer:
         if synthesize is None:
             return ApiError(404, f"{context.endpoint.name}: this mock has no synthesizer for the endpoint; "
                                  "register one with register_synthesizer, or answer it with a stub")
+        if has_program(context.endpoint_type, context.body):  # a program may run to its bounds: not on the loop
+            return await off_the_loop(synthesize, context)
         if context.heavy:  # Python code in a thread yields the event loop its turns
             return await asyncio.to_thread(synthesize, context)
         return synthesize(context)

@@ -6,7 +6,8 @@ Adding one is one module here that registers its documents and its :class:`~.rou
 """
 
 from .policy_gen import POLICY_GEN
-from .route import JSON_ROUTES, JsonRoute, register_json_route
+from .route import JSON_ROUTES, JsonRoute, ServedRoute, get_served_route, register_json_route
 from .validate_headers import VALIDATE_HEADERS
 
-__all__ = ["JSON_ROUTES", "POLICY_GEN", "VALIDATE_HEADERS", "JsonRoute", "register_json_route"]
+__all__ = ["JSON_ROUTES", "POLICY_GEN", "VALIDATE_HEADERS", "JsonRoute", "ServedRoute", "get_served_route",
+           "register_json_route"]

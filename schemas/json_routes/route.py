@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..endpoint import ENDPOINTS, Endpoint, UnknownEndpointError
 from ..routes import PROVIDERS
 
 
@@ -31,6 +32,8 @@ class JsonRoute:
     summary: str
     auth: bool = True
     providers: tuple[str, ...] = PROVIDERS
+    error: str = "error"
+    """The document of the route's error answers (the same error body as the endpoints')."""
 
     def routes(self) -> list[tuple[str | None, str]]:
         """Every concrete route as ``(provider, path)``."""
@@ -49,5 +52,22 @@ def register_json_route(route: JsonRoute) -> JsonRoute:
     for known in JSON_ROUTES.values():
         if known.name == route.name or known.path == route.path:
             raise ValueError(f"JSON route {route.name!r} at {route.path}: {known.name!r} is registered already")
+    if route.name in ENDPOINTS:
+        raise ValueError(f"JSON route {route.name!r}: an endpoint of that name is registered already (stubs and "
+                         "the journal name a route by its name, so endpoints and JSON routes share one namespace)")
     JSON_ROUTES[route.name] = route
+    return route
+
+
+ServedRoute = Endpoint | JsonRoute
+"""Anything the server answers under a name: an LLM-message endpoint or a JSON route. Stubs, faults,
+the journal, proxy, record and replay work on either."""
+
+
+def get_served_route(name: str) -> ServedRoute:
+    """The endpoint or JSON route called ``name``; :class:`~..endpoint.UnknownEndpointError` listing
+    every name otherwise."""
+    route: ServedRoute | None = (ENDPOINTS.get(name) or JSON_ROUTES.get(name)) if isinstance(name, str) else None
+    if route is None:
+        raise UnknownEndpointError(f"endpoint={name!r}: expected one of {', '.join([*ENDPOINTS, *JSON_ROUTES])}")
     return route
