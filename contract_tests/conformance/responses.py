@@ -166,8 +166,12 @@ INVALID_BODIES: tuple[tuple[str, dict[str, Any], str], ...] = (
 )
 
 
-@clause(st.tuples(st.sampled_from(INVALID_BODIES), st.booleans()).map(
-            lambda drawn: InvalidBody(*drawn[0], stream=drawn[1])),
+def _invalid_body(entry: tuple[str, dict[str, Any], str], stream: bool) -> InvalidBody:
+    name, changes, path = entry
+    return InvalidBody(name, changes, path, stream)
+
+
+@clause(st.builds(_invalid_body, st.sampled_from(INVALID_BODIES), st.booleans()),
         title="an invalid responses body is refused with a 400 whose message names the field", endpoint=ENDPOINT)
 async def responses_invalid_bodies(env: ConformanceEnv, case: InvalidBody) -> None:
     """The client surfaces the server's 400 as :class:`AdapterError` (status 400, the message naming the
