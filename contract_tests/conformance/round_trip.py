@@ -209,7 +209,7 @@ def _with_stream(request: dict[str, Any], stream: bool) -> dict[str, Any]:
 @st.composite
 def response_cases(draw: st.DrawFn, endpoint: str = MESSAGES.name, /, *, stream: bool,
                    constraints: Mapping[str, Any] | None = None) -> ResponseCase:
-    """A request to ``endpoint`` drawn from its strategies (:func:`strategies.strategies_for`;
+    """A request to ``endpoint`` drawn from its strategies (:func:`sequrity_contract.strategies.strategies_for`;
     ``constraints`` as its ``requests`` takes them, none by default), asking for a stream when ``stream``, valid under
     the endpoint's rules, and a drawn answer to it, valid for that request."""
     described = get_endpoint(endpoint)
