@@ -15,10 +15,8 @@ import hypothesis.strategies as st
 
 from sequrity_contract.schemas import CHAT_COMPLETIONS
 
-from .checks import call_adapter, header, last_entry
 from .environment import ConformanceEnv
 from .errors import ErrorCase, check_error, error_cases
-from .failures import ClauseFailure, reproduction
 from .registry import clause, requires_fault_support, requires_retries, requires_sessions
 from .resilience import RetryCase, check_disconnect, check_retry
 from .round_trip import (
@@ -30,6 +28,7 @@ from .round_trip import (
     response_cases,
     route_cases,
 )
+from .sessions import SessionStep, check_sessions
 
 __all__ = ["ChatDisconnectCase", "chat_errors", "chat_request_round_trip",
            "chat_response_round_trip", "chat_retry_honours_retry_after", "chat_sessions",
@@ -77,30 +76,12 @@ async def chat_stream_round_trip(env: ConformanceEnv, case: ResponseCase) -> Non
     await check_stream_round_trip(env, case)
 
 
-@clause(st.lists(st.sampled_from(["send", "stream", "reset"]), min_size=2, max_size=5),
+@clause(st.lists(st.sampled_from(["send", "stream", "reset"]).map(SessionStep), min_size=2, max_size=5),
         title="each chat request carries the X-Session-ID of the last answer; reset forgets it", endpoint=ENDPOINT)
 @requires_sessions
-async def chat_sessions(env: ConformanceEnv, steps: list[str]) -> None:
+async def chat_sessions(env: ConformanceEnv, steps: list[SessionStep]) -> None:
     """A call sends the session the previous answer named (none at first and after a reset)."""
-    env.fresh()
-    await env.adapter.reset_session()
-    tracked: str | None = None
-    options = env.options(endpoint=ENDPOINT)
-    for i, step in enumerate(steps):
-        if step == "reset":
-            await env.adapter.reset_session()
-            tracked = None
-            continue
-        await call_adapter(env, HELLO, options, stream=step == "stream")
-        entry = last_entry(env)
-        sent = header(entry["headers"], "X-Session-ID")
-        if sent != tracked:
-            title = "a chat request did not carry the X-Session-ID of the last answer" if tracked \
-                else "a session id was sent after reset (or before any answer)"
-            raise ClauseFailure(title, f"Steps: {' -> '.join(steps[:i + 1])}\nExpected: X-Session-ID: {tracked}\n"
-                                       f"Received: X-Session-ID: {sent}", key=title,
-                                reproduction=reproduction(HELLO, options, stream=step == "stream"))
-        tracked = entry["session_id"]
+    await check_sessions(env, steps, HELLO, ENDPOINT)
 
 
 @clause(error_cases, title="each error status and body surfaces from a chat call with that status and message",
