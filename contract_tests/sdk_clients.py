@@ -25,7 +25,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from sequrity_contract.mockserver import MockServer
 
-__all__ = ["CLIENTS_EXTRA", "DEFAULT_LLM_KEY", "DEFAULT_TEST_KEY", "NOT_BODY_PARAMETERS", "OPENAI_SDK_PATH",
+__all__ = ["CLIENTS_EXTRA", "DEFAULT_LLM_KEY", "DEFAULT_TEST_KEY", "NOT_BODY_PARAMETERS", "OPENAI_RESPONSES_PATH",
+           "OPENAI_SDK_PATH",
            "anthropic_arguments", "import_client_package", "make_anthropic_client", "make_official_client",
            "make_openai_client", "openai_base_url", "server_key"]
 
@@ -37,6 +38,8 @@ DEFAULT_LLM_KEY = "llm-test"
 """The LLM provider key the SDK clients send in ``X-Api-Key`` (never checked by the mock)."""
 OPENAI_SDK_PATH = "/chat/completions"
 """What the OpenAI SDK appends to its ``base_url`` for ``chat.completions.create``."""
+OPENAI_RESPONSES_PATH = "/responses"
+"""What the OpenAI SDK appends to its ``base_url`` for ``responses.create``."""
 NOT_BODY_PARAMETERS = frozenset({"self", "extra_headers", "extra_query", "extra_body", "timeout"})
 """Parameters of the SDK's methods that are not body fields (the SDK's ``timeout`` is the HTTP timeout)."""
 

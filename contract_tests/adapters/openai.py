@@ -1,7 +1,8 @@
 """The ``openai`` adapter: the OpenAI Python SDK (``openai.AsyncOpenAI``), unchanged, pointed at
-Sequrity's chat completions route (``base_url = {base}/control/{endpoint_type}[/{provider}]/v1``;
-the SDK appends ``/chat/completions``). It calls ``chat.completions.create``, plain and with
-``stream=True``.
+Sequrity's chat completions and responses routes (``base_url = {base}/control/{endpoint_type}[/{provider}]/v1``;
+the SDK appends ``/chat/completions`` or ``/responses``). It calls ``chat.completions.create`` and
+``responses.create``, plain and with ``stream=True``; a stream's events are accumulated by the
+endpoint's codec.
 
 The Sequrity key is the SDK's ``api_key`` (sent as ``Authorization: Bearer``); the LLM key, the
 configuration headers, the session and extra headers go as ``extra_headers``. The SDK does not track
@@ -16,10 +17,13 @@ from typing import Any
 from sequrity_contract import schemas
 
 from ..client.headers import build_headers
-from ..sdk_clients import OPENAI_SDK_PATH
+from ..sdk_clients import OPENAI_RESPONSES_PATH, OPENAI_SDK_PATH
 from .base import AdapterError, SequrityOptions, StreamResult
 
 __all__ = ["OpenAIAdapter"]
+
+#: What the SDK appends to its ``base_url``, by endpoint.
+_SDK_PATHS = {schemas.CHAT_COMPLETIONS.name: OPENAI_SDK_PATH, schemas.responses.RESPONSES.name: OPENAI_RESPONSES_PATH}
 
 
 def _import_openai() -> Any:
@@ -36,7 +40,7 @@ class OpenAIAdapter:
 
     name = "openai"
     dialects = frozenset({"openai"})
-    endpoints = frozenset({schemas.CHAT_COMPLETIONS.name})
+    endpoints = frozenset(_SDK_PATHS)
     supports_sessions = True
     supports_retries = True
 
@@ -47,7 +51,7 @@ class OpenAIAdapter:
 
     def client(self, options: SequrityOptions) -> Any:
         """The ``AsyncOpenAI`` client of ``options``' route (created on first use)."""
-        base_url = options.url().removesuffix(OPENAI_SDK_PATH)
+        base_url = options.url().removesuffix(_SDK_PATHS[options.endpoint])
         key = (base_url, options.api_key, options.max_retries, options.timeout)
         if key not in self._clients:
             self._clients[key] = self._openai.AsyncOpenAI(base_url=base_url, api_key=options.api_key,
@@ -78,12 +82,18 @@ class OpenAIAdapter:
         if session:
             self._session_id = session
 
+    def _resource(self, options: SequrityOptions) -> Any:
+        """``chat.completions`` or ``responses`` of the route's client, raw-response flavoured."""
+        client = self.client(options)
+        if options.endpoint == schemas.responses.RESPONSES.name:
+            return client.responses.with_raw_response
+        return client.chat.completions.with_raw_response
+
     async def send(self, request: dict[str, Any], options: SequrityOptions) -> dict[str, Any]:
-        """``chat.completions.create(**request)`` as a dict."""
+        """``chat.completions.create(**request)`` (or ``responses.create``) as a dict."""
         body = {k: v for k, v in request.items() if k != "stream"}
         try:
-            raw = await self.client(options).chat.completions.with_raw_response.create(
-                **body, extra_headers=self._headers(options))
+            raw = await self._resource(options).create(**body, extra_headers=self._headers(options))
             self._track(raw.headers)
             completion: dict[str, Any] = raw.parse().model_dump(mode="json", exclude_unset=True)
             return completion
@@ -91,15 +101,18 @@ class OpenAIAdapter:
             raise self._error(exc) from exc
 
     async def stream(self, request: dict[str, Any], options: SequrityOptions) -> StreamResult:
-        """The chunks of ``chat.completions.create(**request, stream=True)`` as dicts, accumulated."""
+        """The chunks (or typed events) of ``create(**request, stream=True)`` as dicts, accumulated."""
         body = {**request, "stream": True}
         try:
-            raw = await self.client(options).chat.completions.with_raw_response.create(
-                **body, extra_headers=self._headers(options))
+            raw = await self._resource(options).create(**body, extra_headers=self._headers(options))
             self._track(raw.headers)
             stream = raw.parse()
-            chunks = [chunk.model_dump(mode="json", exclude_unset=True) async for chunk in stream]
-            return StreamResult(chunks, schemas.accumulate_chunks(chunks))
+            events = [event.model_dump(mode="json", exclude_unset=True) async for event in stream]
+            endpoint = schemas.get_endpoint(options.endpoint)
+            accumulator = endpoint.codec.accumulator(endpoint.dialects[0])
+            for event in events:
+                accumulator.feed(event)
+            return StreamResult(events, accumulator.message)
         except Exception as exc:
             raise self._error(exc) from exc
 

@@ -1,6 +1,7 @@
 """The ``sequrity`` and ``sequrity-async`` adapters: the official client
-(``SequrityClient`` / ``AsyncSequrityClient``, ``client.control.messages.create`` and, for the
-chat completions endpoint, ``client.control.chat.create``).
+(``SequrityClient`` / ``AsyncSequrityClient``, ``client.control.messages.create``, for the
+chat completions endpoint ``client.control.chat.create`` and for the responses endpoint
+``client.control.responses.create``).
 
 Its pydantic results become dicts with ``model_dump(mode="json", exclude_unset=True)``
 (the fields the server sent, as far as the client's models keep them) minus the
@@ -29,7 +30,16 @@ _BODY_PARAMETERS = ("messages", "model", "max_tokens", "system", "temperature", 
 #: Body fields that ``chat.create`` takes as arguments (the rest of a chat body it cannot send).
 _CHAT_PARAMETERS = ("messages", "model", "temperature", "top_p", "tools", "seed", "reasoning_effort",
                     "response_format")
-_PARAMETERS = {schemas.MESSAGES.name: _BODY_PARAMETERS, schemas.CHAT_COMPLETIONS.name: _CHAT_PARAMETERS}
+#: Body fields that ``responses.create`` takes as arguments.
+_RESPONSES_PARAMETERS = ("model", "input", "instructions", "tools", "tool_choice", "temperature", "top_p",
+                         "max_output_tokens", "reasoning", "text", "metadata", "previous_response_id", "include",
+                         "store", "truncation", "parallel_tool_calls", "max_tool_calls", "background",
+                         "conversation", "prompt", "service_tier", "stream_options", "top_logprobs", "timeout")
+_PARAMETERS = {schemas.MESSAGES.name: _BODY_PARAMETERS, schemas.CHAT_COMPLETIONS.name: _CHAT_PARAMETERS,
+               schemas.responses.RESPONSES.name: _RESPONSES_PARAMETERS}
+#: The resource of ``client.control`` that calls each endpoint.
+_RESOURCES = {schemas.MESSAGES.name: "messages", schemas.CHAT_COMPLETIONS.name: "chat",
+              schemas.responses.RESPONSES.name: "responses"}
 
 
 def _import_sequrity() -> Any:
@@ -68,8 +78,8 @@ class _SequrityAdapterBase:
 
     @staticmethod
     def _resource(client: Any, options: SequrityOptions) -> Any:
-        """``client.control.chat`` for chat completions, else ``client.control.messages``."""
-        return client.control.chat if options.endpoint == schemas.CHAT_COMPLETIONS.name else client.control.messages
+        """``client.control.messages``, ``.chat`` or ``.responses``: the resource of ``options.endpoint``."""
+        return getattr(client.control, _RESOURCES[options.endpoint])
 
     def _arguments(self, request: dict[str, Any], options: SequrityOptions) -> dict[str, Any]:
         parameters = _PARAMETERS.get(options.endpoint)
@@ -78,7 +88,7 @@ class _SequrityAdapterBase:
                                kind="client_validation")
         unknown = sorted(set(request) - set(parameters) - {"stream"})
         if unknown:
-            method = "chat.create" if options.endpoint == schemas.CHAT_COMPLETIONS.name else "messages.create"
+            method = f"{_RESOURCES[options.endpoint]}.create"
             raise AdapterError(None, f"{method} has no parameter for the body field(s) "
                                f"{', '.join(unknown)}", kind="client_validation")
         arguments = {k: v for k, v in request.items() if k in parameters}
@@ -140,7 +150,7 @@ class SequrityAdapter(_SequrityAdapterBase):
         return self._clients[key]
 
     def send(self, request: dict[str, Any], options: SequrityOptions) -> dict[str, Any]:
-        """``client.control.messages.create(...)`` (or ``chat.create``) as a dict."""
+        """``client.control.messages.create(...)`` (or ``chat.create``, ``responses.create``) as a dict."""
         try:
             arguments = self._arguments(request, options)
             arguments.pop("stream", None)
@@ -182,7 +192,7 @@ class SequrityAsyncAdapter(_SequrityAdapterBase):
         return self._clients[key]
 
     async def send(self, request: dict[str, Any], options: SequrityOptions) -> dict[str, Any]:
-        """``await client.control.messages.create(...)`` (or ``chat.create``) as a dict."""
+        """``await client.control.messages.create(...)`` (or ``chat.create``, ``responses.create``) as a dict."""
         try:
             arguments = self._arguments(request, options)
             arguments.pop("stream", None)

@@ -13,19 +13,24 @@ from typing import Any
 
 import hypothesis.strategies as st
 
-from sequrity_contract import strategies
-from sequrity_contract.mockserver import ApiError
-from sequrity_contract.schemas import CHAT_COMPLETIONS, ENDPOINT_TYPES, ERROR_TYPES
+from sequrity_contract.schemas import CHAT_COMPLETIONS
 
-from ..adapters.base import AdapterError, StreamResult
-from ..client.body import drop_nulls
-from .checks import call_adapter, compare, header, last_entry
 from .environment import ConformanceEnv
-from .failures import ClauseFailure, reproduction, shorten
+from .errors import ErrorCase, check_error, error_cases
 from .registry import clause, requires_fault_support, requires_retries, requires_sessions
 from .resilience import RetryCase, check_disconnect, check_retry
+from .round_trip import (
+    ResponseCase,
+    RouteCase,
+    check_body_round_trip,
+    check_response_round_trip,
+    check_stream_round_trip,
+    response_cases,
+    route_cases,
+)
+from .sessions import SessionStep, check_sessions
 
-__all__ = ["ChatDisconnectCase", "ChatRequestCase", "ChatResponseCase", "chat_errors", "chat_request_round_trip",
+__all__ = ["ChatDisconnectCase", "chat_errors", "chat_request_round_trip",
            "chat_response_round_trip", "chat_retry_honours_retry_after", "chat_sessions",
            "chat_stream_disconnect_is_an_error", "chat_stream_round_trip"]
 
@@ -49,150 +54,42 @@ TOOL_REQUEST = {
                        "required": ["city", "unit"]}}}]}
 
 
-@dataclass(frozen=True)
-class ChatRequestCase:
-    """A chat request as a caller asks for it, and the route."""
-
-    request: dict[str, Any]
-    endpoint_type: str
-    provider: str | None
-
-    @property
-    def stream(self) -> bool:
-        """Whether the caller asked for a stream."""
-        return self.request.get("stream") is True
-
-
-def _without_stream(body: Any) -> Any:
-    return {k: v for k, v in body.items() if k not in ("stream", "stream_options")} if isinstance(body, dict) \
-        else body
-
-
-@clause(st.builds(ChatRequestCase, strategies.chat_requests(), st.sampled_from(ENDPOINT_TYPES),
-                  st.none() | st.sampled_from(CHAT_COMPLETIONS.providers)),
-        title="the server receives the chat request the client was asked to send", endpoint=ENDPOINT)
-async def chat_request_round_trip(env: ConformanceEnv, case: ChatRequestCase) -> None:
+@clause(route_cases(ENDPOINT), title="the server receives the chat request the client was asked to send",
+        endpoint=ENDPOINT)
+async def chat_request_round_trip(env: ConformanceEnv, case: RouteCase) -> None:
     """Body (every field kept; stream options aside; a null and an absent optional field are the same:
     the official client drops nulls, the OpenAI SDK sends them), route, answered 200."""
-    env.fresh()
-    await env.adapter.reset_session()
-    options = env.options(endpoint=ENDPOINT, endpoint_type=case.endpoint_type, provider=case.provider)
-    repro = reproduction(case.request, options, stream=case.stream)
-    await call_adapter(env, case.request, options, stream=case.stream)
-    entry = last_entry(env, request=case.request, options=options)
-    compare("the chat body the server received differs from the request", _without_stream(drop_nulls(case.request)),
-            _without_stream(drop_nulls(entry["body"])), repro=repro)
-    expected_path = CHAT_COMPLETIONS.route_path(case.endpoint_type, case.provider)
-    if entry["path"] != expected_path:
-        raise ClauseFailure("the chat request went to the wrong route",
-                            f"Expected: POST {expected_path}\nReceived: {entry['method']} {entry['path']}",
-                            reproduction=repro)
-    if entry["status"] != 200:
-        raise ClauseFailure("the server refused the chat request", f"Received: HTTP {entry['status']}: "
-                            f"{entry['error']}", key=f"status:{entry['status']}", reproduction=repro)
+    await check_body_round_trip(env, case)
 
 
-@dataclass(frozen=True)
-class ChatResponseCase:
-    """A chat request and the completion the server answers it with."""
-
-    request: dict[str, Any]
-    completion: dict[str, Any]
-
-
-@st.composite
-def chat_response_cases(draw: st.DrawFn, /, **constraints: Any) -> ChatResponseCase:
-    """A drawn chat request (``constraints`` as for ``strategies.chat_requests``) and a drawn answer."""
-    request = draw(strategies.chat_requests(**constraints))
-    return ChatResponseCase(request, draw(strategies.chat_responses(for_request=request)))
-
-
-@clause(chat_response_cases(stream=False), title="the client returns the completion the server answered",
-        endpoint=ENDPOINT)
-async def chat_response_round_trip(env: ConformanceEnv, case: ChatResponseCase) -> None:
+@clause(response_cases(ENDPOINT, stream=False, constraints={"stream": False}),
+        title="the client returns the completion the server answered", endpoint=ENDPOINT)
+async def chat_response_round_trip(env: ConformanceEnv, case: ResponseCase) -> None:
     """The server answers a drawn completion; the client's parsed completion equals it."""
-    env.fresh()
-    env.script(case.completion)
-    options = env.options(endpoint=ENDPOINT)
-    completion = await call_adapter(env, case.request, options, stream=False)
-    compare("the completion the client returned differs from the server's answer", case.completion, completion,
-            repro=reproduction(case.request, options, stream=False))
+    await check_response_round_trip(env, case)
 
 
-@clause(chat_response_cases(stream=True), title="a chat stream arrives in order, complete, and accumulates to "
-                                                "the completion", endpoint=ENDPOINT)
-async def chat_stream_round_trip(env: ConformanceEnv, case: ChatResponseCase) -> None:
+@clause(response_cases(ENDPOINT, stream=True, constraints={"stream": True}),
+        title="a chat stream arrives in order, complete, and accumulates to the completion", endpoint=ENDPOINT)
+async def chat_stream_round_trip(env: ConformanceEnv, case: ResponseCase) -> None:
     """Chunks equal those sent, in order; the accumulated completion equals the answer."""
-    env.fresh()
-    env.script(case.completion)
-    options = env.options(endpoint=ENDPOINT)
-    repro = reproduction(case.request, options, stream=True)
-    result = await call_adapter(env, case.request, options, stream=True)
-    assert isinstance(result, StreamResult)
-    compare("the chunks the client yielded differ from the chunks sent", last_entry(env)["events"], result.events,
-            repro=repro)
-    compare("the streamed completion differs from the server's answer", case.completion, result.message,
-            repro=repro)
+    await check_stream_round_trip(env, case)
 
 
-@clause(st.lists(st.sampled_from(["send", "stream", "reset"]), min_size=2, max_size=5),
+@clause(st.lists(st.sampled_from(["send", "stream", "reset"]).map(SessionStep), min_size=2, max_size=5),
         title="each chat request carries the X-Session-ID of the last answer; reset forgets it", endpoint=ENDPOINT)
 @requires_sessions
-async def chat_sessions(env: ConformanceEnv, steps: list[str]) -> None:
+async def chat_sessions(env: ConformanceEnv, steps: list[SessionStep]) -> None:
     """A call sends the session the previous answer named (none at first and after a reset)."""
-    env.fresh()
-    await env.adapter.reset_session()
-    tracked: str | None = None
-    options = env.options(endpoint=ENDPOINT)
-    for i, step in enumerate(steps):
-        if step == "reset":
-            await env.adapter.reset_session()
-            tracked = None
-            continue
-        await call_adapter(env, HELLO, options, stream=step == "stream")
-        entry = last_entry(env)
-        sent = header(entry["headers"], "X-Session-ID")
-        if sent != tracked:
-            title = "a chat request did not carry the X-Session-ID of the last answer" if tracked \
-                else "a session id was sent after reset (or before any answer)"
-            raise ClauseFailure(title, f"Steps: {' -> '.join(steps[:i + 1])}\nExpected: X-Session-ID: {tracked}\n"
-                                       f"Received: X-Session-ID: {sent}", key=title,
-                                reproduction=reproduction(HELLO, options, stream=step == "stream"))
-        tracked = entry["session_id"]
+    await check_sessions(env, steps, HELLO, ENDPOINT)
 
 
-@clause(st.tuples(st.sampled_from(sorted(ERROR_TYPES)),
-                  st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=40),
-                  st.booleans()),
-        title="each error status and body surfaces from a chat call with that status and message", endpoint=ENDPOINT)
-async def chat_errors(env: ConformanceEnv, case: tuple[int, str, bool]) -> None:
+@clause(error_cases, title="each error status and body surfaces from a chat call with that status and message",
+        endpoint=ENDPOINT)
+async def chat_errors(env: ConformanceEnv, case: ErrorCase) -> None:
     """The contract's error answer, plain or streamed, reaches the caller as :class:`AdapterError`."""
-    status, message, stream = case
     env.fresh()
-    env.script(ApiError(status, message))
-    options = env.options(endpoint=ENDPOINT)
-    repro = reproduction(HELLO, options, stream=stream)
-    try:
-        if stream:
-            await env.adapter.stream(HELLO, options)
-        else:
-            await env.adapter.send(HELLO, options)
-    except AdapterError as error:
-        if (error.status, error.kind) != (status, "status"):
-            title = "the chat error does not carry the HTTP status"
-            raise ClauseFailure(title, f"Expected: status={status}, kind='status'\n"
-                                       f"Received: status={error.status}, kind={error.kind!r}",
-                                key=f"{title}:{status}", reproduction=repro) from error
-        if message not in error.message:
-            raise ClauseFailure("the chat error does not carry the server's message",
-                                f"Expected: {message!r}\nReceived: {error.message!r}", reproduction=repro) from error
-        return
-    except Exception as exc:
-        title = f"the adapter raised {type(exc).__name__} instead of AdapterError"
-        raise ClauseFailure(title, f"Received: {type(exc).__name__}: {shorten(str(exc))}",
-                            reproduction=repro) from exc
-    raise ClauseFailure("a chat error answer was returned as a success",
-                        f"Expected: AdapterError(status={status})\nReceived: a result", reproduction=repro)
+    await check_error(env, case, HELLO, env.options(endpoint=ENDPOINT), exact_message=False)
 
 
 @clause(st.builds(RetryCase, st.sampled_from([429, 500, 503, 529]), st.booleans()), max_examples=3,

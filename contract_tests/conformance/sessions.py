@@ -8,12 +8,14 @@ from typing import Any
 
 import hypothesis.strategies as st
 
+from sequrity_contract.schemas import MESSAGES
+
 from .checks import call_adapter, header, last_entry
 from .environment import ConformanceEnv
 from .failures import ClauseFailure, reproduction
 from .registry import clause, requires_sessions
 
-__all__ = ["SessionStep", "sessions"]
+__all__ = ["SessionStep", "check_sessions", "session_steps", "sessions"]
 
 REQUEST = {"model": "conformance-sessions", "max_tokens": 64,
            "messages": [{"role": "user", "content": "Tell me about sessions"}]}
@@ -37,12 +39,23 @@ _steps = st.sampled_from(ACTIONS).flatmap(
     else st.just(SessionStep(action)))
 
 
-@clause(st.lists(_steps, min_size=2, max_size=6), title="each request carries the X-Session-ID of the last "
+session_steps = st.lists(_steps, min_size=2, max_size=6)
+"""Session scenarios: two to six steps."""
+
+
+@clause(session_steps, title="each request carries the X-Session-ID of the last "
                                                          "answer; an explicit session wins; reset forgets it")
 @requires_sessions
 async def sessions(env: ConformanceEnv, steps: list[SessionStep]) -> None:
     """Model: ``tracked`` starts empty; a call sends ``tracked`` (or the explicit id) and
     then tracks the session the server answered with; ``reset`` empties it."""
+    await check_sessions(env, steps, REQUEST, MESSAGES.name)
+
+
+async def check_sessions(env: ConformanceEnv, steps: list[SessionStep], request: dict[str, Any],
+                         endpoint: str) -> None:
+    """Run ``steps`` with ``request`` against ``endpoint``: each call sends the session the last answer
+    named (the explicit one for an ``explicit`` step, none at first and after a reset)."""
     env.fresh()
     await env.adapter.reset_session()
     tracked: str | None = None
@@ -53,8 +66,8 @@ async def sessions(env: ConformanceEnv, steps: list[SessionStep]) -> None:
             await env.adapter.reset_session()
             tracked = None
             continue
-        options = env.options(session_id=step.session_id)
-        await call_adapter(env, REQUEST, options, stream=step.action == "stream")
+        options = env.options(session_id=step.session_id, endpoint=endpoint)
+        await call_adapter(env, request, options, stream=step.action == "stream")
         entry = last_entry(env)
         expected = step.session_id if step.action == "explicit" else tracked
         sent = header(entry["headers"], "X-Session-ID")
@@ -62,7 +75,7 @@ async def sessions(env: ConformanceEnv, steps: list[SessionStep]) -> None:
             title = _title(step, tracked, sent)
             raise ClauseFailure(title, f"Steps: {' -> '.join(history)}\nExpected: X-Session-ID: {expected}\n"
                                        f"Received: X-Session-ID: {sent}", key=title,
-                                reproduction=reproduction(REQUEST, env.options(session_id=expected),
+                                reproduction=reproduction(request, env.options(session_id=expected, endpoint=endpoint),
                                                           stream=step.action == "stream"))
         tracked = entry["session_id"]
 

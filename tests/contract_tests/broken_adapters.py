@@ -81,6 +81,56 @@ class NeverRetriesChat(ReferenceAdapter):
         return await super().stream(request, replace(options, max_retries=0))
 
 
+class LosesToolOutput(ReferenceAdapter):
+    """Leaves the ``function_call_output`` items out of a responses request's ``input``."""
+
+    name = "loses-tool-output"
+    endpoints = frozenset({"responses"})  # a responses bug: the other endpoints' clauses do not apply
+
+    @staticmethod
+    def _without_outputs(request: dict[str, Any]) -> dict[str, Any]:
+        items = request.get("input")
+        if not isinstance(items, list):
+            return request
+        kept = [i for i in items if not (isinstance(i, dict) and i.get("type") == "function_call_output")]
+        return {**request, "input": kept}
+
+    async def send(self, request: dict[str, Any], options: SequrityOptions) -> dict[str, Any]:
+        return await super().send(self._without_outputs(request), options)
+
+    async def stream(self, request: dict[str, Any], options: SequrityOptions) -> StreamResult:
+        return await super().stream(self._without_outputs(request), options)
+
+
+class HidesErrorMessage(ReferenceAdapter):
+    """Raises the right status with a message of its own instead of the server's."""
+
+    name = "hides-error-message"
+    endpoints = frozenset({"responses"})
+
+    async def send(self, request: dict[str, Any], options: SequrityOptions) -> dict[str, Any]:
+        try:
+            return await super().send(request, options)
+        except AdapterError as error:
+            raise AdapterError(error.status, "request failed", kind=error.kind) from error
+
+    async def stream(self, request: dict[str, Any], options: SequrityOptions) -> StreamResult:
+        try:
+            return await super().stream(request, options)
+        except AdapterError as error:
+            raise AdapterError(error.status, "request failed", kind=error.kind) from error
+
+
+def loses_tool_output() -> LosesToolOutput:
+    """Factory: ``broken_adapters:loses_tool_output``."""
+    return LosesToolOutput()
+
+
+def hides_error_message() -> HidesErrorMessage:
+    """Factory: ``broken_adapters:hides_error_message``."""
+    return HidesErrorMessage()
+
+
 def drops_system() -> DropsSystem:
     """Factory: ``broken_adapters:drops_system``."""
     return DropsSystem()

@@ -22,6 +22,14 @@ FINDINGS = {
     ("anthropic", "stream_round_trip_sequrity"): "get_final_message() adds `stop_details: null` (and "
                                                  "`stop_sequence: null`), thinking becomes {thinking, signature}",
     ("anthropic", "stream_round_trip_anthropic"): "the SDK hides `ping` events",
+    ("sequrity", "responses_request_round_trip"): "responses.create passes `text` (and its other typed arguments) "
+                                                  "through its models, which drop the keys they do not name",
+    ("sequrity", "responses_response_round_trip"): "created_at (an integer on the wire) becomes a float",
+    ("sequrity", "responses_stream_round_trip"): "the client reads SSE with httpx's iter_lines, which also ends a "
+                                                 "line at U+0085/U+2028 inside a data line's JSON",
+    ("openai", "responses_request_round_trip"): "responses.create refuses body fields its signature does not name",
+    ("openai", "responses_response_round_trip"): "created_at (an integer on the wire) becomes a float",
+    ("openai", "responses_stream_round_trip"): "created_at (an integer on the wire) becomes a float",
     **dict.fromkeys([("sequrity", "chat_request_round_trip"), ("sequrity", "chat_response_round_trip"),
                      ("sequrity", "chat_stream_round_trip")], CHAT_PARAMETERS),
 }

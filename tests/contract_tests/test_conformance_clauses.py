@@ -37,10 +37,12 @@ def test_the_reference_client_passes_every_clause():
     assert all(r.examples >= 1 for r in results_of("reference").values())
 
 
-def test_the_raw_adapter_passes_every_clause_of_both_endpoints_but_the_retries_it_does_not_make():
+def test_the_raw_adapter_passes_every_clause_of_its_two_endpoints_but_the_retries_it_does_not_make():
     retries = {"retry_honours_retry_after", "chat_retry_honours_retry_after"}
-    assert outcomes("raw") == {name: "skipped" if name in retries else "passed" for name in MOCK_CLAUSES}
-    assert {r.endpoint for r in CLAUSES if r.name in MOCK_CLAUSES} == {"messages", "chat_completions"}
+    responses = {r.name for r in CLAUSES if r.endpoint == "responses"}
+    assert outcomes("raw") == {name: "skipped" if name in retries | responses else "passed" for name in MOCK_CLAUSES}
+    assert {r.endpoint for r in CLAUSES if r.name in MOCK_CLAUSES} == {"messages", "chat_completions", "responses"}
+    assert results_of("raw")["responses_errors"].message.startswith("adapter 'raw' does not call the 'responses'")
 
 
 @pytest.mark.parametrize(("client", "broken"), [
@@ -49,8 +51,10 @@ def test_the_raw_adapter_passes_every_clause_of_both_endpoints_but_the_retries_i
     ("broken_adapters:ignores_session_header", {"sessions"}),
     ("broken_adapters:swallows_cut_chat_stream", {"chat_stream_disconnect_is_an_error"}),
     ("broken_adapters:never_retries_chat", {"chat_retry_honours_retry_after"}),
+    ("broken_adapters:loses_tool_output", {"responses_tool_round_trip", "responses_invalid_bodies"}),
+    ("broken_adapters:hides_error_message", {"responses_invalid_bodies", "responses_errors"}),
 ], ids=["drops-a-field", "misorders-stream-events", "ignores-the-session", "swallows-a-cut-chat-stream",
-        "never-retries-a-chat-call"])
+        "never-retries-a-chat-call", "loses-a-function-call-output", "hides-the-servers-error-message"])
 def test_a_broken_client_fails_exactly_the_clauses_its_bug_breaks(client, broken):
     found = outcomes(client)
     assert {name for name, outcome in found.items() if outcome == "failed"} == broken
