@@ -51,7 +51,8 @@ def test_the_raw_adapter_passes_every_clause_of_its_two_endpoints_but_the_retrie
     ("broken_adapters:ignores_session_header", {"sessions"}),
     ("broken_adapters:swallows_cut_chat_stream", {"chat_stream_disconnect_is_an_error"}),
     ("broken_adapters:never_retries_chat", {"chat_retry_honours_retry_after"}),
-    ("broken_adapters:loses_tool_output", {"responses_tool_round_trip", "responses_invalid_bodies"}),
+    ("broken_adapters:loses_tool_output",
+     {"responses_tool_round_trip", "responses_invalid_bodies", "responses_request_round_trip"}),
     ("broken_adapters:hides_error_message", {"responses_invalid_bodies", "responses_errors"}),
 ], ids=["drops-a-field", "misorders-stream-events", "ignores-the-session", "swallows-a-cut-chat-stream",
         "never-retries-a-chat-call", "loses-a-function-call-output", "hides-the-servers-error-message"])
