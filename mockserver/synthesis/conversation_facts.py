@@ -24,7 +24,9 @@ Each fact keeps the word just before it and just after it (lower case), which
 :mod:`.tool_arguments` uses to match a fact to a parameter ("from Paris", "3 nights"). Work is
 bounded: each text is read up to :data:`MAX_TEXT_CHARS` characters, at most :data:`MAX_TEXTS` texts,
 each gives at most :data:`MAX_FACTS_PER_KIND` facts of one kind, and at most that many of each kind
-are kept. Patterns that need a digit, an ``@``, ``://`` or a quote are not tried on text without one.
+are kept. Patterns that need a digit, an ``@``, ``://`` or a quote are not tried on text without one, and
+the facts of a text are remembered (:data:`REMEMBERED_TEXTS` texts, least recently used dropped), as
+agent loops send the same turns again and again.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ import datetime
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 MAX_TEXT_CHARS = 4000
 """Characters of one text that are read for facts."""
@@ -41,6 +43,8 @@ MAX_TEXTS = 8
 """Texts read for facts: the request, then the latest tool results and earlier user texts."""
 MAX_FACTS_PER_KIND = 16
 """Facts of one kind that are kept (the first ones, in the order above)."""
+REMEMBERED_TEXTS = 512
+"""Texts whose facts are remembered."""
 KINDS = ("email", "url", "quoted", "datetime", "date", "flight", "identifier", "number", "name")
 """The kinds of facts, in the order they are read."""
 
@@ -170,7 +174,8 @@ class Conversation:
         return facts
 
 
-def facts_of(text: str) -> list[Fact]:
+@lru_cache(maxsize=REMEMBERED_TEXTS)
+def facts_of(text: str) -> tuple[Fact, ...]:
     """The facts of one text, kind by kind in :data:`KINDS` order (see the module docstring)."""
     found: list[Fact] = []
     masked = text
@@ -209,7 +214,7 @@ def facts_of(text: str) -> list[Fact]:
         take(_IDENTIFIER, "identifier", lambda m: m.group(0))
         take(_NUMBER, "number", _number)
     take(_NAME, "name", _name, mask=False)
-    return found
+    return tuple(found)
 
 
 def _word_before(text: str, start: int) -> str:

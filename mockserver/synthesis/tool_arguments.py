@@ -203,11 +203,18 @@ def _first(facts: Iterable[Fact], preferred: Callable[[Fact], bool]) -> list[Fac
 
 def _mentioned(members: list[Any], text: str) -> list[Any]:
     """The enum members ``text`` mentions (as words, any case), in the order it mentions them."""
+    spellable = tuple((type(member), member) for member in members[:MAX_ENUM_MEMBERS]
+                      if not isinstance(member, bool) and isinstance(member, str | int | float) and str(member) != "")
+    return list(_mentioned_spellable(spellable, text))
+
+
+@lru_cache(maxsize=1024)
+def _mentioned_spellable(members: tuple[tuple[type, str | int | float], ...], text: str) -> tuple[Any, ...]:
+    """:func:`_mentioned` of members that can be spelled, each with its type (so ``1`` and ``1.0``
+    are remembered apart)."""
     lowered = text.lower()
     found: list[tuple[int, Any]] = []
-    for member in members[:MAX_ENUM_MEMBERS]:
-        if isinstance(member, bool) or not isinstance(member, str | int | float) or str(member) == "":
-            continue
+    for _, member in members:
         spelled = str(member).lower()
         start = lowered.find(spelled)
         while start >= 0:  # a mention is the member between non-word characters
@@ -218,7 +225,7 @@ def _mentioned(members: list[Any], text: str) -> list[Any]:
                 found.append((start, member))
                 break
             start = lowered.find(spelled, start + 1)
-    return [member for _, member in sorted(found, key=lambda pair: pair[0])]
+    return tuple(member for _, member in sorted(found, key=lambda pair: pair[0]))
 
 
 def _is_word_character(character: str) -> bool:

@@ -93,8 +93,7 @@ def choose_tools(tools: Sequence[dict[str, Any]], choice: ToolChoice, conversati
 
 def implied_tools(tools: Sequence[dict[str, Any]], text: str) -> list[dict[str, Any]]:
     """The tools ``text`` implies, in the order it first mentions them."""
-    words = _WORD.findall(text[:MAX_TEXT_CHARS].lower())
-    first = dict(zip(map(stem, reversed(words)), range(len(words) - 1, -1, -1), strict=True))  # first mention wins
+    first = _first_mentions(text[:MAX_TEXT_CHARS])
     if not first:
         return []
     signals = _signals(tuple((str(t["name"]), str(t.get("description") or "")[:MAX_TEXT_CHARS]) for t in tools))
@@ -109,6 +108,13 @@ def implied_tools(tools: Sequence[dict[str, Any]], text: str) -> list[dict[str, 
         if hits:
             implied.append((min(hits), index))
     return [tools[index] for _, index in sorted(implied)]
+
+
+@lru_cache(maxsize=256)
+def _first_mentions(text: str) -> dict[str, int]:
+    """Where ``text`` first mentions each stem (read only: remembered for the next request)."""
+    words = _WORD.findall(text.lower())
+    return dict(zip(map(stem, reversed(words)), range(len(words) - 1, -1, -1), strict=True))  # first mention wins
 
 
 @lru_cache(maxsize=256)
