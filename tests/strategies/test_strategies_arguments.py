@@ -63,7 +63,8 @@ def test_exports_are_exactly_the_public_api() -> None:
                                   "Graph", "InvalidRequest", "InvalidStrategyArgument", "StrategyError",
                                   "chat_chunks", "chat_conversations", "chat_invalid_requests", "chat_requests",
                                   "chat_responses", "conversations", "from_schema", "headers", "invalid_requests",
-                                  "lang_graphs", "policies", "policy_trees", "register_strategies", "requests", "responses", "responses_answers",
+                                  "lang_graphs", "policies", "policy_trees", "register_strategies", "requests",
+                                  "responses", "responses_answers",
                                   "responses_events", "responses_inputs", "responses_invalid_requests",
                                   "responses_requests", "strategies_for", "stream_events"]
     assert all(callable(getattr(strategies, name)) for name in strategies.__all__ if not name.isupper())
