@@ -28,7 +28,7 @@ def compile_wildcard(pattern: str) -> re.Pattern[str]:
 
 def is_number(value: object) -> bool:
     """An ``int`` or ``float`` that is not a ``bool``."""
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def in_range(value: float, spec: n.Range) -> bool:

@@ -73,9 +73,9 @@ def print_update(update: n.Update) -> str:
 
 def print_expression(expr: n.Expression) -> str:
     """A ``let``'s right-hand side: a predicate, a set or a type domain."""
-    if isinstance(expr, (n.BoolDomain, n.IntDomain, n.FloatDomain, n.StrDomain, n.DatetimeDomain)):
+    if isinstance(expr, n.BoolDomain | n.IntDomain | n.FloatDomain | n.StrDomain | n.DatetimeDomain):
         return print_element(expr)
-    if isinstance(expr, (n.Or, n.And, n.Not, n.ValueIn, n.ValueEquals, n.SetCompare)):
+    if isinstance(expr, n.Or | n.And | n.Not | n.ValueIn | n.ValueEquals | n.SetCompare):
         return print_predicate(expr)
     if isinstance(expr, n.Paren) and _is_predicate(expr.inner):
         return print_predicate(expr)
@@ -85,7 +85,7 @@ def print_expression(expr: n.Expression) -> str:
 def _is_predicate(node: object) -> bool:
     if isinstance(node, n.Paren):
         return _is_predicate(node.inner)
-    return isinstance(node, (n.Or, n.And, n.Not, n.ValueIn, n.ValueEquals, n.SetCompare))
+    return isinstance(node, n.Or | n.And | n.Not | n.ValueIn | n.ValueEquals | n.SetCompare)
 
 
 def print_predicate(pred: n.Predicate) -> str:
@@ -197,7 +197,7 @@ def _datetime_bound(bound: n.DatetimeBound | None) -> str:
 
 def print_element(element: n.Element) -> str:
     """A set element or type domain."""
-    if isinstance(element, (n.StrConst, n.StrRegex, n.StrWildcard)):
+    if isinstance(element, n.StrConst | n.StrRegex | n.StrWildcard):
         text = element.value if isinstance(element, n.StrConst) else element.pattern
         return quote(text, _PREFIX[type(element)])
     if isinstance(element, n.Number):

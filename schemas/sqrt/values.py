@@ -4,7 +4,7 @@ receive it) and ``tags`` (labels), and how metadata propagates when values combi
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .nodes import META_FIELDS, MetaField
@@ -68,7 +68,7 @@ class ValueWithMeta:
     """A value and its metadata, as the service wraps tool results and arguments."""
 
     value: Any
-    meta: Metadata = Metadata()
+    meta: Metadata = field(default_factory=Metadata)
 
     def to_json(self) -> dict[str, Any]:
         """``{"value": …, "meta": {…}}``."""
