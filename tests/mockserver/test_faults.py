@@ -28,26 +28,30 @@ ASK = {"model": "m", "max_tokens": 300, "messages": HELLO}
 TOOL_CALL = {"content": [{"type": "text", "text": "Looking it up."},
                          {"type": "tool_use", "name": "get_weather",
                           "input": {"city": "Oslo", "unit": "celsius", "days": 3}}]}
-CLIENT_TIMEOUT = 0.5
+#: Long enough for any answer on a loaded CI machine; the faults that hang use ``GIVE_UP``.
+CLIENT_TIMEOUT = 10.0
+#: How long a client waits in the tests of faults that never answer (silence, streams that never end).
+GIVE_UP = 0.5
 
 
-def official(server: MockServer) -> SequrityClient:
-    return SequrityClient(api_key="k", base_url=server.url, timeout=CLIENT_TIMEOUT)
+def official(server: MockServer, timeout: float = CLIENT_TIMEOUT) -> SequrityClient:
+    return SequrityClient(api_key="k", base_url=server.url, timeout=timeout)
 
 
-def sdk(server: MockServer, max_retries: int = 0) -> anthropic.Anthropic:
+def sdk(server: MockServer, max_retries: int = 0, timeout: float = CLIENT_TIMEOUT) -> anthropic.Anthropic:
     return anthropic.Anthropic(base_url=f"{server.url}/control/chat/anthropic", auth_token="k",
                                default_headers={"X-Api-Key": "llm"}, max_retries=max_retries,
-                               timeout=CLIENT_TIMEOUT)
+                               timeout=timeout)
 
 
 def fault_header(**fault: Any) -> dict[str, str]:
     return {"X-Mock-Fault": json.dumps(fault)}
 
 
-def official_call(server: MockServer, fault: dict[str, Any], stream: bool) -> list[str]:
+def official_call(server: MockServer, fault: dict[str, Any], stream: bool,
+                  timeout: float = CLIENT_TIMEOUT) -> list[str]:
     """What the official client sees: the event types of a stream, or the message's content types."""
-    client = official(server)
+    client = official(server, timeout)
     answer = client.control.messages.create(messages=HELLO, model="m", max_tokens=300, stream=stream,
                                             custom_headers=fault_header(**fault))
     if not stream:
@@ -56,8 +60,8 @@ def official_call(server: MockServer, fault: dict[str, Any], stream: bool) -> li
         return [event.type for event in answer]
 
 
-def sdk_call(server: MockServer, fault: dict[str, Any], stream: bool) -> Any:
-    client = sdk(server)
+def sdk_call(server: MockServer, fault: dict[str, Any], stream: bool, timeout: float = CLIENT_TIMEOUT) -> Any:
+    client = sdk(server, timeout=timeout)
     if not stream:
         return client.messages.create(model="m", max_tokens=300, messages=HELLO, extra_headers=fault_header(**fault))
     with client.messages.stream(model="m", max_tokens=300, messages=HELLO, extra_headers=fault_header(**fault)) as s:
@@ -168,11 +172,11 @@ def test_empty_response(server: MockServer, stream: bool) -> None:
 
 def test_headers_then_silence_times_the_clients_out(server: MockServer) -> None:
     with pytest.raises(httpx.ReadTimeout):
-        official_call(server, {"headers_then_silence": True}, stream=False)
+        official_call(server, {"headers_then_silence": True}, stream=False, timeout=GIVE_UP)
     with pytest.raises(anthropic.APITimeoutError):
-        sdk_call(server, {"headers_then_silence": True}, stream=False)
+        sdk_call(server, {"headers_then_silence": True}, stream=False, timeout=GIVE_UP)
     with pytest.raises(httpx2.ReadTimeout):
-        sdk_call(server, {"headers_then_silence": True}, stream=True)
+        sdk_call(server, {"headers_then_silence": True}, stream=True, timeout=GIVE_UP)
     assert injected(server) == [["headers_then_silence"]] * 3
     assert [e["status"] for e in server.requests] == [200] * 3
 
@@ -256,9 +260,9 @@ def test_error_event_mid_stream(server: MockServer) -> None:
 
 def test_never_end_keeps_the_stream_open_until_the_client_gives_up(server: MockServer) -> None:
     with pytest.raises(httpx.ReadTimeout):
-        official_call(server, {"never_end": True}, stream=True)
+        official_call(server, {"never_end": True}, stream=True, timeout=GIVE_UP)
     with pytest.raises(httpx2.ReadTimeout):
-        sdk_call(server, {"never_end": True}, stream=True)
+        sdk_call(server, {"never_end": True}, stream=True, timeout=GIVE_UP)
     entries = eventually(server, lambda entries: all(e["disconnected"] for e in entries))
     assert [e["events"][-1]["type"] for e in entries] == ["message_delta"] * 2
     assert [e["stream"] for e in entries] == [True, True]
