@@ -17,6 +17,7 @@ from .pipeline.intake import Intake
 from .pipeline.journal import Journal
 from .pipeline.responder import Responder
 from .pipeline.sessions import SessionStore
+from .policy import PolicyEnforcement
 from .scripting.engine import Scripting
 from .synthesis import Synthesizer
 
@@ -36,6 +37,8 @@ class ServerState:
     """Handlers waiting on configured latency; cancelled when the server shuts down."""
     scripting: Scripting = field(init=False)
     """Stubs, faults and strict mode (see :mod:`sequrity_contract.mockserver.scripting.engine`)."""
+    policies: PolicyEnforcement = field(init=False)
+    """The ``X-Policy`` state of each session (see :mod:`sequrity_contract.mockserver.policy`)."""
 
     def __post_init__(self) -> None:
         self.journal = Journal(self.config.journal_size, worker=self.config.worker,
@@ -46,6 +49,7 @@ class ServerState:
         self.delivery = Delivery(config.dialect, config.chunk_size, config.json_chunk_size, config.latency, config.seed)
         self.answers = AnswerCache(self.config.cache_size)
         self.scripting = Scripting(self.config)
+        self.policies = PolicyEnforcement(self.config.session_limit)
 
     @classmethod
     def create(cls, config: MockConfig, responder: Responder | None = None) -> ServerState:
@@ -74,6 +78,7 @@ class ServerState:
         """Back to a fresh server's state: no journal entries, no sessions, the configured stubs and fault."""
         self.journal.clear()
         self.sessions.clear()
+        self.policies.clear()
         self.scripting.reset()
 
 

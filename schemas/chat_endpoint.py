@@ -19,6 +19,7 @@ from .endpoint import Endpoint, Splitter, StreamAccumulator, register_endpoint
 from .routes import CHAT_COMPLETIONS_PATH, CHAT_PROVIDERS
 from .rules import TOOL_USE_ID, tool_use_id
 from .sse import DATA_ONLY
+from .tool_calls.chat import CHAT_TOOL_CALLS
 
 NAME = "chat_completions"
 STUB_CREATED = 1_700_000_000
@@ -138,6 +139,7 @@ CHAT_COMPLETIONS = register_endpoint(Endpoint(
     sse=DATA_ONLY,
     dialects=DIALECTS,
     codec=ChatCodec(),
+    tool_calls=CHAT_TOOL_CALLS,
     session_from_history=session_from_history,
     starts_turn=starts_turn,
     complete_message=complete_message,

@@ -22,6 +22,7 @@ from typing import Any, Protocol
 
 from .routes import ENDPOINT_TYPES, PROVIDERS
 from .sse import SSEFormat
+from .tool_calls import ToolCallFormat
 from .violations import ContractError
 
 Splitter = Callable[[str], Sequence[str]]
@@ -105,6 +106,9 @@ class Endpoint:
     stream_order: str = ""
     """The order of the stream's events in words (the OpenAPI export's stream description); each
     event is a document :attr:`event`, and the framing follows :attr:`sse`."""
+    tool_calls: ToolCallFormat | None = None
+    """How the endpoint writes tool calls and results (:mod:`.tool_calls`); None: it has none (the
+    mock then enforces no policy on its answers)."""
 
     @property
     def operation_id(self) -> str:

@@ -7,10 +7,11 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+FEATURES_HEADER, POLICY_HEADER, CONFIG_HEADER = "X-Features", "X-Policy", "X-Config"
 HEADER_DOCUMENTS: dict[str, str] = {
-    "X-Features": "x-features",
-    "X-Policy": "x-policy",
-    "X-Config": "x-config",
+    FEATURES_HEADER: "x-features",
+    POLICY_HEADER: "x-policy",
+    CONFIG_HEADER: "x-config",
 }
 """The configuration headers and the documents their JSON values satisfy."""
 

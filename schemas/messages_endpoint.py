@@ -13,6 +13,7 @@ from .routes import MESSAGES_PATH
 from .rules import TOOL_USE_ID, tool_use_id
 from .sse import NAMED_EVENTS
 from .stream import DIALECTS, Accumulator, Dialect, to_events
+from .tool_calls.anthropic import MESSAGES_TOOL_CALLS
 
 
 class MessagesCodec:
@@ -104,6 +105,7 @@ MESSAGES = register_endpoint(Endpoint(
     sse=NAMED_EVENTS,
     dialects=DIALECTS,
     codec=MessagesCodec(),
+    tool_calls=MESSAGES_TOOL_CALLS,
     session_from_history=session_from_history,
     starts_turn=starts_turn,
     complete_message=complete_message,

@@ -84,6 +84,9 @@ class JournalEntry:
     violations: tuple[dict[str, Any], ...] = ()
     """Contract violations the validating proxy found (see
     :mod:`sequrity_contract.mockserver.modes.violation_report`)."""
+    policy: tuple[dict[str, Any], ...] = ()
+    """The policy's decisions on the answer's tool calls, in order (see
+    :mod:`sequrity_contract.mockserver.policy`): each with the tool, the verdict, why, and the rules that fired."""
 
     def __init__(self, seq: int, route: JournalRoute, packed_headers: bytes, when: float) -> None:
         self.seq = seq
@@ -175,6 +178,7 @@ class JournalEntry:
             "stream": self.stream, "worker": self.worker, "stub": self.stub, "faults": list(self.faults),
         }
         out["violations"] = list(self.violations)
+        out["policy"] = list(self.policy)
         if self.stream:
             out.update(events=self.events, events_sent=self.events_sent, disconnected=self.disconnected)
         return out

@@ -20,10 +20,12 @@ from multidict import istr
 
 from sequrity_contract.schemas import Endpoint
 from sequrity_contract.schemas.headers import HEADER_DOCUMENTS
+from sequrity_contract.schemas.sqrt.header import decides_calls
 
 from ..errors import ApiError
 from ..modes.handler import MODE_HANDLER
-from ..scripting.engine import AnswerSource, deliver_planned
+from ..policy import PolicyRequest
+from ..scripting.engine import AnswerSource, MessageGate, deliver_planned
 from ..scripting.stubs import StubRequest
 from ..state import STATE, ServerState
 from ..support.byte_text import text_of
@@ -75,6 +77,7 @@ def endpoint_handler(app: web.Application, endpoint: Endpoint, endpoint_type: st
     path = endpoint.route_path(endpoint_type, provider)
     route = journal.route("POST", path, endpoint_type, provider, endpoint.name)
     check_body = intake.of(endpoint).body
+    policed_endpoint = endpoint.tool_calls is not None
 
     async def handle(request: web.Request) -> web.StreamResponse:
         entry = journal.record(request, route)
@@ -108,17 +111,22 @@ def endpoint_handler(app: web.Application, endpoint: Endpoint, endpoint_type: st
                 turns = max_turns(parsed[2])
             session_id = entry.session_id = sessions.resolve(
                 headers.get(X_SESSION_ID), valid.session_from_history, valid.starts_turn, turns, entry.time)
+            # a policy that can deny a call: the answer depends on the session's past, so it is made
+            # for the session and never cached
+            policed = parsed[1] is not None and policed_endpoint and decides_calls(parsed[1])
             if scripting.engaged(headers):
                 context = RequestContext(endpoint_type, provider, valid.body, session_id, seed, *parsed,
                                          headers=headers, endpoint=endpoint, heavy=len(raw) > HEAVY_BODY_BYTES)
                 named = session_id if X_SESSION_ID in headers or valid.session_from_history else None
-                scripted = await _scripted(state, request, entry, key, valid, context, named)
+                scripted = await _scripted(state, request, entry, key, valid, context, named, policed)
                 if scripted is not None:
                     return scripted
             if rendered is None:
-                rendered = await _answer(state, key, valid, RequestContext(
-                    endpoint_type, provider, valid.body, hole or session_id, seed, *parsed, headers=headers,
-                    endpoint=endpoint, heavy=len(raw) > HEAVY_BODY_BYTES))
+                answered_session = session_id if policed else hole or session_id
+                context = RequestContext(endpoint_type, provider, valid.body, answered_session, seed, *parsed,
+                                         headers=headers, endpoint=endpoint, heavy=len(raw) > HEAVY_BODY_BYTES)
+                rendered = await (_policed_answer(state, valid, context, entry) if policed
+                                  else _answer(state, key, valid, context))
             if not immediate:
                 return await _deliver_late(state, request, rendered, valid.stream, session_id, entry)
             if valid.stream:
@@ -140,12 +148,17 @@ def endpoint_handler(app: web.Application, endpoint: Endpoint, endpoint_type: st
 
 
 async def _scripted(state: ServerState, request: web.Request, entry: JournalEntry, key: AnswerKey, valid: ValidBody,
-                    context: RequestContext, named_session: str | None) -> web.StreamResponse | None:
-    """The answer of a stub or with a fault, if scripting has one for this request (else None)."""
+                    context: RequestContext, named_session: str | None, policed: bool) -> web.StreamResponse | None:
+    """The answer of a stub or with a fault, if scripting has one for this request (else None); under
+    a policy that can deny calls, a stub's calls are decided like the synthesizer's."""
     stub_request = StubRequest(request.path, context.endpoint_type, context.provider, context.body, request.headers,
                                context.session_id, valid.stream, context.endpoint)
+    if not policed:
+        return await answer_scripted(state, request, entry, stub_request, named_session,
+                                     lambda: _answer(state, key, valid, context))
     return await answer_scripted(state, request, entry, stub_request, named_session,
-                                 lambda: _answer(state, key, valid, context))
+                                 lambda: _policed_answer(state, valid, context, entry),
+                                 lambda message: _enforce(state, valid, context, entry, message))
 
 
 async def _deliver_late(state: ServerState, request: web.Request, rendered: Rendered, stream: bool,
@@ -176,6 +189,25 @@ async def _answer(state: ServerState, key: AnswerKey, valid: ValidBody, context:
     return rendered
 
 
+async def _policed_answer(state: ServerState, valid: ValidBody, context: RequestContext,
+                          entry: JournalEntry) -> Rendered:
+    """The responder's answer to ``context`` (made for its session) as the request's policy lets it go."""
+    reply = await state.responder.respond(context)
+    if isinstance(reply, ApiError):
+        raise reply
+    return _render(state, context.endpoint, _enforce(state, valid, context, entry, reply), valid.stream)
+
+
+def _enforce(state: ServerState, valid: ValidBody, context: RequestContext, entry: JournalEntry,
+             message: dict[str, Any]) -> dict[str, Any]:
+    """``message`` as the session's policy lets it go, its decisions journalled."""
+    request = PolicyRequest(context.session_id, context.body, context.features, context.policy, context.config,
+                            valid.starts_turn)
+    allowed, decisions = state.policies.enforce(context.endpoint, request, message)
+    entry.policy = tuple(decision.to_json() for decision in decisions)
+    return allowed
+
+
 def _render(state: ServerState, endpoint: Endpoint, reply: dict[str, Any] | ApiError, stream: bool) -> Rendered:
     if isinstance(reply, ApiError):
         raise reply
@@ -188,10 +220,11 @@ async def health(request: web.Request) -> web.Response:
 
 
 async def answer_scripted(state: ServerState, request: web.Request, entry: JournalEntry, stub_request: StubRequest,
-                          named_session: str | None, synthesize: AnswerSource) -> web.StreamResponse | None:
+                          named_session: str | None, synthesize: AnswerSource,
+                          gate: MessageGate | None = None) -> web.StreamResponse | None:
     """The pipeline's hook: plan the request and deliver it when a stub answer or a fault applies
     (None: the ordinary pipeline answers). The handler is cancelled on shutdown while it waits."""
     scripting = state.scripting
     plan = scripting.plan(stub_request, named_session)
     with state.slow_answer():
-        return await deliver_planned(plan, scripting, state.delivery, request, synthesize, stub_request, entry)
+        return await deliver_planned(plan, scripting, state.delivery, request, synthesize, stub_request, entry, gate)

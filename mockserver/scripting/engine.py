@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from aiohttp import web
 
+from sequrity_contract.schemas import Endpoint
 from sequrity_contract.schemas.json_routes import JsonRoute, ServedRoute
 
 from ..config import MockConfig
@@ -143,13 +145,17 @@ class Scripting:
 
 AnswerSource = Callable[[], Awaitable[Rendered]]
 """Produces the responder's (synthesized) answer when no stub answer applies."""
+MessageGate = Callable[[dict[str, Any]], dict[str, Any]]
+"""Lets a stub's message go as it is (the same object) or gives the message to send instead (the
+request's policy, :mod:`sequrity_contract.mockserver.policy`)."""
 
 
 async def deliver_planned(plan: Plan, scripting: Scripting, delivery: Delivery, request: web.Request,
                           synthesize: AnswerSource, stub_request: StubRequest,
-                          entry: JournalEntry) -> web.StreamResponse | None:
+                          entry: JournalEntry, gate: MessageGate | None = None) -> web.StreamResponse | None:
     """Deliver a request that scripting took over; None when the ordinary pipeline should answer
-    (no stub answer and no fault). Errors without a fault are raised as :class:`ApiError`."""
+    (no stub answer and no fault). Errors without a fault are raised as :class:`ApiError`. A stub's
+    message of an endpoint passes ``gate`` when one is given."""
     entry.stub = plan.stub_id
     stub_answer = plan.selection.answer if plan.selection else None
     if stub_answer is None and plan.injection is None:
@@ -158,6 +164,11 @@ async def deliver_planned(plan: Plan, scripting: Scripting, delivery: Delivery, 
     answer: Rendered | ApiError
     if stub_answer is not None:
         answer = scripting.render(stub_answer, endpoint, delivery)
+        if gate is not None and isinstance(endpoint, Endpoint) and stub_answer.message is not None:
+            message = dict(stub_answer.message)
+            gated = gate(message)
+            if gated is not message:
+                answer = delivery.render(endpoint, gated, key=str(gated.get("id", "")))
     else:
         try:
             answer = await synthesize()

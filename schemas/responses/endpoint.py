@@ -18,6 +18,7 @@ from ..endpoint import Endpoint, Splitter, StreamAccumulator, register_endpoint
 from ..routes import CHAT_PROVIDERS, RESPONSES_PATH
 from ..rules import TOOL_USE_ID, tool_use_id
 from ..sse import NAMED_EVENTS
+from ..tool_calls.responses import RESPONSES_TOOL_CALLS
 from .documents import EVENT, REQUEST, RESPONSE
 from .stream import DIALECTS, EventAccumulator, to_events
 
@@ -137,6 +138,7 @@ RESPONSES = register_endpoint(Endpoint(
     sse=NAMED_EVENTS,
     dialects=DIALECTS,
     codec=ResponsesCodec(),
+    tool_calls=RESPONSES_TOOL_CALLS,
     session_from_history=session_from_history,
     starts_turn=starts_turn,
     complete_message=complete_message,

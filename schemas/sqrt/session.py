@@ -119,9 +119,14 @@ class PolicySession:
     False
     """
 
-    def __init__(self, policy: CompiledPolicy | n.Policy | str, presets: PolicyPresets | None = None) -> None:
+    def __init__(self, policy: CompiledPolicy | n.Policy | str, presets: PolicyPresets | None = None, *,
+                 data_flow: bool = True) -> None:
         self.policy = policy if isinstance(policy, CompiledPolicy) else CompiledPolicy.build(policy)
         self.presets = presets or PolicyPresets()
+        self.data_flow = data_flow
+        """Whether plain argument values inherit the metadata of the results they contain (the
+        dual-LLM data flow). Without it (single-LLM) an argument has the default metadata unless it
+        is a :class:`ValueWithMeta`; results still run their blocks and update the session."""
         self.session_meta = Metadata()
         """The session's metadata, as the session blocks leave it."""
         self.results: list[tuple[str, ValueWithMeta]] = []
@@ -131,9 +136,12 @@ class PolicySession:
     # --- arguments ---------------------------------------------------------------------------
     def argument(self, value: object) -> ValueWithMeta:
         """``value`` with its metadata: a :class:`ValueWithMeta` keeps its own; a plain value
-        inherits the merged metadata of every observed result whose text it contains."""
+        inherits the merged metadata of every observed result whose text it contains (under
+        :attr:`data_flow`; the default metadata otherwise)."""
         if isinstance(value, ValueWithMeta):
             return value
+        if not self.data_flow:
+            return ValueWithMeta(value, Metadata())
         text = _text(value)
         sources = [result.meta for _, result in self.results
                    if (needle := _text(result.value)) and needle in text]

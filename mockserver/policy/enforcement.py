@@ -1,0 +1,162 @@
+"""Enforcing an ``X-Policy`` on the tool calls of an answer, per session.
+
+Each session under a policy has a :class:`~sequrity_contract.schemas.sqrt.PolicySession`: the
+metadata its tool results carried and what its ``session`` blocks did. Before an answer leaves,
+the conversation's calls and results that the session has not seen yet are taken in order (a call
+is checked, which runs its ``session before`` blocks; a result is observed, which tags it and runs
+its result and ``session after`` blocks); then each call of the answer is checked. The first call
+denied ends the answer: it and every call of the answer are replaced by the service's refusal, as
+text in the endpoint's format (the dual-LLM result document with ``status: "failure"`` when the
+features ask for dual-LLM). The decisions go to the request's journal entry.
+
+A session that changes its policy (code, presets or architecture) starts over. The table keeps
+the ``limit`` sessions used last. ``X-Config`` ``fsm.clear_session_meta`` clears the session's
+metadata at every request (``every_attempt``) or at every new turn (``every_turn``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Any
+
+from sequrity_contract.schemas import Endpoint
+from sequrity_contract.schemas.sqrt import Decision, Metadata, PolicyPresets, PolicySession, SqrtEvaluationError
+from sequrity_contract.schemas.sqrt.header import CODE_PATH, compiled_policy, policy_code, policy_presets
+from sequrity_contract.schemas.tool_calls import ToolCall, ToolCallFormat
+
+from ..errors import bad_request
+from ..pipeline.responder import SESSION_TOKEN
+from ..synthesis import dual_llm
+from ..synthesis.prose import dumps
+
+DUAL_LLM = "dual-llm"
+POLICY_VIOLATION = "policy_violation"
+"""The ``error.code`` of a dual-LLM refusal document."""
+
+
+@dataclass(frozen=True)
+class PolicyRequest:
+    """What enforcement needs of a request: its session, body, configuration headers and whether it starts a turn."""
+
+    session_id: str
+    body: dict[str, Any]
+    features: dict[str, Any] | None
+    policy: dict[str, Any] | None
+    config: dict[str, Any] | None
+    starts_turn: bool
+
+    @property
+    def dual_llm(self) -> bool:
+        return (self.features or {}).get("agent_arch") == DUAL_LLM
+
+    @property
+    def clear_session_meta(self) -> str:
+        return str(((self.config or {}).get("fsm") or {}).get("clear_session_meta") or "never")
+
+
+@dataclass
+class _SessionPolicy:
+    key: tuple[str, PolicyPresets, bool]
+    session: PolicySession
+    checked: set[str] = field(default_factory=set)
+    """Ids of the calls the session has decided (the answer's own, or the history's when replayed)."""
+    observed: set[str] = field(default_factory=set)
+    """Ids of the calls whose results the session has taken."""
+
+
+def _result_value(text: str) -> Any:
+    """A tool result as the policy sees it: JSON where the text is JSON (so a result can wrap
+    itself with its metadata), else the text."""
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError):
+        return text
+
+
+def _program(call: ToolCall) -> str:
+    """The one-line program of a refused call, as the dual-LLM document shows it."""
+    arguments = ", ".join(f"{name}={value!r}" for name, value in call.arguments.items())
+    return f"final_return_value = {call.name}({arguments})"
+
+
+class PolicyEnforcement:
+    """The policy state of up to ``limit`` sessions, and the check of an answer against it."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._sessions: OrderedDict[str, _SessionPolicy] = OrderedDict()
+
+    def enforce(self, endpoint: Endpoint, request: PolicyRequest, message: dict[str, Any]
+                ) -> tuple[dict[str, Any], list[Decision]]:
+        """``message`` as the policy lets it go (the same object when every call is allowed, else
+        the refusal) and the decisions on its calls; a 400 naming the rule when one cannot be evaluated."""
+        calls_format = endpoint.tool_calls
+        if calls_format is None:
+            return message, []
+        try:
+            return self._enforce(calls_format, request, message)
+        except SqrtEvaluationError as error:
+            raise bad_request(f"X-Policy header: {CODE_PATH}: {error}") from None
+
+    def _enforce(self, calls_format: ToolCallFormat, request: PolicyRequest, message: dict[str, Any]
+                 ) -> tuple[dict[str, Any], list[Decision]]:
+        state = self._state(request)
+        self._take_history(state, calls_format, request.body)
+        decisions: list[Decision] = []
+        for call in calls_format.calls(message):
+            decision = state.session.check_call(call.name, call.arguments)
+            state.checked.add(call.id.replace(SESSION_TOKEN, request.session_id))  # a stub's ids hold the hole
+            decisions.append(decision)
+            if not decision.allowed:
+                return calls_format.as_text(message, self._refusal(request, call, decision)), decisions
+        return message, decisions
+
+    def _state(self, request: PolicyRequest) -> _SessionPolicy:
+        code = policy_code(request.policy) or ""
+        presets = policy_presets(request.policy)
+        if not request.dual_llm:  # single-LLM: no program, so no non-executable memory and no data flow
+            presets = dataclasses.replace(presets, enable_non_executable_memory=False)
+        key = (code, presets, request.dual_llm)
+        state = self._sessions.pop(request.session_id, None)
+        if state is None or state.key != key:
+            session = PolicySession(compiled_policy(code), presets, data_flow=request.dual_llm)
+            state = _SessionPolicy(key, session)
+            if len(self._sessions) >= self.limit:
+                self._sessions.popitem(last=False)
+        self._sessions[request.session_id] = state
+        clear = request.clear_session_meta
+        if clear == "every_attempt" or (clear == "every_turn" and request.starts_turn):
+            state.session.session_meta = Metadata()
+        return state
+
+    @staticmethod
+    def _take_history(state: _SessionPolicy, calls_format: ToolCallFormat, body: dict[str, Any]) -> None:
+        calls: dict[str, ToolCall] = {}
+        session = state.session
+        for item in calls_format.history(body):
+            if isinstance(item, ToolCall):
+                calls[item.id] = item
+                if item.id not in state.checked:  # a call this session never decided: replayed
+                    session.check_call(item.name, item.arguments)
+                    state.checked.add(item.id)
+            elif item.call_id not in state.observed and item.call_id in calls:
+                call = calls[item.call_id]
+                session.observe_result(call.name, _result_value(item.text), arguments=call.arguments)
+                state.observed.add(item.call_id)
+
+    @staticmethod
+    def _refusal(request: PolicyRequest, call: ToolCall, decision: Decision) -> str:
+        words = decision.message or ""
+        if not request.dual_llm:
+            return words
+        return dumps(dual_llm.failure(POLICY_VIOLATION, f"{words} Why: {decision.reason}.", _program(call)))
+
+    def clear(self) -> None:
+        """Forget every session's policy state."""
+        self._sessions.clear()
+
+    def __len__(self) -> int:
+        return len(self._sessions)

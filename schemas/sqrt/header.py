@@ -1,0 +1,42 @@
+"""The policy an ``X-Policy`` header asks for: its SQRT code, compiled once per text, and its presets.
+
+A header holds SQRT when ``codes.language`` is ``sqrt`` (the default) and ``codes.code`` is not
+blank. Cedar code is accepted by the header document and not run (docs/contract.md §12).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from typing import Any
+
+from .compiled import CompiledPolicy
+from .session import PolicyPresets
+
+CODE_PATH = "$.codes.code"
+"""Where an ``X-Policy`` header holds its code (error messages name it)."""
+
+
+def policy_code(header: Mapping[str, Any] | None) -> str | None:
+    """The SQRT text of a parsed ``X-Policy`` header, or None when it holds none."""
+    codes = (header or {}).get("codes") or {}
+    code = codes.get("code")
+    if (codes.get("language") or "sqrt") != "sqrt" or not isinstance(code, str) or not code.strip():
+        return None
+    return code
+
+
+def policy_presets(header: Mapping[str, Any] | None) -> PolicyPresets:
+    """The presets of a parsed ``X-Policy`` header (the service's defaults where it sets none)."""
+    return PolicyPresets.from_json((header or {}).get("presets") or {})
+
+
+def decides_calls(header: Mapping[str, Any] | None) -> bool:
+    """Whether a header's policy can deny a call: it holds SQRT code, or its presets deny by default."""
+    return header is not None and (policy_code(header) is not None or not policy_presets(header).default_allow)
+
+
+@functools.lru_cache(maxsize=256)
+def compiled_policy(code: str) -> CompiledPolicy:
+    """``code`` parsed and compiled (once per distinct text); raises :class:`~.errors.SqrtError`."""
+    return CompiledPolicy.build(code)
