@@ -42,6 +42,7 @@ from .registry import (
 )
 from .routes import CHAT_PROVIDERS, CONTROL_API_PATHS, ENDPOINT_TYPES, PROVIDERS
 from .rules import ERROR_TYPES, RULES, TOOL_USE_ID, Context, Rule, rules_for, tool_use_id, violations_of_rules
+from .sqrt import header as policy_header  # noqa: F401  (registers the rule that X-Policy code is SQRT)
 from .sse import DATA_ONLY, NAMED_EVENTS, SSEFormat
 from .stream import (
     DIALECTS,

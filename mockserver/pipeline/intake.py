@@ -17,9 +17,6 @@ from aiohttp.web_protocol import RequestPayloadError
 
 from sequrity_contract import schemas
 from sequrity_contract.schemas import Endpoint, JsonRoute
-from sequrity_contract.schemas.headers import POLICY_HEADER
-from sequrity_contract.schemas.sqrt import SqrtError
-from sequrity_contract.schemas.sqrt.header import CODE_PATH, compiled_policy, policy_code
 
 from ..errors import ApiError, MockServerError, bad_request
 from ..support.cache import BoundedCache
@@ -231,12 +228,6 @@ class Intake:
         violations = schemas.check(schemas.HEADER_DOCUMENTS[name], parsed, from_json=True)
         if violations:
             return bad_request(f"{name} header: {violations[0].message}")
-        code = policy_code(parsed) if name == POLICY_HEADER else None
-        if code is not None:
-            try:
-                compiled_policy(code)
-            except SqrtError as error:  # the first line names the place, what was expected and what came
-                return bad_request(f"{name} header: {CODE_PATH}: {str(error).splitlines()[0]}")
         return parsed
 
     def clear(self) -> None:

@@ -1,16 +1,21 @@
 """The policy an ``X-Policy`` header asks for: its SQRT code, compiled once per text, and its presets.
 
 A header holds SQRT when ``codes.language`` is ``sqrt`` (the default) and ``codes.code`` is not
-blank. Cedar code is accepted by the header document and not run (docs/contract.md §12).
+blank; the rule :func:`policy_code_is_sqrt` of the ``x-policy`` document requires such code to
+parse and compile. Cedar code is accepted by the header document and not run (docs/contract.md §12).
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
+from ..headers import HEADER_DOCUMENTS, POLICY_HEADER
+from ..rules import Context, rule
+from ..violations import Violation
 from .compiled import CompiledPolicy
+from .errors import SqrtError, SqrtSyntaxError
 from .session import PolicyPresets
 
 CODE_PATH = "$.codes.code"
@@ -40,3 +45,19 @@ def decides_calls(header: Mapping[str, Any] | None) -> bool:
 def compiled_policy(code: str) -> CompiledPolicy:
     """``code`` parsed and compiled (once per distinct text); raises :class:`~.errors.SqrtError`."""
     return CompiledPolicy.build(code)
+
+
+@rule(HEADER_DOCUMENTS[POLICY_HEADER])
+def policy_code_is_sqrt(header: dict[str, Any], context: Context) -> Iterator[Violation]:
+    """codes.code, when it is SQRT, parses and compiles (its lets bound, its updates in place)."""
+    code = policy_code(header)
+    if code is None:
+        return
+    try:
+        compiled_policy(code)
+    except SqrtSyntaxError as error:
+        wanted = error.expected[0] if len(error.expected) == 1 else "one of " + ", ".join(error.expected)
+        yield Violation("policy_code_is_sqrt", CODE_PATH, f"SQRT; at line {error.line}, column {error.column} the "
+                                                          f"parser expected {wanted} and found {error.found}")
+    except SqrtError as error:
+        yield Violation("policy_code_is_sqrt", CODE_PATH, f"SQRT that compiles: {error}")
