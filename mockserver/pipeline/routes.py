@@ -204,7 +204,7 @@ def _enforce(state: ServerState, valid: ValidBody, context: RequestContext, entr
     request = PolicyRequest(context.session_id, context.body, context.features, context.policy, context.config,
                             valid.starts_turn)
     allowed, decisions = state.policies.enforce(context.endpoint, request, message)
-    entry.policy = tuple(decision.to_json() for decision in decisions)
+    entry.policy = tuple(checked.to_json() for checked in decisions)
     return allowed
 
 

@@ -2,6 +2,6 @@
 answer is about to make is decided by the session's SQRT policy, and a denied call gives way to
 the service's refusal."""
 
-from .enforcement import PolicyEnforcement, PolicyRequest
+from .enforcement import RETRY_ATTEMPTS, Checked, PolicyEnforcement, PolicyRequest
 
-__all__ = ["PolicyEnforcement", "PolicyRequest"]
+__all__ = ["RETRY_ATTEMPTS", "Checked", "PolicyEnforcement", "PolicyRequest"]

@@ -4,14 +4,19 @@ Each session under a policy has a :class:`~sequrity_contract.schemas.sqrt.Policy
 metadata its tool results carried and what its ``session`` blocks did. Before an answer leaves,
 the conversation's calls and results that the session has not seen yet are taken in order (a call
 is checked, which runs its ``session before`` blocks; a result is observed, which tags it and runs
-its result and ``session after`` blocks); then each call of the answer is checked. The first call
-denied ends the answer: it and every call of the answer are replaced by the service's refusal, as
-text in the endpoint's format (the dual-LLM result document with ``status: "failure"`` when the
-features ask for dual-LLM). The decisions go to the request's journal entry.
+its result and ``session after`` blocks); then each call of the answer is checked, in order. A
+denied call fails the attempt; with ``X-Config`` ``fsm.retry_on_policy_violation`` the planner
+tries again, up to ``fsm.max_pllm_steps`` attempts (:data:`RETRY_ATTEMPTS` when unset). The mock's
+planner is deterministic, so a retry proposes the same calls, whose ``session before`` blocks run
+again. ``X-Policy`` ``fail_fast`` (true unless false) ends the checks at the first hard denial: no
+later call of the attempt is checked and no retry follows. When no attempt passes, every call of
+the answer is replaced by the service's refusal of the first denied call, as text in the endpoint's
+format (the dual-LLM result document with ``status: "failure"`` when the features ask for
+dual-LLM). Every decision goes to the request's journal entry.
 
 A session that changes its policy (code, presets or architecture) starts over. The table keeps
 the ``limit`` sessions used last. ``X-Config`` ``fsm.clear_session_meta`` clears the session's
-metadata at every request (``every_attempt``) or at every new turn (``every_turn``).
+metadata before every attempt (``every_attempt``) or at every new turn (``every_turn``).
 """
 
 from __future__ import annotations
@@ -33,6 +38,8 @@ from ..synthesis import dual_llm
 from ..synthesis.prose import dumps
 
 DUAL_LLM = "dual-llm"
+RETRY_ATTEMPTS = 3
+"""Attempts under ``retry_on_policy_violation`` when ``fsm.max_pllm_steps`` is not set (the toolkit's choice)."""
 POLICY_VIOLATION = "policy_violation"
 """The ``error.code`` of a dual-LLM refusal document."""
 
@@ -53,8 +60,36 @@ class PolicyRequest:
         return (self.features or {}).get("agent_arch") == DUAL_LLM
 
     @property
+    def _fsm(self) -> dict[str, Any]:
+        return (self.config or {}).get("fsm") or {}
+
+    @property
     def clear_session_meta(self) -> str:
-        return str(((self.config or {}).get("fsm") or {}).get("clear_session_meta") or "never")
+        return str(self._fsm.get("clear_session_meta") or "never")
+
+    @property
+    def attempts(self) -> int:
+        """How many times the planner may propose its calls: one, or more under ``retry_on_policy_violation``."""
+        if not self._fsm.get("retry_on_policy_violation"):
+            return 1
+        return int(self._fsm.get("max_pllm_steps") or RETRY_ATTEMPTS)
+
+    @property
+    def fail_fast(self) -> bool:
+        return (self.policy or {}).get("fail_fast") is not False
+
+
+@dataclass(frozen=True)
+class Checked:
+    """One decision of an answer's check: the attempt (from 1), the call's id and the decision."""
+
+    attempt: int
+    call_id: str
+    decision: Decision
+
+    def to_json(self) -> dict[str, Any]:
+        """The journal's form: the attempt and call id, then the decision's fields."""
+        return {"attempt": self.attempt, "call_id": self.call_id, **self.decision.to_json()}
 
 
 @dataclass
@@ -90,7 +125,7 @@ class PolicyEnforcement:
         self._sessions: OrderedDict[str, _SessionPolicy] = OrderedDict()
 
     def enforce(self, endpoint: Endpoint, request: PolicyRequest, message: dict[str, Any]
-                ) -> tuple[dict[str, Any], list[Decision]]:
+                ) -> tuple[dict[str, Any], list[Checked]]:
         """``message`` as the policy lets it go (the same object when every call is allowed, else
         the refusal) and the decisions on its calls; a 400 naming the rule when one cannot be evaluated."""
         calls_format = endpoint.tool_calls
@@ -102,17 +137,32 @@ class PolicyEnforcement:
             raise bad_request(f"X-Policy header: {CODE_PATH}: {error}") from None
 
     def _enforce(self, calls_format: ToolCallFormat, request: PolicyRequest, message: dict[str, Any]
-                 ) -> tuple[dict[str, Any], list[Decision]]:
+                 ) -> tuple[dict[str, Any], list[Checked]]:
         state = self._state(request)
         self._take_history(state, calls_format, request.body)
-        decisions: list[Decision] = []
-        for call in calls_format.calls(message):
-            decision = state.session.check_call(call.name, call.arguments)
-            state.checked.add(call.id.replace(SESSION_TOKEN, request.session_id))  # a stub's ids hold the hole
-            decisions.append(decision)
-            if not decision.allowed:
-                return calls_format.as_text(message, self._refusal(request, call, decision)), decisions
-        return message, decisions
+        calls = calls_format.calls(message)
+        if not calls:
+            return message, []
+        checked: list[Checked] = []
+        refused: tuple[ToolCall, Decision] | None = None
+        for attempt in range(1, request.attempts + 1):
+            if attempt > 1 and request.clear_session_meta == "every_attempt":
+                state.session.session_meta = Metadata()
+            refused, stopped = None, False
+            for call in calls:
+                decision = state.session.check_call(call.name, call.arguments)
+                checked.append(Checked(attempt, call.id.replace(SESSION_TOKEN, request.session_id), decision))
+                if not decision.allowed:
+                    refused = refused or (call, decision)
+                    stopped = decision.verdict == "hard_denied" and request.fail_fast
+                    if stopped:
+                        break
+            if refused is None or stopped:
+                break
+        state.checked.update(c.call_id for c in checked)
+        if refused is None:
+            return message, checked
+        return calls_format.as_text(message, self._refusal(request, *refused)), checked
 
     def _state(self, request: PolicyRequest) -> _SessionPolicy:
         code = policy_code(request.policy) or ""
@@ -128,7 +178,7 @@ class PolicyEnforcement:
                 self._sessions.popitem(last=False)
         self._sessions[request.session_id] = state
         clear = request.clear_session_meta
-        if clear == "every_attempt" or (clear == "every_turn" and request.starts_turn):
+        if clear == "every_attempt" or (clear == "every_turn" and request.starts_turn):  # the request's first attempt
             state.session.session_meta = Metadata()
         return state
 

@@ -20,7 +20,8 @@ from sequrity_contract.mockserver import MockServer
 LEAK_POLICY = r'''
 tool "load_applicant_profile" -> @tags |= {"internal_use_only"};
 tool "send_email" {
-    must deny when body.tags superset of {"internal_use_only"} and (not to.value in {str matching r".*@trustedcorp\.com"});
+    must deny when body.tags superset of {"internal_use_only"}
+        and (not to.value in {str matching r".*@trustedcorp\.com"});
 }
 '''
 PROFILE = "Applicant applicant-829: Jane Roe, senior engineer"
@@ -42,8 +43,9 @@ def official(server: MockServer) -> SequrityClient:
     return SequrityClient(api_key="k", base_url=server.url, timeout=10)
 
 
-def dual_llm_headers(code: str = LEAK_POLICY) -> dict[str, Any]:
-    return {"features": FeaturesHeader.dual_llm(), "security_policy": SecurityPolicyHeader.dual_llm(codes=code)}
+def dual_llm_headers(code: str = LEAK_POLICY, fail_fast: bool | None = None) -> dict[str, Any]:
+    return {"features": FeaturesHeader.dual_llm(),
+            "security_policy": SecurityPolicyHeader.dual_llm(codes=code, fail_fast=fail_fast)}
 
 
 # -- the scenario, on messages, chat completions and responses --------------------------------------
@@ -298,3 +300,77 @@ def test_a_cedar_policy_and_an_empty_code_decide_nothing(server: MockServer) -> 
 def test_requests_without_a_policy_journal_no_decisions(server: MockServer) -> None:
     official(server).control.messages.create(model="m", max_tokens=10, messages=[{"role": "user", "content": "hi"}])
     assert server.requests[0]["policy"] == []
+
+
+# -- retries and fail_fast --------------------------------------------------------------------------------
+
+
+def refund(server: MockServer, client: SequrityClient, history: list[dict[str, Any]], **config: Any) -> Any:
+    """Ask for the refund once more; retries need ``fail_fast`` off (the refusals are hard denials)."""
+    history.append({"role": "user", "content": REFUND_ASK})
+    answer = client.control.chat.create(
+        model="gpt-4o", messages=history, tools=[{"type": "function", "function": REFUND}],
+        fine_grained_config=FineGrainedConfigHeader.dual_llm(max_n_turns=10, **config),
+        **dual_llm_headers(REFUND_POLICY, fail_fast=False))
+    history.append({"role": "assistant", "content": answer.choices[0].message.content})
+    return answer
+
+
+def attempts_journalled(entry: dict[str, Any]) -> list[tuple[int, bool]]:
+    return [(checked["attempt"], checked["allowed"]) for checked in entry["policy"]]
+
+
+def test_a_hard_denial_is_not_retried_under_fail_fast(server: MockServer) -> None:
+    client = official(server)
+    answer = client.control.chat.create(
+        model="gpt-4o", messages=[{"role": "user", "content": REFUND_ASK}],
+        tools=[{"type": "function", "function": REFUND}],
+        fine_grained_config=FineGrainedConfigHeader.dual_llm(retry_on_policy_violation=True, max_pllm_steps=4),
+        **dual_llm_headers(REFUND_POLICY))
+    assert chat_calls(answer) == []
+    assert attempts_journalled(server.requests[0]) == [(1, False)]
+
+
+def test_retries_on_a_violation_run_the_session_blocks_again(server: MockServer) -> None:
+    """With retry_on_policy_violation the planner proposes the call again (it is deterministic), up to
+    max_pllm_steps attempts: the refund's fourth attempt passes within one request."""
+    answer = refund(server, official(server), [], retry_on_policy_violation=True, max_pllm_steps=4)
+    assert chat_calls(answer) == [("issue_refund", {"order_id": "ORDER67890"})]
+    assert attempts_journalled(server.requests[0]) == [(1, False), (2, False), (3, False), (4, True)]
+
+
+def test_attempts_count_across_the_requests_of_a_session(server: MockServer) -> None:
+    client, history = official(server), []
+    first = refund(server, client, history, retry_on_policy_violation=True, max_pllm_steps=2)
+    second = refund(server, client, history, retry_on_policy_violation=True, max_pllm_steps=2)
+    assert (chat_calls(first), [name for name, _ in chat_calls(second)]) == ([], ["issue_refund"])
+    assert [attempts_journalled(e) for e in server.requests] == [[(1, False), (2, False)], [(1, False), (2, True)]]
+
+
+def test_clearing_every_attempt_forgets_between_retries(server: MockServer) -> None:
+    answer = refund(server, official(server), [], retry_on_policy_violation=True, max_pllm_steps=4,
+                    clear_session_meta="every_attempt")
+    assert chat_calls(answer) == []
+    assert attempts_journalled(server.requests[0]) == [(n, False) for n in (1, 2, 3, 4)]
+
+
+TWO_CALLS = {"content": [{"type": "tool_use", "name": "send_email", "input": {"to": "a@evil.example", "body": "x"}},
+                         {"type": "tool_use", "name": "send_email", "input": {"to": "b@evil.example", "body": "y"}}]}
+DENY_ALL = 'tool "send_email" { must deny always; }'
+
+
+@pytest.mark.parametrize(("fail_fast", "journalled"), [
+    (None, [(1, False)]),  # the service's default: stop at the first hard denial, no retry
+    (True, [(1, False)]),
+    (False, [(1, False), (1, False), (2, False), (2, False)]),  # every call checked, then retried
+])
+def test_fail_fast_stops_at_the_first_hard_denial(server: MockServer, fail_fast: bool | None,
+                                                 journalled: list[tuple[int, bool]]) -> None:
+    server.stub({"id": "two-emails", "message": TWO_CALLS})
+    answer = official(server).control.messages.create(
+        model="m", max_tokens=300, messages=[{"role": "user", "content": "hello"}],
+        **dual_llm_headers(DENY_ALL, fail_fast),
+        fine_grained_config=FineGrainedConfigHeader.dual_llm(retry_on_policy_violation=True, max_pllm_steps=2))
+    assert messages_calls(answer) == []
+    assert "a@evil.example" in json.loads(messages_text(answer))["program"]  # the refusal is the first denied call's
+    assert attempts_journalled(server.requests[0]) == journalled
