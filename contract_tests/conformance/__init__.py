@@ -18,6 +18,7 @@ from . import resilience as _resilience
 from . import live as _live
 from . import chat as _chat
 from . import responses as _responses
+from . import policies as _policies
 # isort: on
 from .environment import API_KEY, PLUGIN_OPTIONS, ConformanceEnv, LiveSettings, OptionNames, ScriptedResponder
 from .failures import ClauseFailure, Difference, differences, replay, reproduction
@@ -37,7 +38,7 @@ from .registry import (
 from .report import format_table, json_report, summary, write_json_report
 from .runner import ClauseResult, ConformanceRunner, run_conformance
 
-del _chat, _errors, _live, _resilience, _responses, _round_trip, _sessions
+del _chat, _errors, _live, _policies, _resilience, _responses, _round_trip, _sessions
 
 __all__ = [
     "API_KEY",

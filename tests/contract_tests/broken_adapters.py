@@ -23,6 +23,18 @@ class DropsSystem(ReferenceAdapter):
         return await super().stream({k: v for k, v in request.items() if k != "system"}, options)
 
 
+class DropsPolicy(ReferenceAdapter):
+    """Never sends the ``X-Policy`` header (a client without policy support)."""
+
+    name = "drops-policy"
+
+    async def send(self, request: dict[str, Any], options: SequrityOptions) -> dict[str, Any]:
+        return await super().send(request, replace(options, policy=None))
+
+    async def stream(self, request: dict[str, Any], options: SequrityOptions) -> StreamResult:
+        return await super().stream(request, replace(options, policy=None))
+
+
 class MisordersStream(ReferenceAdapter):
     """Yields ``message_delta`` before the last ``content_block_stop`` (the message stays right)."""
 
@@ -129,6 +141,11 @@ def loses_tool_output() -> LosesToolOutput:
 def hides_error_message() -> HidesErrorMessage:
     """Factory: ``broken_adapters:hides_error_message``."""
     return HidesErrorMessage()
+
+
+def drops_policy() -> DropsPolicy:
+    """Factory: ``broken_adapters:drops_policy``."""
+    return DropsPolicy()
 
 
 def drops_system() -> DropsSystem:

@@ -47,6 +47,8 @@ def test_the_raw_adapter_passes_every_clause_of_its_two_endpoints_but_the_retrie
 
 @pytest.mark.parametrize(("client", "broken"), [
     ("broken_adapters:drops_system", {"request_round_trip"}),
+    ("broken_adapters:drops_policy",
+     {"request_round_trip", "policy_refusals", "chat_policy_refusals", "responses_policy_refusals"}),
     ("broken_adapters:misorders_stream", {"stream_round_trip_sequrity", "stream_round_trip_anthropic"}),
     ("broken_adapters:ignores_session_header", {"sessions"}),
     ("broken_adapters:swallows_cut_chat_stream", {"chat_stream_disconnect_is_an_error"}),
@@ -54,8 +56,9 @@ def test_the_raw_adapter_passes_every_clause_of_its_two_endpoints_but_the_retrie
     ("broken_adapters:loses_tool_output",
      {"responses_tool_round_trip", "responses_invalid_bodies", "responses_request_round_trip"}),
     ("broken_adapters:hides_error_message", {"responses_invalid_bodies", "responses_errors"}),
-], ids=["drops-a-field", "misorders-stream-events", "ignores-the-session", "swallows-a-cut-chat-stream",
-        "never-retries-a-chat-call", "loses-a-function-call-output", "hides-the-servers-error-message"])
+], ids=["drops-a-field", "drops-the-policy", "misorders-stream-events", "ignores-the-session",
+        "swallows-a-cut-chat-stream", "never-retries-a-chat-call", "loses-a-function-call-output",
+        "hides-the-servers-error-message"])
 def test_a_broken_client_fails_exactly_the_clauses_its_bug_breaks(client, broken):
     found = outcomes(client)
     assert {name for name, outcome in found.items() if outcome == "failed"} == broken
@@ -137,3 +140,10 @@ def test_a_runner_rejects_a_bad_argument():
 def test_json_report_of_a_run_is_serialisable():
     results = run_conformance("reference", ["errors"], max_examples=3)
     assert json.loads(json.dumps([r.as_dict() for r in results]))[0]["outcome"] == "passed"
+
+
+def test_a_policy_failure_shows_the_servers_decisions():
+    result = results_of("broken_adapters:drops_policy")["policy_refusals"]
+    assert result.title == "the client returned a tool call the policy denied"
+    assert "Server's policy decisions:\n(no decision journalled)" in result.message
+    assert "X-Policy" in (result.reproduction or "")  # the reproduction sends what the client should have

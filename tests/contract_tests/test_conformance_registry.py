@@ -35,7 +35,8 @@ BUILT_IN = ["request_round_trip", "response_round_trip", "stream_round_trip_sequ
             "chat_request_round_trip", "chat_response_round_trip", "chat_stream_round_trip", "chat_sessions",
             "chat_errors", "chat_retry_honours_retry_after", "chat_stream_disconnect_is_an_error",
             "responses_request_round_trip", "responses_response_round_trip", "responses_stream_round_trip",
-            "responses_tool_round_trip", "responses_invalid_bodies", "responses_errors", "responses_sessions"]
+            "responses_tool_round_trip", "responses_invalid_bodies", "responses_errors", "responses_sessions",
+            "policy_refusals", "chat_policy_refusals", "responses_policy_refusals"]
 
 
 def test_the_built_in_clauses_in_report_order():

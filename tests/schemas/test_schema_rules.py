@@ -394,6 +394,15 @@ CASES: list[tuple[str, str, str, Any, Context, str | None]] = [
     ("error_type_matches_status", "ok", "error", ERROR, Context(status=404), None),
     ("error_type_matches_status", "wrong-type", "error", ERROR, Context(status=429), "$.error.type"),
     ("error_type_matches_status", "other-5xx", "error", ERROR, Context(status=503), "$.error.type"),
+    ("policy_code_is_sqrt", "parses", "x-policy", {"codes": {"code": 'tool "a" { must deny always; }'}}, Context(),
+     None),
+    ("policy_code_is_sqrt", "empty", "x-policy", {"codes": {"code": "  "}}, Context(), None),
+    ("policy_code_is_sqrt", "cedar-not-read", "x-policy", {"codes": {"language": "cedar", "code": "permit("}},
+     Context(), None),
+    ("policy_code_is_sqrt", "syntax-error", "x-policy", {"codes": {"code": 'tool "a" { must deny when ; }'}},
+     Context(), "$.codes.code"),
+    ("policy_code_is_sqrt", "unbound-let", "x-policy", {"codes": {"code": 'tool "a" { must deny when x; }'}},
+     Context(), "$.codes.code"),
 ]
 IDS = [f"{rule}-{case}" for rule, case, *_ in CASES]
 
