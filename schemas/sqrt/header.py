@@ -47,9 +47,24 @@ def compiled_policy(code: str) -> CompiledPolicy:
     return CompiledPolicy.build(code)
 
 
+@functools.lru_cache(maxsize=256)
+def published_parser_stop(code: str) -> tuple[int, int, str] | None:
+    """Where the published parser (``sequrity.sqrt.parser``, the ``clients`` extra) refuses ``code``:
+    line, column and the first line of its message; None when it accepts or is not installed."""
+    try:
+        from sequrity.sqrt import parser
+    except ImportError:
+        return None
+    error = parser.parse(code).error
+    if error is None:
+        return None
+    return int(error.line), int(error.column), str(error).splitlines()[0]
+
+
 @rule(HEADER_DOCUMENTS[POLICY_HEADER])
 def policy_code_is_sqrt(header: dict[str, Any], context: Context) -> Iterator[Violation]:
-    """codes.code, when it is SQRT, parses and compiles (its lets bound, its updates in place)."""
+    """codes.code, when it is SQRT, parses and compiles (its lets bound, its updates in place), and
+    the published parser accepts it when installed."""
     code = policy_code(header)
     if code is None:
         return
@@ -59,5 +74,12 @@ def policy_code_is_sqrt(header: dict[str, Any], context: Context) -> Iterator[Vi
         wanted = error.expected[0] if len(error.expected) == 1 else "one of " + ", ".join(error.expected)
         yield Violation("policy_code_is_sqrt", CODE_PATH, f"SQRT; at line {error.line}, column {error.column} the "
                                                           f"parser expected {wanted} and found {error.found}")
+        return
     except SqrtError as error:
         yield Violation("policy_code_is_sqrt", CODE_PATH, f"SQRT that compiles: {error}")
+        return
+    stop = published_parser_stop(code)
+    if stop is not None:
+        line, column, message = stop
+        yield Violation("policy_code_is_sqrt", CODE_PATH, f"SQRT the published parser reads; it stops at line {line}, "
+                                                          f"column {column}: {message}")
