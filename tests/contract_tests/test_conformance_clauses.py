@@ -146,4 +146,4 @@ def test_a_policy_failure_shows_the_servers_decisions():
     result = results_of("broken_adapters:drops_policy")["policy_refusals"]
     assert result.title == "the client returned a tool call the policy denied"
     assert "Server's policy decisions:\n(no decision journalled)" in result.message
-    assert "X-Policy" in (result.reproduction or "")  # the reproduction sends what the client should have
+    assert "X-Policy" not in (result.reproduction or "")  # the reproduction replays what the client sent
