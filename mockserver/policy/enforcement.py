@@ -22,6 +22,7 @@ metadata before every attempt (``every_attempt``) or at every new turn (``every_
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -36,6 +37,7 @@ from ..errors import bad_request
 from ..pipeline.responder import SESSION_TOKEN
 from ..synthesis import dual_llm
 from ..synthesis.prose import dumps
+from .regexes import risky_regex
 
 DUAL_LLM = "dual-llm"
 RETRY_ATTEMPTS = 3
@@ -100,6 +102,11 @@ class _SessionPolicy:
     """Ids of the calls the session has decided (the answer's own, or the history's when replayed)."""
     observed: set[str] = field(default_factory=set)
     """Ids of the calls whose results the session has taken."""
+
+
+@functools.lru_cache(maxsize=256)
+def _risk(code: str) -> str | None:
+    return risky_regex(compiled_policy(code).policy)
 
 
 def _result_value(text: str) -> Any:
@@ -172,7 +179,11 @@ class PolicyEnforcement:
         key = (code, presets, request.dual_llm)
         state = self._sessions.pop(request.session_id, None)
         if state is None or state.key != key:
-            session = PolicySession(compiled_policy(code), presets, data_flow=request.dual_llm)
+            compiled = compiled_policy(code)
+            risk = _risk(code)
+            if risk is not None:
+                raise bad_request(f"X-Policy header: {CODE_PATH}: {risk}")
+            session = PolicySession(compiled, presets, data_flow=request.dual_llm)
             state = _SessionPolicy(key, session)
             if len(self._sessions) >= self.limit:
                 self._sessions.popitem(last=False)

@@ -20,10 +20,24 @@ def compile_regex(pattern: str) -> re.Pattern[str]:
         raise SqrtEvaluationError(f"r{pattern!r} is not a valid regular expression: {error}") from None
 
 
-@lru_cache(maxsize=256)
-def compile_wildcard(pattern: str) -> re.Pattern[str]:
-    """A wildcard as a regex: ``*`` any run of characters, ``?`` one character, the rest literal."""
-    return re.compile("".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern), re.S)
+def wildcard_matches(pattern: str, value: str) -> bool:
+    """Whether ``value`` matches the wildcard ``pattern`` in full: ``*`` any run of characters, ``?``
+    one character, the rest literal. Greedy with one resumption point (the last ``*``): at most
+    ``len(pattern) * len(value)`` steps, never the exponential backtracking of a regex."""
+    p = v = 0
+    star, resume = -1, 0
+    while v < len(value):
+        if p < len(pattern) and pattern[p] != "*" and (pattern[p] == "?" or pattern[p] == value[v]):
+            p, v = p + 1, v + 1
+        elif p < len(pattern) and pattern[p] == "*":
+            star, resume = p, v
+            p += 1
+        elif star >= 0:
+            resume += 1
+            p, v = star + 1, resume
+        else:
+            return False
+    return all(c == "*" for c in pattern[p:])
 
 
 def is_number(value: object) -> bool:
@@ -92,7 +106,7 @@ def matches(element: n.Element, value: object) -> bool:
     if isinstance(element, n.StrRegex):
         return isinstance(value, str) and compile_regex(element.pattern).fullmatch(value) is not None
     if isinstance(element, n.StrWildcard):
-        return isinstance(value, str) and compile_wildcard(element.pattern).fullmatch(value) is not None
+        return isinstance(value, str) and wildcard_matches(element.pattern, value)
     if isinstance(element, n.Number):
         return is_number(value) and value == element.value
     if isinstance(element, n.BoolDomain):

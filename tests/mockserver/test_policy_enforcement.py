@@ -374,3 +374,12 @@ def test_fail_fast_stops_at_the_first_hard_denial(server: MockServer, fail_fast:
     assert messages_calls(answer) == []
     assert "a@evil.example" in json.loads(messages_text(answer))["program"]  # the refusal is the first denied call's
     assert attempts_journalled(server.requests[0]) == journalled
+
+
+def test_a_regex_that_could_backtrack_for_minutes_is_a_400_naming_it(server: MockServer) -> None:
+    """Policies run on the server's event loop: a regex of a shape that backtracks badly is refused."""
+    answer = post(server, {"codes": {"code": r'tool "a" { must deny when x.value in {str matching r"(a+)+$"}; }'}})
+    assert answer.status_code == 400
+    assert answer.json()["error"]["message"] == (
+        "X-Policy header: $.codes.code: r'(a+)+$' could take very long to match (a quantifier + inside a repeated "
+        "group); write it without nested or repeated quantifiers")
