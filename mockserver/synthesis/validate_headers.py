@@ -1,12 +1,12 @@
 """The answer of ``POST /control/v1/validate-headers`` (:mod:`sequrity_contract.schemas.json_routes.validate_headers`):
-per header value given, whether it is valid against its document, its normalized form and the
-problems, each naming its JSON path."""
+per header value given, whether it is valid against its document and its rules (an ``X-Policy``'s
+SQRT code must parse), its normalized form and the problems, each naming its JSON path."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sequrity_contract.schemas import HEADER_DOCUMENTS, load, normalized_header, validate
+from sequrity_contract.schemas import HEADER_DOCUMENTS, check, load, normalized_header
 from sequrity_contract.schemas.json_routes.validate_headers import FIELDS
 
 from ..pipeline.responder import JsonRequest
@@ -28,7 +28,7 @@ def verdict(header: str, text: str) -> dict[str, Any]:
     except InvalidJson as exc:
         return {"valid": False, "normalized": None, "errors": [f"Invalid JSON: {exc}"]}
     document = HEADER_DOCUMENTS[header]
-    errors = [violation.message for violation in validate(document, value, from_json=True)]
+    errors = [violation.message for violation in check(document, value, from_json=True)]
     if errors:
         return {"valid": False, "normalized": None, "errors": errors}
     return {"valid": True, "normalized": normalized_header(load(document), value), "errors": []}

@@ -38,9 +38,11 @@ def test_each_header_given_gets_a_verdict_and_the_others_null(server: MockServer
 
 
 def test_normalization_fills_the_defaults(server: MockServer) -> None:
-    answer = validate(server, {"x_policy": '{"presets": {}, "codes": {"code": "x"}}'}).json()["x_policy"]
+    code = 'tool "a" { must deny always; }'
+    header = json.dumps({"presets": {}, "codes": {"code": code}})
+    answer = validate(server, {"x_policy": header}).json()["x_policy"]
     assert answer["normalized"] == {
-        "codes": {"code": "x", "language": "sqrt"},
+        "codes": {"code": code, "language": "sqrt"},
         "presets": {"default_allow": True, "default_allow_enforcement_level": "soft",
                     "enable_non_executable_memory": True, "enable_llm_blocked_tag": True,
                     "llm_blocked_tag_enforcement_level": "hard",
@@ -52,6 +54,8 @@ def test_normalization_fills_the_defaults(server: MockServer) -> None:
     ({"x_features": '{"turbo": true}'}, ["$", "'turbo' was unexpected"]),
     ({"x_config": '{"fsm": {"max_n_turns": 0}}'}, ["$.fsm.max_n_turns"]),
     ({"x_config": "{not json"}, ["Invalid JSON"]),
+    ({"x_policy": '{"codes": {"code": "tool \\"a\\" { must deny when ; }"}}'},
+     ["$.codes.code", "line 1, column 27", "expected a predicate"]),
 ])
 def test_an_invalid_value_is_not_valid_with_errors_naming_the_path(
         server: MockServer, body: dict[str, str], words: list[str]) -> None:
