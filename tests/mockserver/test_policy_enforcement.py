@@ -11,6 +11,7 @@ from typing import Any
 import anthropic
 import httpx
 import pytest
+from applicant_tools import LOAD, SEND
 from sequrity import SequrityClient
 from sequrity._exceptions import SequrityAPIError
 from sequrity.control.types.headers import FeaturesHeader, FineGrainedConfigHeader, SecurityPolicyHeader
@@ -25,13 +26,6 @@ tool "send_email" {
 }
 '''
 PROFILE = "Applicant applicant-829: Jane Roe, senior engineer"
-LOAD = {"name": "load_applicant_profile", "description": "Load the profile of a job applicant",
-        "parameters": {"type": "object", "properties": {"applicant_id": {"type": "string"}},
-                       "required": ["applicant_id"]}}
-SEND = {"name": "send_email", "description": "Send an email",
-        "parameters": {"type": "object", "properties": {"to": {"type": "string"}, "subject": {"type": "string"},
-                                                        "body": {"type": "string"}},
-                       "required": ["to", "body"]}}
 DENIED = "'send_email' is denied"
 
 

@@ -12,20 +12,13 @@ from typing import Any
 import anthropic
 import openai
 import pytest
+from applicant_tools import LOAD, REQUEST, SEND
 from sequrity import SequrityClient
 from sequrity.control.types.headers import FeaturesHeader
 
 from sequrity_contract.mockserver import MockServer
 
-REQUEST = "Load 'applicant-829''s profile and send it to hr@gmail.com"
 PROFILE = "Applicant applicant-829: Jane Roe, senior engineer, internal_use_only"
-LOAD = {"name": "load_applicant_profile", "description": "Load the profile of a job applicant",
-        "parameters": {"type": "object", "properties": {"applicant_id": {"type": "string"}},
-                       "required": ["applicant_id"]}}
-SEND = {"name": "send_email", "description": "Send an email",
-        "parameters": {"type": "object", "properties": {"to": {"type": "string"}, "subject": {"type": "string"},
-                                                        "body": {"type": "string"}},
-                       "required": ["to", "body"]}}
 SENT = "Email sent."
 
 
