@@ -20,6 +20,7 @@ holding the policy, and :meth:`Crossing.decide` replays the conversation through
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from collections.abc import Callable
@@ -170,11 +171,13 @@ class Crossing:
         """The request body of the conversation for ``endpoint`` (``messages``, ``chat_completions``
         or ``responses``): the prompt, the history and the tools; its answer is the sink's call."""
         check_choice(endpoint, tuple(_RENDERERS), "endpoint")
-        return _RENDERERS[endpoint](self, model)
+        return copy.deepcopy(_RENDERERS[endpoint](self, model))  # the caller's to change
 
     def __repr__(self) -> str:
         shown = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in fields(self) if f.name != "twin")
-        twin = self.twin
+        twin: Crossing | None = getattr(self, "twin", None)  # a copy by dataclasses.replace has none
+        if twin is None:
+            return f"Crossing({shown})"
         return (f"Crossing({shown}, twin=<prompt={twin.prompt!r}, history={len(twin.history)} items, "
                 f"call={twin.call!r}, expected_allowed={twin.expected_allowed!r}>)")
 

@@ -12,9 +12,12 @@ from hypothesis import HealthCheck, given, settings
 
 from sequrity_contract import schemas, strategies
 from sequrity_contract.mockserver import MockServer
+from sequrity_contract.schemas.tool_calls import ToolCall
 from sequrity_contract.strategies import Crossing
 
 ENDPOINTS = ["messages", "chat_completions", "responses"]
+TURNS = {"messages": "messages", "chat_completions": "messages", "responses": "input"}
+"""Where each endpoint's body holds the conversation."""
 
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS)
@@ -27,6 +30,13 @@ def test_the_mock_refuses_the_crossing_and_makes_the_twin_call(server: MockServe
     described = schemas.ENDPOINTS[endpoint]
     assert described.tool_calls is not None
     url = f"{server.url}/control/chat/openai{described.path}"
+    headers = {"Authorization": "Bearer k", **crossing.headers()}
+    body = crossing.body(endpoint)
+    body[TURNS[endpoint]] = body[TURNS[endpoint]][:1]  # the request alone: the mock calls the source first
+    first = httpx.post(url, json=body, headers=headers, timeout=10)
+    [source] = [item for item in crossing.history if isinstance(item, ToolCall)]
+    assert [(call.name, call.arguments) for call in described.tool_calls.calls(first.json())] == [
+        (source.name, source.arguments)]
     for side in (crossing, crossing.twin):
         answer = httpx.post(url, json=side.body(endpoint), timeout=10,
                             headers={"Authorization": "Bearer k", **side.headers()})

@@ -117,3 +117,22 @@ def test_bad_arguments_are_named(call: Any, message: str) -> None:
 def test_an_unknown_endpoint_is_named(crossing: Crossing) -> None:
     with pytest.raises(InvalidArgument, match="endpoint='echo'"):
         crossing.body("echo")
+
+
+@given(strategies.crossings(), st.sampled_from(ENDPOINTS))
+def test_a_body_is_the_callers_to_change(crossing: Crossing, endpoint: str) -> None:
+    before = json.dumps(crossing.body(endpoint))
+    _empty(crossing.body(endpoint))
+    assert json.dumps(crossing.body(endpoint)) == before
+
+
+def _empty(value: Any) -> None:
+    """Empty every dict and list in ``value``, inside out."""
+    if isinstance(value, dict):
+        for inner in value.values():
+            _empty(inner)
+        value.clear()
+    elif isinstance(value, list):
+        for inner in value:
+            _empty(inner)
+        value.clear()
