@@ -26,6 +26,7 @@ from sequrity_contract import schemas
 
 from . import compiler, leaves
 from .conversation import draw_history
+from .crossings import Crossing, crossings
 from .endpoints import ENDPOINT_STRATEGIES, EndpointStrategies, register_strategies, strategies_for
 from .errors import InvalidStrategyArgument, StrategyError
 from .graphs import Graph, lang_graphs
@@ -55,6 +56,7 @@ __all__ = [
     "CHAT_MUTATIONS",
     "ENDPOINT_STRATEGIES",
     "RESPONSES_MUTATIONS",
+    "Crossing",
     "EndpointStrategies",
     "Graph",
     "InvalidRequest",
@@ -66,6 +68,7 @@ __all__ = [
     "chat_requests",
     "chat_responses",
     "conversations",
+    "crossings",
     "from_schema",
     "headers",
     "invalid_requests",

@@ -59,10 +59,12 @@ def test_invalid_arguments_are_refused_when_first_drawn(build: Any, names: str) 
 
 
 def test_exports_are_exactly_the_public_api() -> None:
-    assert strategies.__all__ == ["CHAT_MUTATIONS", "ENDPOINT_STRATEGIES", "RESPONSES_MUTATIONS", "EndpointStrategies",
+    assert strategies.__all__ == ["CHAT_MUTATIONS", "ENDPOINT_STRATEGIES", "RESPONSES_MUTATIONS", "Crossing",
+                                  "EndpointStrategies",
                                   "Graph", "InvalidRequest", "InvalidStrategyArgument", "StrategyError",
                                   "chat_chunks", "chat_conversations", "chat_invalid_requests", "chat_requests",
-                                  "chat_responses", "conversations", "from_schema", "headers", "invalid_requests",
+                                  "chat_responses", "conversations", "crossings", "from_schema", "headers",
+                                  "invalid_requests",
                                   "lang_graphs", "policies", "policy_trees", "register_strategies", "requests",
                                   "responses", "responses_answers",
                                   "responses_events", "responses_inputs", "responses_invalid_requests",
