@@ -21,6 +21,9 @@ from .scripting.stubs import StubError, parse_stub
 from .support.checks import is_int, is_number
 
 DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024
+MAX_HEADER_BYTES = 64 * 1024
+"""The longest request line and header (name and value) the server reads: room for an ``X-Policy``
+holding a long SQRT policy (aiohttp's own limit is 8 190 bytes)."""
 TIMEOUT_FIELDS = ("idle_timeout", "body_timeout")
 """The connection timeouts, in seconds; each is also a ``sequrity-mock serve`` option (``--idle-timeout``...),
 whose help is the field's ``help`` metadata."""

@@ -20,7 +20,7 @@ from .access_log import EntryAccessLogger, access_logger, attach_entries
 from .admin.replication import join_workers
 from .admin.routes import OPEN_CONNECTIONS
 from .app import create_app
-from .config import MockConfig
+from .config import MAX_HEADER_BYTES, MockConfig
 from .modes.handler import MODE_HANDLER
 from .modes.matching import Matcher
 from .modes.violation_report import ViolationReport
@@ -79,7 +79,8 @@ class MockServer:
             attach_entries(app[STATE].journal)
         # keepalive_timeout: aiohttp closes a connection whose next request head is not complete in time
         runner = web.AppRunner(app, access_log=access, access_log_class=EntryAccessLogger,
-                               shutdown_timeout=SHUTDOWN_TIMEOUT, keepalive_timeout=self.config.idle_timeout)
+                               shutdown_timeout=SHUTDOWN_TIMEOUT, keepalive_timeout=self.config.idle_timeout,
+                               max_line_size=MAX_HEADER_BYTES, max_field_size=MAX_HEADER_BYTES)
         app[OPEN_CONNECTIONS] = lambda: len(runner.server.connections) if runner.server is not None else 0
         replica = await join_workers(app)  # a worker of `serve --workers` takes its siblings' admin state
         await runner.setup()

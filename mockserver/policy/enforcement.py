@@ -83,15 +83,18 @@ class PolicyRequest:
 
 @dataclass(frozen=True)
 class Checked:
-    """One decision of an answer's check: the attempt (from 1), the call's id and the decision."""
+    """One decision of an answer's check: the attempt (from 1), the call (its id and arguments as
+    proposed) and the decision."""
 
     attempt: int
     call_id: str
+    arguments: dict[str, Any]
     decision: Decision
 
     def to_json(self) -> dict[str, Any]:
-        """The journal's form: the attempt and call id, then the decision's fields."""
-        return {"attempt": self.attempt, "call_id": self.call_id, **self.decision.to_json()}
+        """The journal's form: the attempt, the call's id and arguments, then the decision's fields."""
+        return {"attempt": self.attempt, "call_id": self.call_id, "arguments": self.arguments,
+                **self.decision.to_json()}
 
 
 @dataclass
@@ -158,7 +161,8 @@ class PolicyEnforcement:
             refused, stopped = None, False
             for call in calls:
                 decision = state.session.check_call(call.name, call.arguments)
-                checked.append(Checked(attempt, call.id.replace(SESSION_TOKEN, request.session_id), decision))
+                checked.append(Checked(attempt, call.id.replace(SESSION_TOKEN, request.session_id), call.arguments,
+                                       decision))
                 if not decision.allowed:
                     refused = refused or (call, decision)
                     stopped = decision.verdict == "hard_denied" and request.fail_fast

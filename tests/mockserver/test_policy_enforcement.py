@@ -129,6 +129,7 @@ def test_the_profile_may_not_leave_for_an_untrusted_address(server: MockServer, 
     [_, refused] = server.requests
     [decision] = refused["policy"]
     assert (decision["tool"], decision["allowed"], decision["verdict"]) == ("send_email", False, "hard_denied")
+    assert decision["arguments"]["to"] == "hr@gmail.com" and decision["arguments"]["body"] == PROFILE
     assert [rule["line"] for rule in decision["fired"]] == [4]
 
 
@@ -377,3 +378,13 @@ def test_a_regex_that_could_backtrack_for_minutes_is_a_400_naming_it(server: Moc
     assert answer.json()["error"]["message"] == (
         "X-Policy header: $.codes.code: r'(a+)+$' could take very long to match (a quantifier + inside a repeated "
         "group); write it without nested or repeated quantifiers")
+
+
+def test_a_long_policy_fits_in_a_header(server: MockServer) -> None:
+    """Six hundred alternatives (about 18 KB of header, more than aiohttp reads by default) are read and enforced."""
+    code = 'tool "send_email" { must deny when ' + " or ".join(f'to.value == "a{i}@x.com"' for i in range(600)) + "; }"
+    client = official(server)
+    answer = client.control.chat.create(model="gpt-4o", tools=[{"type": "function", "function": SEND}],
+                                        security_policy=SecurityPolicyHeader.single_llm(codes=code),
+                                        messages=[{"role": "user", "content": "Send an email to a599@x.com saying hi"}])
+    assert chat_calls(answer) == [] and DENIED in chat_text(answer)
