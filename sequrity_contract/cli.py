@@ -84,7 +84,11 @@ def run_conformance_command(args: argparse.Namespace) -> int:
 
 
 def add_conformance_command(commands: Commands) -> None:
-    run = commands.add_parser("conformance", help="run the client conformance suite against in-process mock servers")
+    run = commands.add_parser(
+        "conformance", help="run the client conformance suite against in-process mock servers",
+        description="Run the client conformance suite. Each clause starts its own mock servers in this process "
+                    "(a running `sequrity-mock serve` is not used); --live-url also runs the live clauses against "
+                    "that endpoint.")
     run.add_argument("--client", required=True, metavar="NAME",
                      help=f"{', '.join(BUILTIN_ADAPTERS)}, or package.module:factory")
     run.add_argument("--clause", action="append", default=[], metavar="NAME",

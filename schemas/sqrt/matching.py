@@ -17,7 +17,7 @@ def compile_regex(pattern: str) -> re.Pattern[str]:
     try:
         return re.compile(pattern)
     except re.error as error:
-        raise SqrtEvaluationError(f"r{pattern!r} is not a valid regular expression: {error}") from None
+        raise SqrtEvaluationError(f"r{pattern!r} is not a valid regular expression ({error})") from None
 
 
 def wildcard_matches(pattern: str, value: str) -> bool:
