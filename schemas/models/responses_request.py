@@ -11,40 +11,25 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
+from . import responses_shared as shared
 from ._base import ContractModel, JSONObject, omittable
-from .responses_shared import (
-    ComputerPendingSafetyCheck,
-    ConversationInfo,
-    FunctionToolCall,
-    ImageGenerationCall,
-    LocalShellCall,
-    LocalShellCallAction,
-    McpApprovalRequest,
-    McpCall,
-    McpListTools,
-    McpListToolsTool,
-    ReasoningSummary,
-    Refusal,
-    ResponseCustomToolCall,
-    ResponsePromptInfo,
-)
 
 # The request document's names of the definitions it shares with the response document
 # (:mod:`.responses_shared`): one model each, under both names.
-ComputerCallOutputAcknowledgedSafetyCheck = ComputerPendingSafetyCheck
-ConversationParam = ConversationInfo
-ImageGenerationCallParam = ImageGenerationCall
-LocalShellCallActionParam = LocalShellCallAction
-LocalShellCallParam = LocalShellCall
-McpApprovalRequestParam = McpApprovalRequest
-McpCallParam = McpCall
-McpListToolsParam = McpListTools
-McpListToolsToolParam = McpListToolsTool
-OutputRefusalParam = Refusal
-ReasoningItemSummaryParam = ReasoningSummary
-ResponseCustomToolCallParam = ResponseCustomToolCall
-ResponseFunctionToolCallParam = FunctionToolCall
-ResponsePromptParam = ResponsePromptInfo
+ComputerCallOutputAcknowledgedSafetyCheck = shared.ComputerPendingSafetyCheck
+ConversationParam = shared.ConversationInfo
+ImageGenerationCallParam = shared.ImageGenerationCall
+LocalShellCallActionParam = shared.LocalShellCallAction
+LocalShellCallParam = shared.LocalShellCall
+McpApprovalRequestParam = shared.McpApprovalRequest
+McpCallParam = shared.McpCall
+McpListToolsParam = shared.McpListTools
+McpListToolsToolParam = shared.McpListToolsTool
+OutputRefusalParam = shared.Refusal
+ReasoningItemSummaryParam = shared.ReasoningSummary
+ResponseCustomToolCallParam = shared.ResponseCustomToolCall
+ResponseFunctionToolCallParam = shared.FunctionToolCall
+ResponsePromptParam = shared.ResponsePromptInfo
 
 
 class ApplyPatchCallOutputParam(ContractModel):
