@@ -13,7 +13,6 @@ first drawn from.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Collection
 from typing import Any
 
@@ -30,7 +29,7 @@ from .endpoints import ENDPOINT_STRATEGIES, EndpointStrategies, register_strateg
 from .errors import InvalidStrategyArgument, StrategyError
 from .graphs import Graph, lang_graphs
 from .header import header_value
-from .invalid import MUTATIONS, InvalidRequest, draw_invalid
+from .invalid import MUTATIONS, InvalidRequest, mutated_requests
 from .openai import (
     CHAT_MUTATIONS,
     RESPONSES_MUTATIONS,
@@ -49,7 +48,7 @@ from .policies import policies, policy_trees
 from .request import RequestConstraints, build_request, parse_constraints, session_of
 from .response import draw_response
 from .stream import draw_events
-from .validation import check_choice, check_range, check_type, lazy
+from .validation import check_choice, check_document, check_range, check_session_id, check_type, lazy
 
 __all__ = [
     "CHAT_MUTATIONS",
@@ -98,23 +97,6 @@ def requests(**constraints: Any) -> SearchStrategy[dict[str, Any]]:
     return build_request(parse_constraints(constraints))
 
 
-def _check_request(request: Any, name: str) -> None:
-    check_type(dict, request, name)
-    violations = schemas.check("request", request)
-    if violations:
-        raise InvalidStrategyArgument(f"{name}=...: expected a valid request, but {violations[0]}")
-
-
-def _check_session(session_id: Any) -> None:
-    if session_id is None:
-        return
-    check_type(str, session_id, "session_id")
-    try:
-        uuid.UUID(session_id)
-    except ValueError:
-        raise InvalidStrategyArgument(f"session_id={session_id!r}: expected a UUID string") from None
-
-
 @lazy
 def responses(for_request: dict[str, Any] | None = None, *, session_id: str | None = None
               ) -> SearchStrategy[dict[str, Any]]:
@@ -125,8 +107,8 @@ def responses(for_request: dict[str, Any] | None = None, *, session_id: str | No
     session of the request's tool ids, else a drawn UUID).
     """
     if for_request is not None:
-        _check_request(for_request, "for_request")
-    _check_session(session_id)
+        check_document(for_request, "for_request", "request", "a valid request")
+    check_session_id(session_id)
 
     @st.composite
     def build(draw: st.DrawFn) -> dict[str, Any]:
@@ -170,7 +152,7 @@ def conversations(*, tools: list[dict[str, Any]] | None = None, session_id: str 
             if not isinstance(tool, dict) or not isinstance(tool.get("name"), str) or not isinstance(
                     tool.get("input_schema"), dict):
                 raise InvalidStrategyArgument(f"tools[{i}]={tool!r}: expected a dict with 'name' and 'input_schema'")
-    _check_session(session_id)
+    check_session_id(session_id)
     check_range(min_exchanges, "min_exchanges", low=0, high=20)
     check_range(max_exchanges, "max_exchanges", low=0, high=20)
     if max_exchanges < min_exchanges:
@@ -203,22 +185,7 @@ def invalid_requests(*, mutations: Collection[str] | None = None) -> SearchStrat
     """Requests breaking exactly one rule, as :class:`InvalidRequest` ``(request, rule, path,
     mutation)``: ``schemas.check`` reports ``rule`` at ``path`` first. ``mutations`` limits
     the kinds (names in ``strategies.invalid.MUTATIONS``)."""
-    chosen = tuple(MUTATIONS) if mutations is None else tuple(mutations)
-    if mutations is not None:
-        check_type((list, tuple, set, frozenset), mutations, "mutations")
-    for name in chosen:
-        check_choice(name, tuple(MUTATIONS), "mutations")
-    if not chosen:
-        raise InvalidStrategyArgument("mutations=(): expected at least one mutation name")
-    base = build_request(RequestConstraints(max_exchanges=2))
-    kinds = st.sampled_from(chosen)
-
-    @st.composite
-    def build(draw: st.DrawFn) -> InvalidRequest:
-        kind = draw(kinds)  # first: a choice drawn after a long prefix is biased to its first option
-        return draw_invalid(draw, draw(base), kind)
-
-    return build()
+    return mutated_requests(mutations, MUTATIONS, build_request(RequestConstraints(max_exchanges=2)))
 
 
 @lazy

@@ -9,7 +9,6 @@ registered for the ``chat_completions`` endpoint with :func:`..endpoints.registe
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
@@ -25,8 +24,8 @@ from .. import leaves
 from ..conversation import tool_input_strategy
 from ..endpoints import EndpointStrategies, register_strategies
 from ..errors import InvalidStrategyArgument
-from ..invalid import InvalidRequest
-from ..validation import check_choice, check_range, check_type, lazy
+from ..invalid import InvalidRequest, Mutation, mutated_requests
+from ..validation import check_choice, check_document, check_range, check_session_id, check_type, lazy
 from .functions import draw_arguments, draw_functions
 
 TOOL_CHOICES = ("auto", "none", "required", "named")
@@ -152,14 +151,6 @@ def _build_request(c: ChatConstraints) -> SearchStrategy[dict[str, Any]]:
 def _session_of(request: dict[str, Any]) -> str | None:
     return schemas.CHAT_COMPLETIONS.session_from_history(request)
 
-
-def _check_request(request: Any, name: str) -> None:
-    check_type(dict, request, name)
-    violations = schemas.check("chat.request", request)
-    if violations:
-        raise InvalidStrategyArgument(f"{name}=...: expected a valid chat request, but {violations[0]}")
-
-
 @lazy
 def chat_requests(*, stream: bool | None = None, tools: bool | None = None, tool_choice: str | None = None,
                   structured_output: bool | None = None, max_exchanges: int = 2) -> SearchStrategy[dict[str, Any]]:
@@ -247,13 +238,8 @@ def chat_responses(for_request: dict[str, Any] | None = None, *, session_id: str
     valid for ``response_format``, ``completion_tokens`` within the request's limit, usage that adds
     up. Tool call ids embed ``session_id`` (default: the request history's session, else drawn)."""
     if for_request is not None:
-        _check_request(for_request, "for_request")
-    if session_id is not None:
-        check_type(str, session_id, "session_id")
-        try:
-            uuid.UUID(session_id)
-        except ValueError:
-            raise InvalidStrategyArgument(f"session_id={session_id!r}: expected a UUID string") from None
+        check_document(for_request, "for_request", "chat.request", "a valid chat request")
+    check_session_id(session_id)
 
     @st.composite
     def build(draw: st.DrawFn) -> dict[str, Any]:
@@ -369,7 +355,7 @@ def _empty_assistant(draw: st.DrawFn, r: dict[str, Any]) -> tuple[str, str]:
     return "assistant_content_or_tool_calls", f"$.messages[{len(r['messages']) - 2}].content"
 
 
-CHAT_MUTATIONS = {
+CHAT_MUTATIONS: dict[str, Mutation] = {
     "no_messages": _no_messages, "missing_model": _missing_model, "temperature_too_high": _temperature_too_high,
     "no_completion_tokens": _no_completion_tokens, "unanswered_tool_message": _unanswered_tool_message,
     "unknown_named_tool": _unknown_named_tool, "unknown_role": _unknown_role, "empty_assistant": _empty_assistant,
@@ -382,24 +368,8 @@ def chat_invalid_requests(*, mutations: Collection[str] | None = None) -> Search
     """Chat requests breaking exactly one rule, as :class:`~..invalid.InvalidRequest` ``(request, rule,
     path, mutation)``: ``schemas.check("chat.request", ...)`` reports ``rule`` at ``path`` first.
     ``mutations`` limits the kinds (names in :data:`CHAT_MUTATIONS`)."""
-    chosen = tuple(CHAT_MUTATIONS) if mutations is None else tuple(mutations)
-    if mutations is not None:
-        check_type((list, tuple, set, frozenset), mutations, "mutations")
-    for name in chosen:
-        check_choice(name, tuple(CHAT_MUTATIONS), "mutations")
-    if not chosen:
-        raise InvalidStrategyArgument("mutations=(): expected at least one mutation name")
     base = _build_request(ChatConstraints(tool_choice="auto", max_exchanges=1))
-    kinds = st.sampled_from(chosen)
-
-    @st.composite
-    def build(draw: st.DrawFn) -> InvalidRequest:
-        kind = draw(kinds)
-        request = draw(base)
-        rule, path = CHAT_MUTATIONS[kind](draw, request)
-        return InvalidRequest(request, rule, path, kind)
-
-    return build()
+    return mutated_requests(mutations, CHAT_MUTATIONS, base)
 
 
 def _stream_events(message: dict[str, Any] | None = None, dialect: str | None = None
