@@ -24,6 +24,7 @@ from jsonschema.validators import validator_for
 from sequrity_contract import schemas
 
 from . import compiler, leaves
+from .answers import answers_to
 from .conversation import draw_history
 from .endpoints import ENDPOINT_STRATEGIES, EndpointStrategies, register_strategies, strategies_for
 from .errors import InvalidStrategyArgument, StrategyError
@@ -48,7 +49,7 @@ from .policies import policies, policy_trees
 from .request import RequestConstraints, build_request, parse_constraints, session_of
 from .response import draw_response
 from .stream import draw_events
-from .validation import check_choice, check_document, check_range, check_session_id, check_type, lazy
+from .validation import check_choice, check_exchanges, check_session_id, check_type, lazy
 
 __all__ = [
     "CHAT_MUTATIONS",
@@ -106,17 +107,9 @@ def responses(for_request: dict[str, Any] | None = None, *, session_id: str | No
     ``output_tokens`` <= ``max_tokens``. Tool ids embed ``session_id`` (default: the
     session of the request's tool ids, else a drawn UUID).
     """
-    if for_request is not None:
-        check_document(for_request, "for_request", "request", "a valid request")
-    check_session_id(session_id)
-
-    @st.composite
-    def build(draw: st.DrawFn) -> dict[str, Any]:
-        request = for_request if for_request is not None else draw(build_request(RequestConstraints()))
-        session = session_id or session_of(request) or draw(leaves.uuids)
-        return draw_response(draw, request, session)
-
-    return build()
+    return answers_to(for_request, session_id, document="request", what="a valid request",
+                      requests=lambda: build_request(RequestConstraints()),
+                      session_of=session_of, draw_answer=draw_response)
 
 
 @lazy
@@ -153,10 +146,7 @@ def conversations(*, tools: list[dict[str, Any]] | None = None, session_id: str 
                     tool.get("input_schema"), dict):
                 raise InvalidStrategyArgument(f"tools[{i}]={tool!r}: expected a dict with 'name' and 'input_schema'")
     check_session_id(session_id)
-    check_range(min_exchanges, "min_exchanges", low=0, high=20)
-    check_range(max_exchanges, "max_exchanges", low=0, high=20)
-    if max_exchanges < min_exchanges:
-        raise InvalidStrategyArgument(f"max_exchanges={max_exchanges!r}: expected >= min_exchanges={min_exchanges!r}")
+    check_exchanges(min_exchanges, max_exchanges)
 
     @st.composite
     def build(draw: st.DrawFn) -> list[dict[str, Any]]:

@@ -76,3 +76,11 @@ def check_session_id(value: Any) -> None:
         uuid.UUID(value)
     except ValueError:
         raise InvalidStrategyArgument(f"session_id={value!r}: expected a UUID string") from None
+
+
+def check_exchanges(min_exchanges: Any, max_exchanges: Any) -> None:
+    """Raise unless both are integers in ``[0, 20]`` and ``max_exchanges >= min_exchanges``."""
+    check_range(min_exchanges, "min_exchanges", low=0, high=20)
+    check_range(max_exchanges, "max_exchanges", low=0, high=20)
+    if max_exchanges < min_exchanges:
+        raise InvalidStrategyArgument(f"max_exchanges={max_exchanges!r}: expected >= min_exchanges={min_exchanges!r}")

@@ -21,11 +21,12 @@ from sequrity_contract.schemas.chat_rules import MAX_TEMPERATURE, completion_lim
 from sequrity_contract.schemas.chat_stream import COMPLETION_OBJECT, to_chunks
 
 from .. import leaves
+from ..answers import answers_to
 from ..conversation import tool_input_strategy
 from ..endpoints import EndpointStrategies, register_strategies
 from ..errors import InvalidStrategyArgument
 from ..invalid import InvalidRequest, Mutation, mutated_requests
-from ..validation import check_choice, check_document, check_range, check_session_id, check_type, lazy
+from ..validation import check_choice, check_exchanges, check_range, check_session_id, check_type, lazy
 from .functions import draw_arguments, draw_functions
 
 TOOL_CHOICES = ("auto", "none", "required", "named")
@@ -237,17 +238,9 @@ def chat_responses(for_request: dict[str, Any] | None = None, *, session_id: str
     ``parallel_tool_calls`` allow, arguments valid for the function's parameters, structured content
     valid for ``response_format``, ``completion_tokens`` within the request's limit, usage that adds
     up. Tool call ids embed ``session_id`` (default: the request history's session, else drawn)."""
-    if for_request is not None:
-        check_document(for_request, "for_request", "chat.request", "a valid chat request")
-    check_session_id(session_id)
-
-    @st.composite
-    def build(draw: st.DrawFn) -> dict[str, Any]:
-        request = for_request if for_request is not None else draw(_build_request(ChatConstraints()))
-        session = session_id or _session_of(request) or draw(leaves.uuids)
-        return _draw_completion(draw, request, session)
-
-    return build()
+    return answers_to(for_request, session_id, document="chat.request", what="a valid chat request",
+                      requests=lambda: _build_request(ChatConstraints()),
+                      session_of=_session_of, draw_answer=_draw_completion)
 
 
 def _splitter(sizes: list[int]) -> Any:
@@ -296,10 +289,8 @@ def chat_conversations(*, tools: list[dict[str, Any]] | None = None, session_id:
             if not isinstance(tool, dict) or not isinstance((tool.get("function") or {}).get("name"), str):
                 raise InvalidStrategyArgument(f"tools[{i}]={tool!r}: expected {{'type': 'function', "
                                               "'function': {'name': ..., 'parameters': ...}}")
-    check_range(min_exchanges, "min_exchanges", low=0, high=20)
-    check_range(max_exchanges, "max_exchanges", low=0, high=20)
-    if max_exchanges < min_exchanges:
-        raise InvalidStrategyArgument(f"max_exchanges={max_exchanges!r}: expected >= min_exchanges={min_exchanges!r}")
+    check_session_id(session_id)
+    check_exchanges(min_exchanges, max_exchanges)
 
     @st.composite
     def build(draw: st.DrawFn) -> list[dict[str, Any]]:

@@ -23,11 +23,12 @@ from sequrity_contract.schemas.responses import RESPONSES, to_events
 from sequrity_contract.schemas.responses.rules import offered_functions
 
 from .. import leaves
+from ..answers import answers_to
 from ..conversation import tool_input_strategy
 from ..endpoints import EndpointStrategies, register_strategies
 from ..errors import InvalidStrategyArgument
 from ..stream import drawn_splitter
-from ..validation import check_choice, check_document, check_range, check_session_id, check_type, lazy
+from ..validation import check_choice, check_document, check_exchanges, check_range, check_session_id, check_type, lazy
 from .functions import draw_arguments, draw_functions
 
 TOOL_CHOICES = ("auto", "none", "required", "named")
@@ -331,17 +332,9 @@ def responses_answers(for_request: dict[str, Any] | None = None, *, session_id: 
     ``completed``, ``incomplete`` (with ``incomplete_details``) or ``failed`` (with ``error``, no
     output); usage that adds up, output tokens within ``max_output_tokens``. ``call_id``\\ s embed
     ``session_id`` (default: the session of the request's function call outputs, else drawn)."""
-    if for_request is not None:
-        check_document(for_request, "for_request", RESPONSES.request, "a valid responses request")
-    check_session_id(session_id)
-
-    @st.composite
-    def build(draw: st.DrawFn) -> dict[str, Any]:
-        request = for_request if for_request is not None else draw(build_request(ResponsesConstraints()))
-        session = session_id or RESPONSES.session_from_history(request) or draw(leaves.uuids)
-        return _draw_response(draw, request, session)
-
-    return build()
+    return answers_to(for_request, session_id, document=RESPONSES.request, what="a valid responses request",
+                      requests=lambda: build_request(ResponsesConstraints()),
+                      session_of=RESPONSES.session_from_history, draw_answer=_draw_response)
 
 
 @lazy
@@ -376,10 +369,7 @@ def responses_inputs(*, tools: list[dict[str, Any]] | None = None, session_id: s
                 raise InvalidStrategyArgument(f"tools[{i}]={tool!r}: expected {{'type': 'function', 'name': ..., "
                                               "'parameters': ...}")
     check_session_id(session_id)
-    check_range(min_exchanges, "min_exchanges", low=0, high=20)
-    check_range(max_exchanges, "max_exchanges", low=0, high=20)
-    if max_exchanges < min_exchanges:
-        raise InvalidStrategyArgument(f"max_exchanges={max_exchanges!r}: expected >= min_exchanges={min_exchanges!r}")
+    check_exchanges(min_exchanges, max_exchanges)
 
     @st.composite
     def build(draw: st.DrawFn) -> list[dict[str, Any]]:
