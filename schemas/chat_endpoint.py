@@ -9,55 +9,34 @@ and the shared ``error``; its stream is OpenAI's (:data:`~.sse.DATA_ONLY`: ``dat
 from __future__ import annotations
 
 import copy
-import json
-import uuid
 from typing import Any
 
 from . import chat_rules
 from .chat_stream import COMPLETION_OBJECT, DIALECTS, ChunkAccumulator, arguments_json, to_chunks
-from .endpoint import Endpoint, Splitter, StreamAccumulator, register_endpoint
+from .endpoint import STUB_CREATED, STUB_MODEL, Endpoint, UniformCodec, register_endpoint, stub_tokens, stub_uuid
 from .routes import CHAT_COMPLETIONS_PATH, CHAT_PROVIDERS
 from .rules import TOOL_USE_ID, tool_use_id
 from .sse import DATA_ONLY
 from .tool_calls.chat import CHAT_TOOL_CALLS
 
 NAME = "chat_completions"
-STUB_CREATED = 1_700_000_000
-"""The ``created`` time a stub's completion gets when it names none (a fixed time: stubs replay alike)."""
 
 
-class ChatCodec:
+def argument_delta(chunk: dict[str, Any]) -> object | None:
+    """``(choice index, tool call index)`` of a chunk that carries a piece of a call's arguments."""
+    for choice in chunk.get("choices") or []:
+        for call in (choice.get("delta") or {}).get("tool_calls") or []:
+            if "id" not in call and (call.get("function") or {}).get("arguments"):
+                return (choice.get("index"), call.get("index"))
+    return None
+
+
+class ChatCodec(UniformCodec):
     """The stream codec of chat completions: :func:`~.chat_stream.to_chunks` and
-    :class:`~.chat_stream.ChunkAccumulator`."""
+    :class:`~.chat_stream.ChunkAccumulator` (docs/contract.md §10.5); no error chunk."""
 
-    def to_events(self, message: dict[str, Any], *, split_text: Splitter, split_json: Splitter,
-                  dialect: str) -> list[dict[str, Any]]:
-        """The chunks of the completion ``message`` (docs/contract.md §10.5)."""
-        _dialect(dialect)
-        return to_chunks(message, split_text=split_text, split_json=split_json)
-
-    def accumulator(self, dialect: str) -> StreamAccumulator:
-        """A fresh :class:`~.chat_stream.ChunkAccumulator`."""
-        _dialect(dialect)
-        return ChunkAccumulator()
-
-    def argument_delta(self, event: dict[str, Any]) -> object | None:
-        """``(choice index, tool call index)`` of a chunk that carries a piece of a call's arguments."""
-        for choice in event.get("choices") or []:
-            for call in (choice.get("delta") or {}).get("tool_calls") or []:
-                if "id" not in call and (call.get("function") or {}).get("arguments"):
-                    return (choice.get("index"), call.get("index"))
-        return None
-
-    def error_event(self, message: str) -> dict[str, Any] | None:
-        """None: a chat completions stream has no error chunk (a failure cuts the stream)."""
-        return None
-
-
-def _dialect(name: str) -> str:
-    if name not in DIALECTS:
-        raise ValueError(f"dialect={name!r}: expected one of {', '.join(DIALECTS)}")
-    return name
+    def __init__(self) -> None:
+        super().__init__(DIALECTS, to_chunks, ChunkAccumulator, argument_delta)
 
 
 def session_from_history(body: dict[str, Any]) -> str | None:
@@ -81,7 +60,7 @@ def _complete_call(call: Any, stub_id: str, index: int, session: str) -> Any:
         return call
     call = {"type": "function", **call}
     if "id" not in call:
-        call["id"] = tool_use_id(session, uuid.uuid5(uuid.NAMESPACE_URL, f"{stub_id}:{index}"))
+        call["id"] = tool_use_id(session, stub_uuid(stub_id, index))
     function = call.get("function")
     if isinstance(function, dict) and not isinstance(function.get("arguments", ""), str):
         call["function"] = {**function, "arguments": arguments_json(function["arguments"])}
@@ -119,12 +98,11 @@ def complete_message(partial: dict[str, Any], stub_id: str, session: str) -> dic
     choices = partial.get("choices")
     if isinstance(choices, list):
         partial["choices"] = [_complete_choice(c, i, stub_id, session) for i, c in enumerate(choices)]
-    defaults = {"id": f"chatcmpl-{uuid.uuid5(uuid.NAMESPACE_URL, stub_id).hex[:24]}", "object": COMPLETION_OBJECT,
-                "created": STUB_CREATED, "model": "mock-stub"}
+    defaults = {"id": f"chatcmpl-{stub_uuid(stub_id).hex[:24]}", "object": COMPLETION_OBJECT,
+                "created": STUB_CREATED, "model": STUB_MODEL}
     completion = {**defaults, **partial}
     if "usage" not in completion:
-        size = len(json.dumps(completion.get("choices"), ensure_ascii=False))
-        tokens = max(1, (size + 3) // 4)
+        tokens = stub_tokens(completion.get("choices"))
         completion["usage"] = {"prompt_tokens": 1, "completion_tokens": tokens, "total_tokens": tokens + 1}
     return completion
 

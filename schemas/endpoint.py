@@ -15,10 +15,12 @@ Adding an endpoint is one module that builds an :class:`Endpoint` and one
 
 from __future__ import annotations
 
+import json
 import re
+import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from .routes import ENDPOINT_TYPES, PROVIDERS
 from .sse import SSEFormat
@@ -64,6 +66,55 @@ class StreamCodec(Protocol):
     def error_event(self, message: str) -> dict[str, Any] | None:
         """The event that reports an upstream failure mid-stream, when the endpoint has one."""
         ...
+
+
+D = TypeVar("D", bound=str)
+
+
+def check_dialect(name: str, dialects: tuple[D, ...]) -> D:
+    """``name`` when it is one of ``dialects``; else a :class:`ValueError` naming it and listing them."""
+    for dialect in dialects:
+        if dialect == name:
+            return dialect
+    raise ValueError(f"dialect={name!r}: expected one of {', '.join(dialects)}")
+
+
+class Encoder(Protocol):
+    """Turns a message into its stream events, cutting texts and argument JSON with the splitters."""
+
+    def __call__(self, message: dict[str, Any], /, *, split_text: Splitter,
+                 split_json: Splitter) -> list[dict[str, Any]]: ...
+
+
+@dataclass(frozen=True)
+class UniformCodec:
+    """A :class:`StreamCodec` whose dialects all stream alike and that has no error event (a
+    failure cuts the stream): an endpoint passes in what differs, its ``dialects``, its
+    ``encode``, its ``new_accumulator`` and its ``argument_key`` (:meth:`StreamCodec.argument_delta`)."""
+
+    dialects: tuple[str, ...]
+    encode: Encoder
+    new_accumulator: Callable[[], StreamAccumulator]
+    argument_key: Callable[[dict[str, Any]], object | None]
+
+    def to_events(self, message: dict[str, Any], *, split_text: Splitter, split_json: Splitter,
+                  dialect: str) -> list[dict[str, Any]]:
+        """The events of ``message`` (``dialect`` must be one of :attr:`dialects`)."""
+        check_dialect(dialect, self.dialects)
+        return self.encode(message, split_text=split_text, split_json=split_json)
+
+    def accumulator(self, dialect: str) -> StreamAccumulator:
+        """A fresh accumulator (``dialect`` must be one of :attr:`dialects`)."""
+        check_dialect(dialect, self.dialects)
+        return self.new_accumulator()
+
+    def argument_delta(self, event: dict[str, Any]) -> object | None:
+        """:attr:`argument_key` of ``event``."""
+        return self.argument_key(event)
+
+    def error_event(self, message: str) -> dict[str, Any] | None:
+        """None: the stream has no error event."""
+        return None
 
 
 class UnknownEndpointError(ContractError, KeyError):
@@ -134,6 +185,24 @@ class Endpoint:
 
     def __repr__(self) -> str:
         return f"Endpoint({self.name!r}, path={self.path!r})"
+
+
+STUB_MODEL = "mock-stub"
+"""The ``model`` a stub's message gets when it names none."""
+STUB_CREATED = 1_700_000_000
+"""The creation time a stub's message gets when it names none (fixed: stubs replay alike)."""
+
+
+def stub_uuid(stub_id: str, index: int | None = None) -> uuid.UUID:
+    """A UUID stable per stub (and per part ``index`` of it), for the ids :attr:`Endpoint.complete_message`
+    fills in: a stub replays alike."""
+    return uuid.uuid5(uuid.NAMESPACE_URL, stub_id if index is None else f"{stub_id}:{index}")
+
+
+def stub_tokens(value: object) -> int:
+    """The output tokens of a stub's message that names no usage: a quarter of the characters of
+    ``value`` (its content) as JSON, at least 1."""
+    return max(1, (len(json.dumps(value, ensure_ascii=False)) + 3) // 4)
 
 
 ENDPOINTS: dict[str, Endpoint] = {}

@@ -4,15 +4,22 @@
 from __future__ import annotations
 
 import copy
-import json
-import uuid
 from typing import Any
 
-from .endpoint import Endpoint, Splitter, StreamAccumulator, register_endpoint
+from .endpoint import (
+    STUB_MODEL,
+    Endpoint,
+    Splitter,
+    StreamAccumulator,
+    check_dialect,
+    register_endpoint,
+    stub_tokens,
+    stub_uuid,
+)
 from .routes import MESSAGES_PATH
 from .rules import TOOL_USE_ID, tool_use_id
 from .sse import NAMED_EVENTS
-from .stream import DIALECTS, Accumulator, Dialect, to_events
+from .stream import DIALECTS, Accumulator, to_events
 from .tool_calls.anthropic import MESSAGES_TOOL_CALLS
 
 
@@ -22,11 +29,12 @@ class MessagesCodec:
     def to_events(self, message: dict[str, Any], *, split_text: Splitter, split_json: Splitter,
                   dialect: str) -> list[dict[str, Any]]:
         """The events of ``message`` (docs/contract.md §5)."""
-        return to_events(message, split_text=split_text, split_json=split_json, dialect=_dialect(dialect))
+        dialect_name = check_dialect(dialect, DIALECTS)
+        return to_events(message, split_text=split_text, split_json=split_json, dialect=dialect_name)
 
     def accumulator(self, dialect: str) -> StreamAccumulator:
         """An :class:`~.stream.Accumulator` for ``dialect``."""
-        return Accumulator(_dialect(dialect))
+        return Accumulator(check_dialect(dialect, DIALECTS))
 
     def argument_delta(self, event: dict[str, Any]) -> object | None:
         """The block index of an ``input_json_delta`` event."""
@@ -38,12 +46,6 @@ class MessagesCodec:
     def error_event(self, message: str) -> dict[str, Any]:
         """The anthropic dialect's ``error`` event (``overloaded_error``)."""
         return {"type": "error", "error": {"type": "overloaded_error", "message": message}}
-
-
-def _dialect(name: str) -> Dialect:
-    if name not in DIALECTS:
-        raise ValueError(f"dialect={name!r}: expected one of {', '.join(DIALECTS)}")
-    return name
 
 
 def session_from_history(body: dict[str, Any]) -> str | None:
@@ -82,16 +84,15 @@ def complete_message(partial: dict[str, Any], stub_id: str, session: str) -> dic
     content = message.get("content")
     for index, block in enumerate(content if isinstance(content, list) else []):
         if isinstance(block, dict) and block.get("type") == "tool_use" and "id" not in block:
-            block["id"] = tool_use_id(session, uuid.uuid5(uuid.NAMESPACE_URL, f"{stub_id}:{index}"))
+            block["id"] = tool_use_id(session, stub_uuid(stub_id, index))
     uses_tool = isinstance(content, list) and any(isinstance(b, dict) and b.get("type") == "tool_use"
                                                   for b in content)
-    defaults = {"id": f"msg_{uuid.uuid5(uuid.NAMESPACE_URL, stub_id).hex[:24]}", "type": "message",
-                "role": "assistant", "model": "mock-stub", "stop_reason": "tool_use" if uses_tool else "end_turn",
+    defaults = {"id": f"msg_{stub_uuid(stub_id).hex[:24]}", "type": "message",
+                "role": "assistant", "model": STUB_MODEL, "stop_reason": "tool_use" if uses_tool else "end_turn",
                 "stop_sequence": None}
     message = {**defaults, **message}
     if "usage" not in message:
-        size = len(json.dumps(content, ensure_ascii=False)) if content is not None else 0
-        message["usage"] = {"input_tokens": 1, "output_tokens": max(1, (size + 3) // 4)}
+        message["usage"] = {"input_tokens": 1, "output_tokens": stub_tokens(content)}
     return message
 
 

@@ -13,7 +13,6 @@ first drawn from.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Collection
 from typing import Any
 
@@ -25,13 +24,14 @@ from jsonschema.validators import validator_for
 from sequrity_contract import schemas
 
 from . import compiler, leaves
+from .answers import answers_to
 from .conversation import draw_history
 from .crossings import Crossing, crossings
 from .endpoints import ENDPOINT_STRATEGIES, EndpointStrategies, register_strategies, strategies_for
 from .errors import InvalidStrategyArgument, StrategyError
 from .graphs import Graph, lang_graphs
 from .header import header_value
-from .invalid import MUTATIONS, InvalidRequest, draw_invalid
+from .invalid import MUTATIONS, InvalidRequest, mutated_requests
 from .openai import (
     CHAT_MUTATIONS,
     RESPONSES_MUTATIONS,
@@ -50,7 +50,7 @@ from .policies import policies, policy_trees
 from .request import RequestConstraints, build_request, parse_constraints, session_of
 from .response import draw_response
 from .stream import draw_events
-from .validation import check_choice, check_range, check_type, lazy
+from .validation import check_choice, check_exchanges, check_session_id, check_type, lazy
 
 __all__ = [
     "CHAT_MUTATIONS",
@@ -101,23 +101,6 @@ def requests(**constraints: Any) -> SearchStrategy[dict[str, Any]]:
     return build_request(parse_constraints(constraints))
 
 
-def _check_request(request: Any, name: str) -> None:
-    check_type(dict, request, name)
-    violations = schemas.check("request", request)
-    if violations:
-        raise InvalidStrategyArgument(f"{name}=...: expected a valid request, but {violations[0]}")
-
-
-def _check_session(session_id: Any) -> None:
-    if session_id is None:
-        return
-    check_type(str, session_id, "session_id")
-    try:
-        uuid.UUID(session_id)
-    except ValueError:
-        raise InvalidStrategyArgument(f"session_id={session_id!r}: expected a UUID string") from None
-
-
 @lazy
 def responses(for_request: dict[str, Any] | None = None, *, session_id: str | None = None
               ) -> SearchStrategy[dict[str, Any]]:
@@ -127,17 +110,9 @@ def responses(for_request: dict[str, Any] | None = None, *, session_id: str | No
     ``output_tokens`` <= ``max_tokens``. Tool ids embed ``session_id`` (default: the
     session of the request's tool ids, else a drawn UUID).
     """
-    if for_request is not None:
-        _check_request(for_request, "for_request")
-    _check_session(session_id)
-
-    @st.composite
-    def build(draw: st.DrawFn) -> dict[str, Any]:
-        request = for_request if for_request is not None else draw(build_request(RequestConstraints()))
-        session = session_id or session_of(request) or draw(leaves.uuids)
-        return draw_response(draw, request, session)
-
-    return build()
+    return answers_to(for_request, session_id, document="request", what="a valid request",
+                      requests=lambda: build_request(RequestConstraints()),
+                      session_of=session_of, draw_answer=draw_response)
 
 
 @lazy
@@ -173,11 +148,8 @@ def conversations(*, tools: list[dict[str, Any]] | None = None, session_id: str 
             if not isinstance(tool, dict) or not isinstance(tool.get("name"), str) or not isinstance(
                     tool.get("input_schema"), dict):
                 raise InvalidStrategyArgument(f"tools[{i}]={tool!r}: expected a dict with 'name' and 'input_schema'")
-    _check_session(session_id)
-    check_range(min_exchanges, "min_exchanges", low=0, high=20)
-    check_range(max_exchanges, "max_exchanges", low=0, high=20)
-    if max_exchanges < min_exchanges:
-        raise InvalidStrategyArgument(f"max_exchanges={max_exchanges!r}: expected >= min_exchanges={min_exchanges!r}")
+    check_session_id(session_id)
+    check_exchanges(min_exchanges, max_exchanges)
 
     @st.composite
     def build(draw: st.DrawFn) -> list[dict[str, Any]]:
@@ -206,22 +178,7 @@ def invalid_requests(*, mutations: Collection[str] | None = None) -> SearchStrat
     """Requests breaking exactly one rule, as :class:`InvalidRequest` ``(request, rule, path,
     mutation)``: ``schemas.check`` reports ``rule`` at ``path`` first. ``mutations`` limits
     the kinds (names in ``strategies.invalid.MUTATIONS``)."""
-    chosen = tuple(MUTATIONS) if mutations is None else tuple(mutations)
-    if mutations is not None:
-        check_type((list, tuple, set, frozenset), mutations, "mutations")
-    for name in chosen:
-        check_choice(name, tuple(MUTATIONS), "mutations")
-    if not chosen:
-        raise InvalidStrategyArgument("mutations=(): expected at least one mutation name")
-    base = build_request(RequestConstraints(max_exchanges=2))
-    kinds = st.sampled_from(chosen)
-
-    @st.composite
-    def build(draw: st.DrawFn) -> InvalidRequest:
-        kind = draw(kinds)  # first: a choice drawn after a long prefix is biased to its first option
-        return draw_invalid(draw, draw(base), kind)
-
-    return build()
+    return mutated_requests(mutations, MUTATIONS, build_request(RequestConstraints(max_exchanges=2)))
 
 
 @lazy

@@ -8,15 +8,18 @@ one schema keyword or one semantic rule, arranging the rest so nothing else brea
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import hypothesis.strategies as st
+from hypothesis.strategies import SearchStrategy
 
 from sequrity_contract.schemas.rules import MIN_THINKING_BUDGET
 
 from . import leaves
+from .errors import InvalidStrategyArgument
+from .validation import check_choice, check_type
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,7 @@ class InvalidRequest:
 
 
 Mutation = Callable[[st.DrawFn, dict[str, Any]], tuple[str, str]]
+"""Breaks a valid request in place; returns the rule it breaks and the JSON path it is reported at."""
 MUTATIONS: dict[str, Mutation] = {}
 
 
@@ -147,8 +151,30 @@ def image_source_without_type(draw: st.DrawFn, r: dict[str, Any]) -> tuple[str, 
     return "discriminator_tags_present", "$.messages[0].content[0].source.type"
 
 
-def draw_invalid(draw: st.DrawFn, valid: dict[str, Any], name: str) -> InvalidRequest:
-    """Break ``valid`` (a copy of it) with the mutation called ``name``."""
+def draw_invalid(draw: st.DrawFn, valid: dict[str, Any], name: str,
+                 table: Mapping[str, Mutation] = MUTATIONS) -> InvalidRequest:
+    """Break ``valid`` (a copy of it) with the mutation called ``name`` in ``table``."""
     request = copy.deepcopy(valid)
-    rule, path = MUTATIONS[name](draw, request)
+    rule, path = table[name](draw, request)
     return InvalidRequest(request, rule, path, name)
+
+
+def mutated_requests(mutations: Collection[str] | None, table: Mapping[str, Mutation],
+                     base: SearchStrategy[dict[str, Any]]) -> SearchStrategy[InvalidRequest]:
+    """Requests drawn from ``base`` (valid ones), each broken by one of ``mutations`` (names in
+    ``table``; None: every one), checked first: what every endpoint's ``*invalid_requests`` is."""
+    if mutations is not None:
+        check_type((list, tuple, set, frozenset), mutations, "mutations")
+    chosen = tuple(table) if mutations is None else tuple(mutations)
+    for name in chosen:
+        check_choice(name, tuple(table), "mutations")
+    if not chosen:
+        raise InvalidStrategyArgument("mutations=(): expected at least one mutation name")
+    kinds = st.sampled_from(chosen)
+
+    @st.composite
+    def build(draw: st.DrawFn) -> InvalidRequest:
+        kind = draw(kinds)  # first: a choice drawn after a long prefix is biased to its first option
+        return draw_invalid(draw, draw(base), kind, table)
+
+    return build()

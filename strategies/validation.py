@@ -7,10 +7,13 @@ strategy is built when it is first drawn from, and its repr echoes the user's ca
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Collection
 from typing import Any, TypeVar
 
 from hypothesis.strategies._internal.utils import defines_strategy
+
+from sequrity_contract import schemas
 
 from .errors import InvalidStrategyArgument
 
@@ -53,3 +56,31 @@ def check_keywords(given: dict[str, Any], known: Collection[str], function: str)
         if key not in known:
             raise InvalidStrategyArgument(f"{key}={given[key]!r}: {function}() accepts no constraint {key!r}; "
                                   f"expected one of {', '.join(sorted(known))}")
+
+
+def check_document(value: Any, name: str, document: str, what: str) -> None:
+    """Raise unless ``value`` is a dict valid against the schema ``document`` (``what`` says what
+    it should be, e.g. ``a valid request``); the message names the first violation."""
+    check_type(dict, value, name)
+    violations = schemas.check(document, value)
+    if violations:
+        raise InvalidStrategyArgument(f"{name}=...: expected {what}, but {violations[0]}")
+
+
+def check_session_id(value: Any) -> None:
+    """Raise unless ``session_id`` is None or a UUID string."""
+    if value is None:
+        return
+    check_type(str, value, "session_id")
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        raise InvalidStrategyArgument(f"session_id={value!r}: expected a UUID string") from None
+
+
+def check_exchanges(min_exchanges: Any, max_exchanges: Any) -> None:
+    """Raise unless both are integers in ``[0, 20]`` and ``max_exchanges >= min_exchanges``."""
+    check_range(min_exchanges, "min_exchanges", low=0, high=20)
+    check_range(max_exchanges, "max_exchanges", low=0, high=20)
+    if max_exchanges < min_exchanges:
+        raise InvalidStrategyArgument(f"max_exchanges={max_exchanges!r}: expected >= min_exchanges={min_exchanges!r}")

@@ -10,7 +10,7 @@ from typing import Any
 
 from ..adapters.base import AdapterError, SequrityOptions, StreamResult
 from .environment import ConformanceEnv
-from .failures import ClauseFailure, differences, reproduction
+from .failures import ClauseFailure, differences, not_an_adapter_error, reproduction
 
 __all__ = ["call_adapter", "compare", "header", "last_entry"]
 
@@ -28,9 +28,7 @@ async def call_adapter(env: ConformanceEnv, request: dict[str, Any], options: Se
         raise ClauseFailure(title, f"Received: {exc}", key=f"{title}:{exc.status}",
                             reproduction=reproduction(request, options, stream=stream)) from exc
     except Exception as exc:
-        title = f"the adapter raised {type(exc).__name__} instead of AdapterError"
-        raise ClauseFailure(title, f"Received: {type(exc).__name__}: {exc}",
-                            reproduction=reproduction(request, options, stream=stream)) from exc
+        raise not_an_adapter_error(exc, reproduction(request, options, stream=stream)) from exc
 
 
 def last_entry(env: ConformanceEnv, dialect: str = "sequrity", *, request: dict[str, Any] | None = None,

@@ -14,7 +14,7 @@ from sequrity_contract.schemas import ERROR_TYPES
 
 from ..adapters.base import AdapterError, SequrityOptions
 from .environment import ConformanceEnv
-from .failures import ClauseFailure, reproduction, shorten
+from .failures import ClauseFailure, not_an_adapter_error, reproduction
 from .registry import clause
 
 __all__ = ["ErrorCase", "check_error", "error_cases", "errors"]
@@ -77,8 +77,6 @@ async def check_error(env: ConformanceEnv, case: ErrorCase, request: dict[str, A
                                 reproduction=repro) from error
         return
     except Exception as exc:
-        title = f"the adapter raised {type(exc).__name__} instead of AdapterError"
-        raise ClauseFailure(title, f"Received: {type(exc).__name__}: {shorten(str(exc))}",
-                            reproduction=repro) from exc
+        raise not_an_adapter_error(exc, repro) from exc
     raise ClauseFailure("an error answer was returned as a success",
                         f"Expected: AdapterError(status={case.status})\nReceived: a result", reproduction=repro)

@@ -17,8 +17,8 @@ from ..client.body import drop_nulls
 from ..client.headers import build_headers
 from ..errors import ContractTestsError
 
-__all__ = ["PLACEHOLDER_KEYS", "REPLAY_PORT", "ClauseFailure", "Difference", "differences", "replay", "reproduction",
-           "shorten"]
+__all__ = ["PLACEHOLDER_KEYS", "REPLAY_PORT", "ClauseFailure", "Difference", "differences", "not_an_adapter_error",
+           "replay", "reproduction", "shorten"]
 
 _MISSING = object()
 MAX_SHOWN = 300
@@ -53,6 +53,13 @@ class Difference:
 
     def __str__(self) -> str:
         return f"{self.path}: expected {shorten(self.expected)}, received {shorten(self.received)}"
+
+
+def not_an_adapter_error(exc: Exception, reproduction: str | None) -> ClauseFailure:
+    """The failure of an adapter that raised ``exc`` where it should raise :class:`AdapterError`
+    (the exception's type and its message, shortened)."""
+    title = f"the adapter raised {type(exc).__name__} instead of AdapterError"
+    return ClauseFailure(title, f"Received: {type(exc).__name__}: {shorten(str(exc))}", reproduction=reproduction)
 
 
 def differences(expected: Any, received: Any, path: str = "$") -> list[Difference]:

@@ -23,7 +23,7 @@ from ..adapters.base import AdapterError, StreamResult
 from .checks import call_adapter, last_entry
 from .environment import ConformanceEnv
 from .errors import ErrorCase, check_error, error_cases
-from .failures import ClauseFailure, reproduction, shorten
+from .failures import ClauseFailure, not_an_adapter_error, reproduction, shorten
 from .registry import clause, requires_sessions
 from .round_trip import (
     ResponseCase,
@@ -199,9 +199,7 @@ async def responses_invalid_bodies(env: ConformanceEnv, case: InvalidBody) -> No
                                 f"Received: {error.message!r}", reproduction=repro) from error
         return
     except Exception as exc:
-        title = f"the adapter raised {type(exc).__name__} instead of AdapterError"
-        raise ClauseFailure(title, f"Received: {type(exc).__name__}: {shorten(str(exc))}",
-                            reproduction=repro) from exc
+        raise not_an_adapter_error(exc, repro) from exc
     raise ClauseFailure("an invalid responses body was answered as a success",
                         f"Body: {case.name}\nExpected: AdapterError(status=400)\nReceived: a result",
                         reproduction=repro)

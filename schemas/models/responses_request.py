@@ -1,7 +1,9 @@
 """Typed view of ``responses-request.json``: :class:`ResponsesRequest` and its parts.
 
 Every definition of the document has a model of its name, except ``MessageParam``, which is
-:class:`ResponsesMessageParam` here (the messages endpoint's :class:`~.request.MessageParam` has the name)."""
+:class:`ResponsesMessageParam` here (the messages endpoint's :class:`~.request.MessageParam` has the name).
+The definitions it shares with the response document are :mod:`.responses_shared`'s models, named
+here as this document names them."""
 
 from __future__ import annotations
 
@@ -9,7 +11,25 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
+from . import responses_shared as shared
 from ._base import ContractModel, JSONObject, omittable
+
+# The request document's names of the definitions it shares with the response document
+# (:mod:`.responses_shared`): one model each, under both names.
+ComputerCallOutputAcknowledgedSafetyCheck = shared.ComputerPendingSafetyCheck
+ConversationParam = shared.ConversationInfo
+ImageGenerationCallParam = shared.ImageGenerationCall
+LocalShellCallActionParam = shared.LocalShellCallAction
+LocalShellCallParam = shared.LocalShellCall
+McpApprovalRequestParam = shared.McpApprovalRequest
+McpCallParam = shared.McpCall
+McpListToolsParam = shared.McpListTools
+McpListToolsToolParam = shared.McpListToolsTool
+OutputRefusalParam = shared.Refusal
+ReasoningItemSummaryParam = shared.ReasoningSummary
+ResponseCustomToolCallParam = shared.ResponseCustomToolCall
+ResponseFunctionToolCallParam = shared.FunctionToolCall
+ResponsePromptParam = shared.ResponsePromptInfo
 
 
 class ApplyPatchCallOutputParam(ContractModel):
@@ -53,14 +73,6 @@ class CodeInterpreterToolParam(ContractModel):
     container: str | CodeInterpreterContainerAuto
 
 
-class ComputerCallOutputAcknowledgedSafetyCheck(ContractModel):
-    """``ComputerCallOutputAcknowledgedSafetyCheck`` of ``responses-request.json``."""
-
-    id: str
-    code: str | None = None
-    message: str | None = None
-
-
 class ComputerCallOutputParam(ContractModel):
     """``ComputerCallOutputParam`` of ``responses-request.json``."""
 
@@ -76,12 +88,6 @@ class ComputerToolParam(ContractModel):
     """``ComputerToolParam`` of ``responses-request.json``."""
 
     type: Literal["computer_use_preview"]
-
-
-class ConversationParam(ContractModel):
-    """``ConversationParam`` of ``responses-request.json``."""
-
-    id: str
 
 
 class CustomToolParam(ContractModel):
@@ -124,15 +130,6 @@ class FunctionToolParam(ContractModel):
     parameters: JSONObject | None = None
     strict: bool | None = None
     description: str | None = None
-
-
-class ImageGenerationCallParam(ContractModel):
-    """``ImageGenerationCallParam`` of ``responses-request.json``."""
-
-    id: str
-    status: Literal["in_progress", "completed", "generating", "failed"]
-    type: Literal["image_generation_call"]
-    result: str | None = None
 
 
 class ImageGenerationInputImageMask(ContractModel):
@@ -202,17 +199,6 @@ class ItemReferenceParam(ContractModel):
     type: Literal["item_reference"] | None = None
 
 
-class LocalShellCallActionParam(ContractModel):
-    """``LocalShellCallActionParam`` of ``responses-request.json``."""
-
-    command: list[str]
-    type: Literal["exec"]
-    env: dict[str, str] = omittable()
-    timeout_ms: int | None = None
-    user: str | None = None
-    working_directory: str | None = None
-
-
 class LocalShellCallOutputParam(ContractModel):
     """``LocalShellCallOutputParam`` of ``responses-request.json``."""
 
@@ -220,16 +206,6 @@ class LocalShellCallOutputParam(ContractModel):
     output: str
     type: Literal["local_shell_call_output"]
     status: Literal["in_progress", "completed", "incomplete"] | None = None
-
-
-class LocalShellCallParam(ContractModel):
-    """``LocalShellCallParam`` of ``responses-request.json``."""
-
-    id: str
-    action: LocalShellCallActionParam
-    call_id: str
-    status: Literal["in_progress", "completed", "incomplete"]
-    type: Literal["local_shell_call"]
 
 
 class LocalShellToolParam(ContractModel):
@@ -252,16 +228,6 @@ class McpApprovalFilter(ContractModel):
     never: McpAllowedToolsFilter | None = None
 
 
-class McpApprovalRequestParam(ContractModel):
-    """``McpApprovalRequestParam`` of ``responses-request.json``."""
-
-    id: str
-    arguments: str
-    name: str
-    server_label: str
-    type: Literal["mcp_approval_request"]
-
-
 class McpApprovalResponseParam(ContractModel):
     """``McpApprovalResponseParam`` of ``responses-request.json``."""
 
@@ -270,39 +236,6 @@ class McpApprovalResponseParam(ContractModel):
     type: Literal["mcp_approval_response"]
     id: str | None = None
     reason: str | None = None
-
-
-class McpCallParam(ContractModel):
-    """``McpCallParam`` of ``responses-request.json``."""
-
-    id: str
-    arguments: str
-    name: str
-    server_label: str
-    type: Literal["mcp_call"]
-    approval_request_id: str | None = None
-    error: str | None = None
-    output: str | None = None
-    status: Literal["in_progress", "completed", "incomplete", "calling", "failed"] | None = None
-
-
-class McpListToolsParam(ContractModel):
-    """``McpListToolsParam`` of ``responses-request.json``."""
-
-    id: str
-    server_label: str
-    tools: list[McpListToolsToolParam]
-    type: Literal["mcp_list_tools"]
-    error: str | None = None
-
-
-class McpListToolsToolParam(ContractModel):
-    """``McpListToolsToolParam`` of ``responses-request.json``."""
-
-    input_schema: JSONObject
-    name: str
-    annotations: JSONObject | None = None
-    description: str | None = None
 
 
 class McpToolParam(ContractModel):
@@ -328,13 +261,6 @@ class ResponsesMessageParam(ContractModel):
     status: Literal["in_progress", "completed", "incomplete"] | None = None
 
 
-class OutputRefusalParam(ContractModel):
-    """``OutputRefusalParam`` of ``responses-request.json``."""
-
-    refusal: str
-    type: Literal["refusal"]
-
-
 class OutputTextParam(ContractModel):
     """``OutputTextParam`` of ``responses-request.json``."""
 
@@ -350,13 +276,6 @@ class ReasoningItemParam(ContractModel):
     type: Literal["reasoning"]
     summary: list[ReasoningItemSummaryParam] = omittable()
     encrypted_content: str | None = None
-
-
-class ReasoningItemSummaryParam(ContractModel):
-    """``ReasoningItemSummaryParam`` of ``responses-request.json``."""
-
-    text: str
-    type: Literal["summary_text"]
 
 
 class ReasoningParam(ContractModel):
@@ -375,27 +294,6 @@ class ResponseCustomToolCallOutputParam(ContractModel):
     id: str | None = None
 
 
-class ResponseCustomToolCallParam(ContractModel):
-    """``ResponseCustomToolCallParam`` of ``responses-request.json``."""
-
-    call_id: str
-    input: str
-    name: str
-    type: Literal["custom_tool_call"]
-    id: str | None = None
-
-
-class ResponseFunctionToolCallParam(ContractModel):
-    """``ResponseFunctionToolCallParam`` of ``responses-request.json``."""
-
-    arguments: str
-    call_id: str
-    name: str
-    type: Literal["function_call"]
-    id: str | None = None
-    status: Literal["in_progress", "completed", "incomplete"] | None = None
-
-
 class ResponseOutputMessageParam(ContractModel):
     """``ResponseOutputMessageParam`` of ``responses-request.json``."""
 
@@ -404,13 +302,6 @@ class ResponseOutputMessageParam(ContractModel):
     role: Literal["assistant"]
     status: Literal["in_progress", "completed", "incomplete"]
     type: Literal["message"]
-
-
-class ResponsePromptParam(ContractModel):
-    """``ResponsePromptParam`` of ``responses-request.json``."""
-
-    id: str
-    variables: dict[str, str] | None = None
 
 
 class ResponseTextConfigParam(ContractModel):

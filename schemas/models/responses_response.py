@@ -7,6 +7,20 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from ._base import ContractModel, JSONObject, omittable
+from .responses_shared import (
+    ComputerPendingSafetyCheck,
+    ConversationInfo,
+    FunctionToolCall,
+    ImageGenerationCall,
+    LocalShellCall,
+    McpApprovalRequest,
+    McpCall,
+    McpListTools,
+    ReasoningSummary,
+    Refusal,
+    ResponseCustomToolCall,
+    ResponsePromptInfo,
+)
 
 
 class AnnotationContainerFileCitation(ContractModel):
@@ -156,14 +170,6 @@ class ComputerActionWait(ContractModel):
     type: Literal["wait"]
 
 
-class ComputerPendingSafetyCheck(ContractModel):
-    """``ComputerPendingSafetyCheck`` of ``responses-response.json``."""
-
-    id: str
-    code: str | None = None
-    message: str | None = None
-
-
 class ComputerToolCall(ContractModel):
     """``ComputerToolCall`` of ``responses-response.json``."""
 
@@ -173,12 +179,6 @@ class ComputerToolCall(ContractModel):
     call_id: str
     status: Literal["in_progress", "completed", "incomplete"]
     pending_safety_checks: list[ComputerPendingSafetyCheck] = omittable()
-
-
-class ConversationInfo(ContractModel):
-    """``ConversationInfo`` of ``responses-response.json``."""
-
-    id: str
 
 
 class FileSearchResult(ContractModel):
@@ -210,26 +210,6 @@ class FunctionShellToolCall(ContractModel):
     status: Literal["in_progress", "completed", "incomplete"] | None = None
 
 
-class FunctionToolCall(ContractModel):
-    """``FunctionToolCall`` of ``responses-response.json``."""
-
-    type: Literal["function_call"]
-    call_id: str
-    name: str
-    arguments: str
-    id: str | None = None
-    status: Literal["in_progress", "completed", "incomplete"] | None = None
-
-
-class ImageGenerationCall(ContractModel):
-    """``ImageGenerationCall`` of ``responses-response.json``."""
-
-    type: Literal["image_generation_call"]
-    id: str
-    status: Literal["in_progress", "completed", "generating", "failed"]
-    result: str | None = None
-
-
 class IncompleteDetails(ContractModel):
     """``IncompleteDetails`` of ``responses-response.json``."""
 
@@ -240,70 +220,6 @@ class InputTokensDetails(ContractModel):
     """``InputTokensDetails`` of ``responses-response.json``."""
 
     cached_tokens: int
-
-
-class LocalShellCall(ContractModel):
-    """``LocalShellCall`` of ``responses-response.json``."""
-
-    type: Literal["local_shell_call"]
-    id: str
-    action: LocalShellCallAction
-    call_id: str
-    status: Literal["in_progress", "completed", "incomplete"]
-
-
-class LocalShellCallAction(ContractModel):
-    """``LocalShellCallAction`` of ``responses-response.json``."""
-
-    command: list[str]
-    type: Literal["exec"]
-    env: dict[str, str] = omittable()
-    timeout_ms: int | None = None
-    user: str | None = None
-    working_directory: str | None = None
-
-
-class McpApprovalRequest(ContractModel):
-    """``McpApprovalRequest`` of ``responses-response.json``."""
-
-    type: Literal["mcp_approval_request"]
-    id: str
-    arguments: str
-    name: str
-    server_label: str
-
-
-class McpCall(ContractModel):
-    """``McpCall`` of ``responses-response.json``."""
-
-    type: Literal["mcp_call"]
-    id: str
-    arguments: str
-    name: str
-    server_label: str
-    approval_request_id: str | None = None
-    error: str | None = None
-    output: str | None = None
-    status: Literal["in_progress", "completed", "incomplete", "calling", "failed"] | None = None
-
-
-class McpListTools(ContractModel):
-    """``McpListTools`` of ``responses-response.json``."""
-
-    type: Literal["mcp_list_tools"]
-    id: str
-    server_label: str
-    tools: list[McpListToolsTool]
-    error: str | None = None
-
-
-class McpListToolsTool(ContractModel):
-    """``McpListToolsTool`` of ``responses-response.json``."""
-
-    input_schema: JSONObject
-    name: str
-    annotations: JSONObject | None = None
-    description: str | None = None
 
 
 class OutputText(ContractModel):
@@ -356,30 +272,6 @@ class ReasoningItem(ContractModel):
     status: Literal["in_progress", "completed", "incomplete"] | None = None
 
 
-class ReasoningSummary(ContractModel):
-    """``ReasoningSummary`` of ``responses-response.json``."""
-
-    text: str
-    type: Literal["summary_text"]
-
-
-class Refusal(ContractModel):
-    """``Refusal`` of ``responses-response.json``."""
-
-    type: Literal["refusal"]
-    refusal: str
-
-
-class ResponseCustomToolCall(ContractModel):
-    """``ResponseCustomToolCall`` of ``responses-response.json``."""
-
-    type: Literal["custom_tool_call"]
-    call_id: str
-    name: str
-    input: str
-    id: str | None = None
-
-
 class ResponseError(ContractModel):
     """``ResponseError`` of ``responses-response.json``."""
 
@@ -395,13 +287,6 @@ class ResponseOutputMessage(ContractModel):
     role: Literal["assistant"]
     content: list[OutputContent]
     status: Literal["in_progress", "completed", "incomplete"]
-
-
-class ResponsePromptInfo(ContractModel):
-    """``ResponsePromptInfo`` of ``responses-response.json``."""
-
-    id: str
-    variables: dict[str, str] | None = None
 
 
 class ResponseUsage(ContractModel):

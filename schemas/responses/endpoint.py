@@ -10,14 +10,12 @@ and a ``data:`` line (:data:`~..sse.NAMED_EVENTS`), coded by :mod:`.stream`; its
 from __future__ import annotations
 
 import copy
-import json
-import uuid
 from typing import Any
 
-from ..endpoint import Endpoint, Splitter, StreamAccumulator, register_endpoint
+from ..endpoint import STUB_CREATED, STUB_MODEL, Endpoint, UniformCodec, register_endpoint, stub_tokens, stub_uuid
 from ..routes import CHAT_PROVIDERS, RESPONSES_PATH
 from ..rules import TOOL_USE_ID, tool_use_id
-from ..sse import NAMED_EVENTS
+from ..sse import NAMED_EVENTS, compact_json
 from ..tool_calls.responses import RESPONSES_TOOL_CALLS
 from .documents import EVENT, REQUEST, RESPONSE
 from .stream import DIALECTS, EventAccumulator, to_events
@@ -26,39 +24,21 @@ NAME = "responses"
 PROVIDERS: tuple[str, ...] = CHAT_PROVIDERS
 """The ``{provider}`` segment of the routes: the providers of OpenAI's formats (the official client
 sends responses requests to the provider it is given)."""
-STUB_CREATED = 1_700_000_000
-"""The ``created_at`` a stub's response gets when it names none (fixed: stubs replay alike)."""
 
 
-class ResponsesCodec:
-    """The stream codec of responses: :func:`~.stream.to_events` and :class:`~.stream.EventAccumulator`."""
-
-    def to_events(self, message: dict[str, Any], *, split_text: Splitter, split_json: Splitter,
-                  dialect: str) -> list[dict[str, Any]]:
-        """The typed events of the response ``message``."""
-        _dialect(dialect)
-        return to_events(message, split_text=split_text, split_json=split_json)
-
-    def accumulator(self, dialect: str) -> StreamAccumulator:
-        """A fresh :class:`~.stream.EventAccumulator`."""
-        _dialect(dialect)
-        return EventAccumulator()
-
-    def argument_delta(self, event: dict[str, Any]) -> object | None:
-        """The ``output_index`` of an event that carries a piece of a function call's arguments."""
-        if event.get("type") == "response.function_call_arguments.delta" and event.get("delta"):
-            return event.get("output_index")
-        return None
-
-    def error_event(self, message: str) -> dict[str, Any] | None:
-        """None: the published event union has no error event (a failure cuts the stream)."""
-        return None
+def argument_delta(event: dict[str, Any]) -> object | None:
+    """The ``output_index`` of an event that carries a piece of a function call's arguments."""
+    if event.get("type") == "response.function_call_arguments.delta" and event.get("delta"):
+        return event.get("output_index")
+    return None
 
 
-def _dialect(name: str) -> str:
-    if name not in DIALECTS:
-        raise ValueError(f"dialect={name!r}: expected one of {', '.join(DIALECTS)}")
-    return name
+class ResponsesCodec(UniformCodec):
+    """The stream codec of responses: :func:`~.stream.to_events` and :class:`~.stream.EventAccumulator`;
+    no error event (the published event union has none: a failure cuts the stream)."""
+
+    def __init__(self) -> None:
+        super().__init__(DIALECTS, to_events, EventAccumulator, argument_delta)
 
 
 def _items(body: dict[str, Any]) -> list[Any]:
@@ -88,13 +68,13 @@ def _complete_item(item: Any, stub_id: str, index: int, session: str) -> Any:
     if not isinstance(item, dict):
         return item
     item = copy.deepcopy(item)
-    key = uuid.uuid5(uuid.NAMESPACE_URL, f"{stub_id}:{index}")
+    key = stub_uuid(stub_id, index)
     if item.get("type") == "function_call":
         item.setdefault("call_id", tool_use_id(session, key))
         item.setdefault("id", f"fc_{key.hex[:24]}")
         item.setdefault("status", "completed")
         if not isinstance(item.get("arguments", ""), str):
-            item["arguments"] = json.dumps(item["arguments"], ensure_ascii=False, separators=(",", ":"))
+            item["arguments"] = compact_json(item["arguments"])
         item.setdefault("arguments", "{}")
     elif item.get("type", "message") == "message":
         item = {"type": "message", "id": f"msg_{key.hex[:24]}", "role": "assistant", "status": "completed", **item}
@@ -115,13 +95,12 @@ def complete_message(partial: dict[str, Any], stub_id: str, session: str) -> dic
     output = partial.get("output")
     if isinstance(output, list):
         partial["output"] = [_complete_item(item, stub_id, i, session) for i, item in enumerate(output)]
-    defaults = {"id": f"resp_{uuid.uuid5(uuid.NAMESPACE_URL, stub_id).hex[:24]}", "object": "response",
-                "created_at": STUB_CREATED, "model": "mock-stub", "status": "completed", "output": [],
+    defaults = {"id": f"resp_{stub_uuid(stub_id).hex[:24]}", "object": "response",
+                "created_at": STUB_CREATED, "model": STUB_MODEL, "status": "completed", "output": [],
                 "parallel_tool_calls": True, "tool_choice": "auto", "tools": []}
     response = {**defaults, **partial}
     if "usage" not in response:
-        size = len(json.dumps(response.get("output"), ensure_ascii=False))
-        tokens = max(1, (size + 3) // 4)
+        tokens = stub_tokens(response.get("output"))
         response["usage"] = {"input_tokens": 1, "output_tokens": tokens, "total_tokens": tokens + 1,
                              "input_tokens_details": {"cached_tokens": 0},
                              "output_tokens_details": {"reasoning_tokens": 0}}

@@ -9,7 +9,6 @@ registered for the ``chat_completions`` endpoint with :func:`..endpoints.registe
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
@@ -22,11 +21,12 @@ from sequrity_contract.schemas.chat_rules import MAX_TEMPERATURE, completion_lim
 from sequrity_contract.schemas.chat_stream import COMPLETION_OBJECT, to_chunks
 
 from .. import leaves
+from ..answers import answers_to
 from ..conversation import tool_input_strategy
 from ..endpoints import EndpointStrategies, register_strategies
 from ..errors import InvalidStrategyArgument
-from ..invalid import InvalidRequest
-from ..validation import check_choice, check_range, check_type, lazy
+from ..invalid import InvalidRequest, Mutation, mutated_requests
+from ..validation import check_choice, check_exchanges, check_range, check_session_id, check_type, lazy
 from .functions import draw_arguments, draw_functions
 
 TOOL_CHOICES = ("auto", "none", "required", "named")
@@ -152,14 +152,6 @@ def _build_request(c: ChatConstraints) -> SearchStrategy[dict[str, Any]]:
 def _session_of(request: dict[str, Any]) -> str | None:
     return schemas.CHAT_COMPLETIONS.session_from_history(request)
 
-
-def _check_request(request: Any, name: str) -> None:
-    check_type(dict, request, name)
-    violations = schemas.check("chat.request", request)
-    if violations:
-        raise InvalidStrategyArgument(f"{name}=...: expected a valid chat request, but {violations[0]}")
-
-
 @lazy
 def chat_requests(*, stream: bool | None = None, tools: bool | None = None, tool_choice: str | None = None,
                   structured_output: bool | None = None, max_exchanges: int = 2) -> SearchStrategy[dict[str, Any]]:
@@ -246,22 +238,9 @@ def chat_responses(for_request: dict[str, Any] | None = None, *, session_id: str
     ``parallel_tool_calls`` allow, arguments valid for the function's parameters, structured content
     valid for ``response_format``, ``completion_tokens`` within the request's limit, usage that adds
     up. Tool call ids embed ``session_id`` (default: the request history's session, else drawn)."""
-    if for_request is not None:
-        _check_request(for_request, "for_request")
-    if session_id is not None:
-        check_type(str, session_id, "session_id")
-        try:
-            uuid.UUID(session_id)
-        except ValueError:
-            raise InvalidStrategyArgument(f"session_id={session_id!r}: expected a UUID string") from None
-
-    @st.composite
-    def build(draw: st.DrawFn) -> dict[str, Any]:
-        request = for_request if for_request is not None else draw(_build_request(ChatConstraints()))
-        session = session_id or _session_of(request) or draw(leaves.uuids)
-        return _draw_completion(draw, request, session)
-
-    return build()
+    return answers_to(for_request, session_id, document="chat.request", what="a valid chat request",
+                      requests=lambda: _build_request(ChatConstraints()),
+                      session_of=_session_of, draw_answer=_draw_completion)
 
 
 def _splitter(sizes: list[int]) -> Any:
@@ -310,10 +289,8 @@ def chat_conversations(*, tools: list[dict[str, Any]] | None = None, session_id:
             if not isinstance(tool, dict) or not isinstance((tool.get("function") or {}).get("name"), str):
                 raise InvalidStrategyArgument(f"tools[{i}]={tool!r}: expected {{'type': 'function', "
                                               "'function': {'name': ..., 'parameters': ...}}")
-    check_range(min_exchanges, "min_exchanges", low=0, high=20)
-    check_range(max_exchanges, "max_exchanges", low=0, high=20)
-    if max_exchanges < min_exchanges:
-        raise InvalidStrategyArgument(f"max_exchanges={max_exchanges!r}: expected >= min_exchanges={min_exchanges!r}")
+    check_session_id(session_id)
+    check_exchanges(min_exchanges, max_exchanges)
 
     @st.composite
     def build(draw: st.DrawFn) -> list[dict[str, Any]]:
@@ -369,7 +346,7 @@ def _empty_assistant(draw: st.DrawFn, r: dict[str, Any]) -> tuple[str, str]:
     return "assistant_content_or_tool_calls", f"$.messages[{len(r['messages']) - 2}].content"
 
 
-CHAT_MUTATIONS = {
+CHAT_MUTATIONS: dict[str, Mutation] = {
     "no_messages": _no_messages, "missing_model": _missing_model, "temperature_too_high": _temperature_too_high,
     "no_completion_tokens": _no_completion_tokens, "unanswered_tool_message": _unanswered_tool_message,
     "unknown_named_tool": _unknown_named_tool, "unknown_role": _unknown_role, "empty_assistant": _empty_assistant,
@@ -382,24 +359,8 @@ def chat_invalid_requests(*, mutations: Collection[str] | None = None) -> Search
     """Chat requests breaking exactly one rule, as :class:`~..invalid.InvalidRequest` ``(request, rule,
     path, mutation)``: ``schemas.check("chat.request", ...)`` reports ``rule`` at ``path`` first.
     ``mutations`` limits the kinds (names in :data:`CHAT_MUTATIONS`)."""
-    chosen = tuple(CHAT_MUTATIONS) if mutations is None else tuple(mutations)
-    if mutations is not None:
-        check_type((list, tuple, set, frozenset), mutations, "mutations")
-    for name in chosen:
-        check_choice(name, tuple(CHAT_MUTATIONS), "mutations")
-    if not chosen:
-        raise InvalidStrategyArgument("mutations=(): expected at least one mutation name")
     base = _build_request(ChatConstraints(tool_choice="auto", max_exchanges=1))
-    kinds = st.sampled_from(chosen)
-
-    @st.composite
-    def build(draw: st.DrawFn) -> InvalidRequest:
-        kind = draw(kinds)
-        request = draw(base)
-        rule, path = CHAT_MUTATIONS[kind](draw, request)
-        return InvalidRequest(request, rule, path, kind)
-
-    return build()
+    return mutated_requests(mutations, CHAT_MUTATIONS, base)
 
 
 def _stream_events(message: dict[str, Any] | None = None, dialect: str | None = None

@@ -12,24 +12,23 @@ Hand-written (not drawn from the documents) so that every value also obeys the s
 from __future__ import annotations
 
 import json
-import uuid
 from dataclasses import dataclass
 from typing import Any
 
 import hypothesis.strategies as st
 from hypothesis.strategies import SearchStrategy
 
-from sequrity_contract import schemas
 from sequrity_contract.schemas.chat_rules import MAX_TEMPERATURE
 from sequrity_contract.schemas.responses import RESPONSES, to_events
 from sequrity_contract.schemas.responses.rules import offered_functions
 
 from .. import leaves
+from ..answers import answers_to
 from ..conversation import tool_input_strategy
 from ..endpoints import EndpointStrategies, register_strategies
 from ..errors import InvalidStrategyArgument
 from ..stream import drawn_splitter
-from ..validation import check_choice, check_range, check_type, lazy
+from ..validation import check_choice, check_document, check_exchanges, check_range, check_session_id, check_type, lazy
 from .functions import draw_arguments, draw_functions
 
 TOOL_CHOICES = ("auto", "none", "required", "named")
@@ -236,23 +235,6 @@ def responses_requests(*, stream: bool | None = None, tools: bool | None = None,
                                               max_exchanges))
 
 
-def _check_valid(name: str, value: Any, document: str, what: str) -> None:
-    check_type(dict, value, name)
-    violations = schemas.check(document, value)
-    if violations:
-        raise InvalidStrategyArgument(f"{name}=...: expected {what}, but {violations[0]}")
-
-
-def _check_session(session_id: Any) -> None:
-    if session_id is None:
-        return
-    check_type(str, session_id, "session_id")
-    try:
-        uuid.UUID(session_id)
-    except ValueError:
-        raise InvalidStrategyArgument(f"session_id={session_id!r}: expected a UUID string") from None
-
-
 # -- responses -------------------------------------------------------------------------------------
 
 
@@ -350,17 +332,9 @@ def responses_answers(for_request: dict[str, Any] | None = None, *, session_id: 
     ``completed``, ``incomplete`` (with ``incomplete_details``) or ``failed`` (with ``error``, no
     output); usage that adds up, output tokens within ``max_output_tokens``. ``call_id``\\ s embed
     ``session_id`` (default: the session of the request's function call outputs, else drawn)."""
-    if for_request is not None:
-        _check_valid("for_request", for_request, RESPONSES.request, "a valid responses request")
-    _check_session(session_id)
-
-    @st.composite
-    def build(draw: st.DrawFn) -> dict[str, Any]:
-        request = for_request if for_request is not None else draw(build_request(ResponsesConstraints()))
-        session = session_id or RESPONSES.session_from_history(request) or draw(leaves.uuids)
-        return _draw_response(draw, request, session)
-
-    return build()
+    return answers_to(for_request, session_id, document=RESPONSES.request, what="a valid responses request",
+                      requests=lambda: build_request(ResponsesConstraints()),
+                      session_of=RESPONSES.session_from_history, draw_answer=_draw_response)
 
 
 @lazy
@@ -371,7 +345,7 @@ def responses_events(response: dict[str, Any] | None = None, dialect: str = "ope
     points (empty pieces included): ``schemas.responses.accumulate_events(events) == response``."""
     check_choice(dialect, RESPONSES.dialects, "dialect")
     if response is not None:
-        _check_valid("response", response, RESPONSES.response, "a valid responses response")
+        check_document(response, "response", RESPONSES.response, "a valid responses response")
 
     @st.composite
     def build(draw: st.DrawFn) -> list[dict[str, Any]]:
@@ -394,11 +368,8 @@ def responses_inputs(*, tools: list[dict[str, Any]] | None = None, session_id: s
             if not isinstance(tool, dict) or tool.get("type") != "function" or not isinstance(tool.get("name"), str):
                 raise InvalidStrategyArgument(f"tools[{i}]={tool!r}: expected {{'type': 'function', 'name': ..., "
                                               "'parameters': ...}")
-    _check_session(session_id)
-    check_range(min_exchanges, "min_exchanges", low=0, high=20)
-    check_range(max_exchanges, "max_exchanges", low=0, high=20)
-    if max_exchanges < min_exchanges:
-        raise InvalidStrategyArgument(f"max_exchanges={max_exchanges!r}: expected >= min_exchanges={min_exchanges!r}")
+    check_session_id(session_id)
+    check_exchanges(min_exchanges, max_exchanges)
 
     @st.composite
     def build(draw: st.DrawFn) -> list[dict[str, Any]]:

@@ -3,7 +3,7 @@ the rule and the JSON path ``schemas.check("responses.request", ...)`` reports f
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 from typing import Any
 
 import hypothesis.strategies as st
@@ -13,13 +13,13 @@ from sequrity_contract.schemas.chat_rules import MAX_TEMPERATURE
 from sequrity_contract.schemas.responses.rules import offered_functions
 
 from .. import leaves
-from ..errors import InvalidStrategyArgument
-from ..invalid import InvalidRequest
-from ..validation import check_choice, check_type, lazy
+from ..invalid import InvalidRequest, Mutation, mutated_requests
+from ..validation import lazy
 from .responses import ResponsesConstraints, build_request
 
-ResponsesMutation = Callable[[st.DrawFn, dict[str, Any]], tuple[str, str]]
-"""Breaks a valid request in place; returns the rule it breaks and the JSON path it is reported at."""
+ResponsesMutation = Mutation
+"""Breaks a valid request in place; returns the rule it breaks and the JSON path it is reported at
+(:data:`~..invalid.Mutation`)."""
 
 
 def _append(request: dict[str, Any], field: str, value: dict[str, Any]) -> int:
@@ -95,21 +95,5 @@ def responses_invalid_requests(*, mutations: Collection[str] | None = None) -> S
     """Responses requests breaking exactly one rule, as :class:`~..invalid.InvalidRequest` ``(request,
     rule, path, mutation)``: ``schemas.check("responses.request", ...)`` reports ``rule`` at ``path``
     first. ``mutations`` limits the kinds (names in :data:`RESPONSES_MUTATIONS`)."""
-    chosen = tuple(RESPONSES_MUTATIONS) if mutations is None else tuple(mutations)
-    if mutations is not None:
-        check_type((list, tuple, set, frozenset), mutations, "mutations")
-    for name in chosen:
-        check_choice(name, tuple(RESPONSES_MUTATIONS), "mutations")
-    if not chosen:
-        raise InvalidStrategyArgument("mutations=(): expected at least one mutation name")
     base = build_request(ResponsesConstraints(input="items", max_exchanges=1))
-    kinds = st.sampled_from(chosen)
-
-    @st.composite
-    def build(draw: st.DrawFn) -> InvalidRequest:
-        kind = draw(kinds)  # first: a choice drawn after a long prefix is biased to its first option
-        request = draw(base)
-        rule, path = RESPONSES_MUTATIONS[kind](draw, request)
-        return InvalidRequest(request, rule, path, kind)
-
-    return build()
+    return mutated_requests(mutations, RESPONSES_MUTATIONS, base)

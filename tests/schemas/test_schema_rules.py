@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from rule_cases import assert_the_rule_alone_reports
 from schema_examples import RESPONSE, SESSION, TOOL_USE_ID, VALID_REQUESTS, VALID_RESPONSES, WEATHER_TOOL
 
 from sequrity_contract import schemas
@@ -421,13 +422,7 @@ def test_every_rule_has_a_passing_and_a_failing_case() -> None:
 def test_a_rule_reports_its_name_and_the_path(
     rule: str, case: str, document: str, instance: Any, context: Context, path: str | None
 ) -> None:
-    assert RULES[rule].document == document
-    violations = RULES[rule](instance, context)
-    if path is None:
-        assert violations == []
-    else:
-        assert [(v.rule, v.path) for v in violations] == [(rule, path)], [str(v) for v in violations]
-        assert violations[0].expected
+    assert_the_rule_alone_reports(rule, document, instance, context, path)
 
 
 @pytest.mark.parametrize(("rule", "case", "document", "instance", "context", "path"), CASES, ids=IDS)

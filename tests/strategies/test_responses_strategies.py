@@ -1,20 +1,17 @@
 """The responses strategies: every drawn request and response satisfies its document and every rule;
 event sequences are valid events and accumulate back to the response they stream; an invalid request
-breaks the rule it names, first; the mock accepts every drawn request and answers it validly."""
+breaks the rule it names, first (the mock accepting them: test_endpoint_requests_on_the_mock.py)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
-import requests
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sequrity_contract import schemas, strategies
-from sequrity_contract.mockserver import MockServer
 from sequrity_contract.schemas.responses import EVENT, REQUEST, RESPONSE, accumulate_events
-from sequrity_contract.schemas.sse import parse_events
 from sequrity_contract.strategies import InvalidStrategyArgument
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -99,22 +96,3 @@ def test_bad_arguments_name_themselves(build: Any, named: str) -> None:
     with pytest.raises(InvalidStrategyArgument) as caught:
         build().validate()
     assert named in str(caught.value)
-
-
-@pytest.fixture(scope="module")
-def mock() -> Any:
-    with MockServer(seed=9) as server:
-        yield server
-
-
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow,
-                                                                 HealthCheck.function_scoped_fixture])
-@given(strategies.responses_requests())
-def test_the_mock_accepts_every_drawn_request_and_answers_it_validly(mock: MockServer,
-                                                                      request: dict[str, Any]) -> None:
-    response = requests.post(mock.url + "/control/chat/v1/responses", json=request,
-                             headers={"Authorization": "Bearer k"}, timeout=10)
-    assert response.status_code == 200, response.text
-    session = response.headers["X-Session-ID"]
-    answer = accumulate_events(parse_events(response.content)) if request.get("stream") else response.json()
-    assert schemas.check(RESPONSE, answer, request=request, session_id=session) == []
