@@ -19,6 +19,8 @@ from typing import Any
 
 from aiohttp import web
 
+from ..support.young_collector import YoungCollector
+
 #: Headers whose values never reach the journal.
 CREDENTIAL_HEADERS = frozenset({"authorization", "x-api-key", "proxy-authorization", "cookie"})
 REDACTED = "<redacted>"
@@ -201,6 +203,9 @@ class Journal:
         self.body_bytes = 0
         self._entries: deque[JournalEntry] = deque(maxlen=size)
         self._seq = itertools.count(1)
+        self._young = YoungCollector()
+        """Every request is recorded here: the pace of the young-generation collections (see
+        :mod:`~sequrity_contract.mockserver.support.young_collector`)."""
 
     def route(self, method: str, path: str, endpoint_type: str | None = None,
               provider: str | None = None, endpoint: str | None = None) -> JournalRoute:
@@ -214,6 +219,7 @@ class Journal:
         if route is None:
             route = self.route(request.method, request.path)
         entry = JournalEntry(next(self._seq), route, pack_headers(request.raw_headers), time.time())
+        self._young.tick()
         entries = self._entries
         if len(entries) == self.size:  # the append below drops the oldest entry
             self._dropped(entries[0])

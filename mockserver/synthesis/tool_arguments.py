@@ -43,10 +43,8 @@ from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import Any
 
-from sequrity_contract.schemas import user_schema_checker
-
 from .conversation_facts import MAX_TEXT_CHARS, Conversation, Fact, Facts
-from .values import schema_value
+from .values import schema_value_and_check
 
 MAX_PROPERTIES = 32
 """Top-level properties of one input schema that are filled from the conversation."""
@@ -98,11 +96,10 @@ def tool_arguments(schema: Any, conversation: Conversation, rng: random.Random) 
     """A value valid against ``schema`` (a tool's input schema), its top-level properties filled from
     what ``conversation`` states where they can be (see the module docstring); raises
     :class:`~.values.NoValue` when the schema admits no value."""
-    value = schema_value(schema, rng)
+    value, is_valid = schema_value_and_check(schema, rng)
     properties = schema.get("properties") if isinstance(schema, dict) else None
     if not isinstance(value, dict) or not isinstance(properties, dict) or not properties:
         return value
-    is_valid: Callable[[Any], bool] | None = None  # compiled when the first candidate comes
     required = set(schema.get("required") or []) if isinstance(schema.get("required"), list) else set()
     taken: set[str] = set()
     for name, prop in list(properties.items())[:MAX_PROPERTIES]:
@@ -112,7 +109,6 @@ def tool_arguments(schema: Any, conversation: Conversation, rng: random.Random) 
         candidates.sort(key=lambda candidate: repr(candidate) in taken)  # stable: untaken first
         for candidate in candidates[:MAX_CANDIDATES]:
             trial = {**value, name: candidate}
-            is_valid = is_valid or user_schema_checker(schema)
             if is_valid(trial):
                 value = trial
                 taken.add(repr(candidate))

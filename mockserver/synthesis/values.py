@@ -97,6 +97,13 @@ def _maker(schema_json: str, max_size: int) -> _ValueMaker:
 def schema_value(schema: Any, rng: random.Random, *, max_size: int | None = None) -> Any:
     """A value valid against ``schema`` of at most ``max_size`` size units (default: the
     strategies' budget); raises :class:`NoValue` when none could be produced."""
+    return schema_value_and_check(schema, rng, max_size=max_size)[0]
+
+
+def schema_value_and_check(schema: Any, rng: random.Random, *, max_size: int | None = None
+                           ) -> tuple[Any, Callable[[Any], bool]]:
+    """:func:`schema_value` and the compiled check of values against ``schema`` (what
+    ``user_schema_checker(schema)`` gives), from one encoding of the schema."""
     from sequrity_contract.strategies.compiler import DEFAULT_MAX_SIZE
 
     if not isinstance(schema, dict):
@@ -105,7 +112,8 @@ def schema_value(schema: Any, rng: random.Random, *, max_size: int | None = None
         key = _schema_key(schema)
     except (TypeError, ValueError):
         raise NoValue("the schema is not JSON") from None
-    return _maker(key, DEFAULT_MAX_SIZE if max_size is None else max_size).make(rng)
+    maker = _maker(key, DEFAULT_MAX_SIZE if max_size is None else max_size)
+    return maker.make(rng), maker.is_valid
 
 
 def minimal_value(schema: Any, root: dict[str, Any] | None = None, depth: int = 0, *,
