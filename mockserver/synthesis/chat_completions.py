@@ -45,9 +45,11 @@ from typing import Any
 from sequrity_contract.schemas import tool_use_id
 from sequrity_contract.schemas.chat_rules import completion_limit, named_tool, offered_tools
 from sequrity_contract.schemas.chat_stream import COMPLETION_OBJECT, arguments_json
+from sequrity_contract.schemas.tool_calls import text_of
+from sequrity_contract.schemas.tool_calls.chat import CHAT_TOOL_CALLS
 
 from ..pipeline.responder import RequestContext
-from ..programs import Pending, Result
+from ..programs import Pending
 from . import lang_graph
 from .conversation_facts import Conversation
 from .prose import (
@@ -74,13 +76,6 @@ _UNANSWERED = 1 << 30
 """The token budget of a request that sets no limit (no answer comes near it)."""
 
 
-def _text_of(content: Any) -> str:
-    if isinstance(content, str):
-        return content
-    parts = [part.get("text") for part in content if isinstance(part, dict)] if isinstance(content, list) else []
-    return " ".join(part for part in parts if isinstance(part, str))
-
-
 def _stops(body: dict[str, Any]) -> list[str]:
     stop = body.get("stop")
     listed = [stop] if isinstance(stop, str) else stop if isinstance(stop, list) else []
@@ -98,7 +93,7 @@ def synthesize(context: RequestContext) -> dict[str, Any]:
     after_tool = messages[-1].get("role") == "tool"
     source = messages[-1] if after_tool else next(
         (m for m in reversed(messages) if m.get("role") == "user"), messages[-1])
-    topic = topic_of(_text_of(source.get("content")))
+    topic = topic_of(text_of(source.get("content")))
     limit = completion_limit(body)
     budget = Budget(_UNANSWERED if limit is None else limit)
     completion_id = f"chatcmpl-{rng.getrandbits(96):024x}"
@@ -154,29 +149,13 @@ def _answer(body: dict[str, Any], context: RequestContext, rng: random.Random, t
 def _program_answer(body: dict[str, Any], context: RequestContext, rng: random.Random, budget: Budget
                     ) -> tuple[dict[str, Any], str]:
     """The answer of a lang-graph program: its next external call as a tool call, or its end."""
-    outcome = lang_graph.step(body, _tool_results(body["messages"]), offered_tools(body))
+    outcome = lang_graph.step(body, lang_graph.tool_results(CHAT_TOOL_CALLS.history(body)), offered_tools(body))
     if isinstance(outcome, Pending):
         call_id = tool_use_id(context.session_id, uuid.UUID(int=rng.getrandbits(128), version=4))
         call = {"id": call_id, "type": "function",
                 "function": {"name": outcome.call.name, "arguments": arguments_json(outcome.call.arguments)}}
         return _tool_message([call], budget)
     return _text_message(dumps(outcome), budget)
-
-
-def _tool_results(messages: list[dict[str, Any]]) -> list[Result]:
-    """The ``tool`` messages' results in order, each with the name of the call its ``tool_call_id``
-    answers (when an assistant message of the conversation holds that call)."""
-    names: dict[str, str] = {}
-    results: list[Result] = []
-    for message in messages:
-        if message.get("role") == "assistant":
-            for call in message.get("tool_calls") or []:
-                if isinstance(call, dict) and isinstance(call.get("id"), str):
-                    names[call["id"]] = str((call.get("function") or {}).get("name"))
-        elif message.get("role") == "tool":
-            name = names.get(str(message.get("tool_call_id", "")))
-            results.append(lang_graph.tool_result(_text_of(message.get("content")), name))
-    return results
 
 
 def _functions_to_call(body: dict[str, Any], rng: random.Random, after_tool: bool, conversation: Conversation
@@ -193,13 +172,13 @@ def _conversation(messages: list[dict[str, Any]]) -> Conversation:
     conversation = Conversation()
     for message in messages:
         if message.get("role") == "user":
-            conversation.said(_text_of(message.get("content")))
+            conversation.said(text_of(message.get("content")))
         elif message.get("role") == "assistant":
             for call in message.get("tool_calls") or []:
                 if isinstance(call, dict) and isinstance(call.get("id"), str):
                     conversation.called(call["id"], str((call.get("function") or {}).get("name")))
         elif message.get("role") == "tool":
-            conversation.answered(str(message.get("tool_call_id", "")), _text_of(message.get("content")))
+            conversation.answered(str(message.get("tool_call_id", "")), text_of(message.get("content")))
     return conversation
 
 

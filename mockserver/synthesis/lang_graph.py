@@ -22,6 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from sequrity_contract.schemas.lang_graph import CONTEXT_VARS, PROGRAM, lang_graph_violations
+from sequrity_contract.schemas.tool_calls import HistoryItem, ToolCall
 
 from ..errors import bad_request
 from ..programs import Limits, Pending, ProgramError, Result, ToolFailed, run
@@ -60,6 +61,19 @@ def tool_result(text: str, name: str | None, *, error: bool = False) -> Result:
         return Result(json.loads(text), name)
     except (ValueError, RecursionError):  # not JSON, or nested too deeply to read: the text as it is
         return Result(text, name)
+
+
+def tool_results(history: Sequence[HistoryItem]) -> list[Result]:
+    """The results of a conversation's ``history`` (an endpoint's ``tool_calls.history``) in order, each
+    with the name of the call it answers (when the history holds that call), read by :func:`tool_result`."""
+    names: dict[str, str] = {}
+    results: list[Result] = []
+    for item in history:
+        if isinstance(item, ToolCall):
+            names[item.id] = item.name
+        else:
+            results.append(tool_result(item.text, names.get(item.call_id), error=item.error))
+    return results
 
 
 def step(body: dict[str, Any], results: Sequence[Result], tools: Collection[str]) -> Pending | dict[str, Any]:

@@ -42,9 +42,10 @@ import uuid
 from typing import Any
 
 from sequrity_contract.schemas import tool_use_id
+from sequrity_contract.schemas.tool_calls.anthropic import MESSAGES_TOOL_CALLS, content_text
 
 from ..pipeline.responder import RequestContext
-from ..programs import Pending, Result
+from ..programs import Pending
 from . import lang_graph
 from .conversation_facts import Conversation
 from .prose import (
@@ -65,20 +66,6 @@ from .tool_choice import ToolChoice, choose_tools
 from .values import NoValue, schema_value
 
 
-def _text_of(content: Any) -> str:
-    if isinstance(content, str):
-        return content
-    parts: list[str] = []
-    for block in content if isinstance(content, list) else []:
-        if not isinstance(block, dict):
-            continue
-        if block.get("type") == "text" and isinstance(block.get("text"), str):
-            parts.append(block["text"])
-        elif block.get("type") == "tool_result":
-            parts.append(_text_of(block.get("content")))
-    return " ".join(parts)
-
-
 def _has_tool_result(content: Any) -> bool:
     blocks = content if isinstance(content, list) else []
     return any(isinstance(b, dict) and b.get("type") == "tool_result" for b in blocks)
@@ -93,7 +80,7 @@ def synthesize(context: RequestContext) -> dict[str, Any]:
     messages = body["messages"]
     last_user = next((m for m in reversed(messages) if m.get("role") == "user"), messages[-1])
     after_tool = _has_tool_result(last_user.get("content"))
-    topic = topic_of(_text_of(last_user.get("content")))
+    topic = topic_of(content_text(last_user.get("content")))
     budget = Budget(int(body["max_tokens"]))  # JSON Schema counts 3.0 as an integer
     content: list[dict[str, Any]] = []
     message_id = f"msg_{rng.getrandbits(96):024x}"
@@ -176,7 +163,7 @@ def _conversation(messages: list[dict[str, Any]]) -> Conversation:
             elif block.get("type") == "tool_use" and isinstance(block.get("id"), str):
                 conversation.called(block["id"], str(block.get("name")))
             elif block.get("type") == "tool_result":
-                conversation.answered(str(block.get("tool_use_id", "")), _text_of(block.get("content")))
+                conversation.answered(str(block.get("tool_use_id", "")), content_text(block.get("content")))
         if message.get("role") == "user":
             conversation.said(" ".join(said))
     return conversation
@@ -220,32 +207,13 @@ def _program_answer(body: dict[str, Any], context: RequestContext, rng: random.R
                     content: list[dict[str, Any]]) -> tuple[str, str | None]:
     """The answer of a lang-graph program: its next external call as a tool_use, or its end."""
     tools = [t["name"] for t in body.get("tools") or [] if isinstance(t, dict) and isinstance(t.get("name"), str)]
-    outcome = lang_graph.step(body, _tool_results(body["messages"]), tools)
+    outcome = lang_graph.step(body, lang_graph.tool_results(MESSAGES_TOOL_CALLS.history(body)), tools)
     if isinstance(outcome, Pending):
         call_id = tool_use_id(context.session_id, uuid.UUID(int=rng.getrandbits(128), version=4))
         call = {"type": "tool_use", "id": call_id, "name": outcome.call.name, "input": outcome.call.arguments}
         return _tool_answer([call], budget, content)
     sequences = [s for s in body.get("stop_sequences") or [] if s]
     return _text_answer(dumps(outcome), "end_turn", sequences, budget, content)
-
-
-def _tool_results(messages: list[dict[str, Any]]) -> list[Result]:
-    """The conversation's tool results in order, each with the name of the tool_use it answers
-    (when the conversation holds that tool_use) and its content read as JSON where it is JSON."""
-    names: dict[str, str] = {}
-    results: list[Result] = []
-    for message in messages:
-        blocks = message.get("content")
-        for block in blocks if isinstance(blocks, list) else []:
-            if not isinstance(block, dict):
-                continue
-            if block.get("type") == "tool_use" and isinstance(block.get("id"), str):
-                names[block["id"]] = str(block.get("name"))
-            elif block.get("type") == "tool_result":
-                name = names.get(block.get("tool_use_id", ""))
-                results.append(lang_graph.tool_result(_text_of(block.get("content")), name,
-                                                      error=bool(block.get("is_error"))))
-    return results
 
 
 def _text_answer(text: str, reason: str, sequences: list[str], budget: Budget, content: list[dict[str, Any]]

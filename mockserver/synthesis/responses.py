@@ -39,9 +39,11 @@ from typing import Any
 
 from sequrity_contract.schemas import tool_use_id
 from sequrity_contract.schemas.responses.rules import offered_functions
+from sequrity_contract.schemas.tool_calls import text_of
+from sequrity_contract.schemas.tool_calls.responses import RESPONSES_TOOL_CALLS
 
 from ..pipeline.responder import RequestContext
-from ..programs import Pending, Result
+from ..programs import Pending
 from . import lang_graph
 from .conversation_facts import Conversation
 from .prose import (
@@ -67,13 +69,6 @@ CREATED_BASE = 1_700_000_000
 _UNANSWERED = 1 << 30
 _ECHOED = ("instructions", "max_output_tokens", "metadata", "previous_response_id", "temperature", "top_p")
 """Request fields the response repeats when the request sets them."""
-
-
-def _text_of(content: Any) -> str:
-    if isinstance(content, str):
-        return content
-    parts = [part.get("text") for part in content if isinstance(part, dict)] if isinstance(content, list) else []
-    return " ".join(part for part in parts if isinstance(part, str))
 
 
 def _items(body: dict[str, Any]) -> list[dict[str, Any]]:
@@ -135,7 +130,7 @@ def synthesize(context: RequestContext) -> dict[str, Any]:
     items = _items(body)
     after_tool = bool(items) and items[-1].get("type") == "function_call_output"
     source = items[-1] if after_tool else next((i for i in reversed(items) if i.get("role") == "user"), None)
-    topic = topic_of(_text_of((source or {}).get("output" if after_tool else "content", "")))
+    topic = topic_of(text_of((source or {}).get("output" if after_tool else "content", "")))
     answer = _Answer(body, context, rng)
     response_id = answer.item_id("resp")
     created = CREATED_BASE + rng.randrange(365 * 24 * 3600)
@@ -175,7 +170,8 @@ def _respond(answer: _Answer, topic: str, after_tool: bool) -> None:
     if answer.cut:
         return
     if lang_graph.has_program(context.endpoint_type, body):
-        outcome = lang_graph.step(body, _tool_results(_items(body)), offered_functions(body))
+        outcome = lang_graph.step(body, lang_graph.tool_results(RESPONSES_TOOL_CALLS.history(body)),
+                                 offered_functions(body))
         if isinstance(outcome, Pending):
             answer.calls([answer.call(outcome.call.name, outcome.call.arguments)])
         else:
@@ -219,9 +215,9 @@ def _conversation(items: list[dict[str, Any]]) -> Conversation:
         if item.get("type") == "function_call" and isinstance(item.get("call_id"), str):
             conversation.called(item["call_id"], str(item.get("name")))
         elif item.get("type") == "function_call_output":
-            conversation.answered(str(item.get("call_id", "")), _text_of(item.get("output")))
+            conversation.answered(str(item.get("call_id", "")), text_of(item.get("output")))
         elif item.get("role") == "user":
-            conversation.said(_text_of(item.get("content")))
+            conversation.said(text_of(item.get("content")))
     return conversation
 
 
@@ -244,10 +240,3 @@ def _final_text(answer: _Answer, topic: str, after_tool: bool) -> tuple[str, boo
     return text, False
 
 
-def _tool_results(items: list[dict[str, Any]]) -> list[Result]:
-    """The ``function_call_output`` items' results in order, each with the name of the
-    ``function_call`` its ``call_id`` answers (when the input holds that call)."""
-    names = {item["call_id"]: str(item.get("name")) for item in items
-             if item.get("type") == "function_call" and isinstance(item.get("call_id"), str)}
-    return [lang_graph.tool_result(_text_of(item.get("output")), names.get(str(item.get("call_id"))))
-            for item in items if item.get("type") == "function_call_output"]

@@ -5,7 +5,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import HistoryItem, ToolCall, ToolResult, arguments_object, text_of
+from . import HistoryItem, ToolCall, ToolResult, arguments_object
+
+
+def content_text(content: Any) -> str:
+    """The text of Anthropic message content: a string, or its ``text`` blocks (and the text of
+    the ``tool_result`` blocks it holds) joined by spaces."""
+    if isinstance(content, str):
+        return content
+    parts: list[str] = []
+    for block in content if isinstance(content, list) else []:
+        if not isinstance(block, dict):
+            continue
+        if block.get("type") == "text" and isinstance(block.get("text"), str):
+            parts.append(block["text"])
+        elif block.get("type") == "tool_result":
+            parts.append(content_text(block.get("content")))
+    return " ".join(parts)
 
 
 class MessagesToolCalls:
@@ -21,7 +37,7 @@ class MessagesToolCalls:
                 if block.get("type") == "tool_use" and isinstance(block.get("id"), str):
                     items.append(ToolCall(block["id"], str(block.get("name")), arguments_object(block.get("input"))))
                 elif block.get("type") == "tool_result":
-                    items.append(ToolResult(str(block.get("tool_use_id", "")), text_of(block.get("content")),
+                    items.append(ToolResult(str(block.get("tool_use_id", "")), content_text(block.get("content")),
                                             bool(block.get("is_error"))))
         return items
 
