@@ -61,6 +61,9 @@ def tokenize(text: str) -> list[Token]:
         match = _SCANNER.match(text, position)
         column = position - line_start + 1
         if match is None:
+            if text[position] == '"' or text.startswith(('r"', 'w"', 'd"'), position):  # no closing quote
+                raise SqrtSyntaxError(line, column, ("a closing '\"'",), "a string that never ends",
+                                      source_line(text, line))
             raise SqrtSyntaxError(line, column, ("a token",), repr(text[position]), source_line(text, line))
         kind = match.lastgroup or ""
         value = match.group()

@@ -103,14 +103,19 @@ class _Parser:
             return None, error
 
     def first_of(self, *alternatives: Callable[[], T]) -> T:
-        """The first alternative that parses; else the error that got the furthest."""
+        """The first alternative that parses; else the error that got the furthest (what each of
+        the alternatives that got as far expected, together)."""
         errors: list[SqrtSyntaxError] = []
         for alternative in alternatives:
             result, error = self.attempt(alternative)
             if error is None:
                 return cast(T, result)
             errors.append(error)
-        raise max(errors, key=lambda e: (e.line or 0, e.column or 0))
+        furthest = max((e.line or 0, e.column or 0) for e in errors)
+        tied = [e for e in errors if (e.line or 0, e.column or 0) == furthest]
+        expected = tuple(dict.fromkeys(word for e in tied for word in e.expected))
+        first = tied[0]
+        raise SqrtSyntaxError(furthest[0], furthest[1], expected, first.found, first.source_line)
 
     # --- declarations ----------------------------------------------------------------------
     def docs(self) -> tuple[str, ...]:
