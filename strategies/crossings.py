@@ -148,17 +148,10 @@ class Crossing:
 
     def decide(self, presets: PolicyPresets | None = None) -> Decision:
         """The policy's decision on :attr:`call`, after the history is replayed through a fresh
-        dual-LLM :class:`~sequrity_contract.schemas.sqrt.PolicySession` (each call checked, each
-        result observed with its call's arguments), as the mock replays a conversation."""
+        dual-LLM :class:`~sequrity_contract.schemas.sqrt.PolicySession`
+        (:meth:`~sequrity_contract.schemas.sqrt.PolicySession.replay`, as the mock replays a conversation)."""
         session = PolicySession(self.policy, presets)
-        calls: dict[str, ToolCall] = {}
-        for item in self.history:
-            if isinstance(item, ToolCall):
-                calls[item.id] = item
-                session.check_call(item.name, item.arguments)
-            else:
-                call = calls[item.call_id]
-                session.observe_result(call.name, item.text, arguments=call.arguments)
+        session.replay(self.history)
         return session.check_call(self.call.name, self.call.arguments)
 
     def headers(self) -> dict[str, str]:

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import json
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
@@ -112,15 +111,6 @@ def _risk(code: str) -> str | None:
     return risky_regex(compiled_policy(code).policy)
 
 
-def _result_value(text: str) -> Any:
-    """A tool result as the policy sees it: JSON where the text is JSON (so a result can wrap
-    itself with its metadata), else the text."""
-    try:
-        return json.loads(text)
-    except (ValueError, RecursionError):
-        return text
-
-
 def _program(call: ToolCall) -> str:
     """The one-line program of a refused call, as the dual-LLM document shows it."""
     arguments = ", ".join(f"{name}={value!r}" for name, value in call.arguments.items())
@@ -149,7 +139,7 @@ class PolicyEnforcement:
     def _enforce(self, calls_format: ToolCallFormat, request: PolicyRequest, message: dict[str, Any]
                  ) -> tuple[dict[str, Any], list[Checked]]:
         state = self._state(request)
-        self._take_history(state, calls_format, request.body)
+        state.session.replay(calls_format.history(request.body), decided=state.checked, observed=state.observed)
         calls = calls_format.calls(message)
         if not calls:
             return message, []
@@ -196,21 +186,6 @@ class PolicyEnforcement:
         if clear == "every_attempt" or (clear == "every_turn" and request.starts_turn):  # the request's first attempt
             state.session.session_meta = Metadata()
         return state
-
-    @staticmethod
-    def _take_history(state: _SessionPolicy, calls_format: ToolCallFormat, body: dict[str, Any]) -> None:
-        calls: dict[str, ToolCall] = {}
-        session = state.session
-        for item in calls_format.history(body):
-            if isinstance(item, ToolCall):
-                calls[item.id] = item
-                if item.id not in state.checked:  # a call this session never decided: replayed
-                    session.check_call(item.name, item.arguments)
-                    state.checked.add(item.id)
-            elif item.call_id not in state.observed and item.call_id in calls:
-                call = calls[item.call_id]
-                session.observe_result(call.name, _result_value(item.text), arguments=call.arguments)
-                state.observed.add(item.call_id)
 
     @staticmethod
     def _refusal(request: PolicyRequest, call: ToolCall, decision: Decision) -> str:

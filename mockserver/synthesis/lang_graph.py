@@ -16,13 +16,12 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import json
 from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from sequrity_contract.schemas.lang_graph import CONTEXT_VARS, PROGRAM, lang_graph_violations
-from sequrity_contract.schemas.tool_calls import HistoryItem, ToolCall
+from sequrity_contract.schemas.tool_calls import HistoryItem, ToolCall, ToolResult
 
 from ..errors import bad_request
 from ..programs import Limits, Pending, ProgramError, Result, ToolFailed, run
@@ -51,17 +50,13 @@ def has_program(endpoint_type: str, body: dict[str, Any]) -> bool:
     return endpoint_type == "lang-graph" and PROGRAM in body
 
 
-def tool_result(text: str, name: str | None, *, error: bool = False) -> Result:
+def tool_result(result: ToolResult, name: str | None) -> Result:
     """One tool result as the program reads it, whatever the endpoint's format: an error with its
-    text, else the text read as JSON where it is JSON (the text as it is otherwise). ``name`` is the
-    tool of the call it answers, when the conversation holds that call."""
-    if error:
-        return Result(name=name, error=text or "an error without text")
-    try:
-        return Result(json.loads(text), name)
-    except (ValueError, RecursionError):  # not JSON, or nested too deeply to read: the text as it is
-        return Result(text, name)
-
+    text, else its value (the text read as JSON where it is JSON). ``name`` is the tool of the call it
+    answers, when the conversation holds that call."""
+    if result.error:
+        return Result(name=name, error=result.text or "an error without text")
+    return Result(result.value, name)
 
 def tool_results(history: Sequence[HistoryItem]) -> list[Result]:
     """The results of a conversation's ``history`` (an endpoint's ``tool_calls.history``) in order, each
@@ -72,7 +67,7 @@ def tool_results(history: Sequence[HistoryItem]) -> list[Result]:
         if isinstance(item, ToolCall):
             names[item.id] = item.name
         else:
-            results.append(tool_result(item.text, names.get(item.call_id), error=item.error))
+            results.append(tool_result(item, names.get(item.call_id)))
     return results
 
 

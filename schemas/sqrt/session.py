@@ -5,10 +5,11 @@ proposed tool calls (:meth:`PolicySession.check_call`) and takes tool results
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from ..tool_calls import HistoryItem, ToolCall
 from . import nodes as n
 from .compiled import CompiledPolicy, Phase, ToolPolicy
 from .errors import SqrtEvaluationError
@@ -208,6 +209,28 @@ class PolicySession:
         if self.presets.default_allow:
             return True, f"{level}_allowed", "no rule decided the call: allowed by default"  # type: ignore[return-value]
         return False, f"{level}_denied", "no rule decided the call: denied by default"  # type: ignore[return-value]
+
+    # --- conversations ---------------------------------------------------------------------------
+    def replay(self, history: Iterable[HistoryItem], *, decided: set[str] | None = None,
+               observed: set[str] | None = None) -> None:
+        """Take a conversation's tool calls and results (an endpoint's ``tool_calls.history``) in
+        order: a call whose id is not in ``decided`` is checked (which runs its ``session before``
+        blocks), a result of a call of the history whose id is not in ``observed`` is observed with
+        that call's arguments, its text read as JSON where it is JSON. Both sets (empty when not
+        given) gain the ids taken, so a session that keeps them takes each call and result once."""
+        decided = set() if decided is None else decided
+        observed = set() if observed is None else observed
+        calls: dict[str, ToolCall] = {}
+        for item in history:
+            if isinstance(item, ToolCall):
+                calls[item.id] = item
+                if item.id not in decided:
+                    self.check_call(item.name, item.arguments)
+                    decided.add(item.id)
+            elif item.call_id not in observed and item.call_id in calls:
+                call = calls[item.call_id]
+                self.observe_result(call.name, item.value, arguments=call.arguments)
+                observed.add(item.call_id)
 
     # --- results -------------------------------------------------------------------------------
     def observe_result(self, tool: str, value: object, metadata: Metadata | Mapping[str, Any] | None = None, *,

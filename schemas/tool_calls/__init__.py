@@ -31,6 +31,15 @@ class ToolResult:
     text: str
     error: bool = False
 
+    @property
+    def value(self) -> Any:
+        """The result read as JSON where its text is JSON (so a tool can return structured data, or
+        wrap its result with metadata), else the text as it is."""
+        try:
+            return json.loads(self.text)
+        except (ValueError, RecursionError):  # not JSON, or nested too deeply to read
+            return self.text
+
 
 HistoryItem = ToolCall | ToolResult
 """A call or a result, in the order the conversation holds them."""
