@@ -17,7 +17,13 @@ import hypothesis.strategies as st
 from hypothesis.strategies import SearchStrategy
 
 from sequrity_contract import schemas
-from sequrity_contract.schemas.chat_rules import MAX_TEMPERATURE, completion_limit, named_tool, offered_tools
+from sequrity_contract.schemas.chat_rules import (
+    MAX_TEMPERATURE,
+    chat_temperature_range,
+    completion_limit,
+    named_tool,
+    offered_tools,
+)
 from sequrity_contract.schemas.chat_stream import COMPLETION_OBJECT, to_chunks
 
 from .. import leaves
@@ -28,6 +34,7 @@ from ..errors import InvalidStrategyArgument
 from ..invalid import InvalidRequest, Mutation, mutated_requests
 from ..validation import check_choice, check_exchanges, check_range, check_session_id, check_type, lazy
 from .functions import draw_arguments, draw_functions
+from .mutations import missing_model, temperature_above
 
 TOOL_CHOICES = ("auto", "none", "required", "named")
 _maybe = st.booleans()
@@ -307,16 +314,6 @@ def _no_messages(draw: st.DrawFn, r: dict[str, Any]) -> tuple[str, str]:
     return "chat_messages_not_empty", "$.messages"
 
 
-def _missing_model(draw: st.DrawFn, r: dict[str, Any]) -> tuple[str, str]:
-    del r["model"]
-    return "schema:required", "$.model"
-
-
-def _temperature_too_high(draw: st.DrawFn, r: dict[str, Any]) -> tuple[str, str]:
-    r["temperature"] = draw(st.floats(MAX_TEMPERATURE, 100, exclude_min=True, allow_nan=False))
-    return "chat_temperature_range", "$.temperature"
-
-
 def _no_completion_tokens(draw: st.DrawFn, r: dict[str, Any]) -> tuple[str, str]:
     r.pop("max_tokens", None)
     r["max_completion_tokens"] = draw(st.integers(-5, 0))
@@ -347,7 +344,8 @@ def _empty_assistant(draw: st.DrawFn, r: dict[str, Any]) -> tuple[str, str]:
 
 
 CHAT_MUTATIONS: dict[str, Mutation] = {
-    "no_messages": _no_messages, "missing_model": _missing_model, "temperature_too_high": _temperature_too_high,
+    "no_messages": _no_messages, "missing_model": missing_model,
+    "temperature_too_high": temperature_above(chat_temperature_range.__name__, MAX_TEMPERATURE),
     "no_completion_tokens": _no_completion_tokens, "unanswered_tool_message": _unanswered_tool_message,
     "unknown_named_tool": _unknown_named_tool, "unknown_role": _unknown_role, "empty_assistant": _empty_assistant,
 }

@@ -10,11 +10,12 @@ import hypothesis.strategies as st
 from hypothesis.strategies import SearchStrategy
 
 from sequrity_contract.schemas.chat_rules import MAX_TEMPERATURE
-from sequrity_contract.schemas.responses.rules import offered_functions
+from sequrity_contract.schemas.responses.rules import offered_functions, responses_temperature_range
 
 from .. import leaves
 from ..invalid import InvalidRequest, Mutation, mutated_requests
 from ..validation import lazy
+from .mutations import missing_model, temperature_above
 from .responses import ResponsesConstraints, build_request
 
 ResponsesMutation = Mutation
@@ -26,16 +27,6 @@ def _append(request: dict[str, Any], field: str, value: dict[str, Any]) -> int:
     request.setdefault(field, [])
     request[field].append(value)
     return len(request[field]) - 1
-
-
-def _missing_model(draw: st.DrawFn, r: dict[str, Any]) -> tuple[str, str]:
-    del r["model"]
-    return "schema:required", "$.model"
-
-
-def _temperature_too_high(draw: st.DrawFn, r: dict[str, Any]) -> tuple[str, str]:
-    r["temperature"] = draw(st.floats(MAX_TEMPERATURE, 100, exclude_min=True, allow_nan=False))
-    return "responses_temperature_range", "$.temperature"
 
 
 def _unknown_item_type(draw: st.DrawFn, r: dict[str, Any]) -> tuple[str, str]:
@@ -81,7 +72,8 @@ def _orphan_output(draw: st.DrawFn, r: dict[str, Any]) -> tuple[str, str]:
 
 
 RESPONSES_MUTATIONS: dict[str, ResponsesMutation] = {
-    "missing_model": _missing_model, "temperature_too_high": _temperature_too_high,
+    "missing_model": missing_model,
+    "temperature_too_high": temperature_above(responses_temperature_range.__name__, MAX_TEMPERATURE),
     "unknown_item_type": _unknown_item_type, "unknown_role": _unknown_role,
     "call_without_arguments": _call_without_arguments, "unknown_tool_type": _unknown_tool_type,
     "unknown_named_function": _unknown_named_function, "required_without_tools": _required_without_tools,
